@@ -1,0 +1,30 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from config.api import api
+from pontis.core import views as core_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Pontis administration")
+admin.site.site_title = _("Pontis administration")
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("people/", include("pontis.accounts.urls")),
+    path("requests/", include("pontis.intake.urls")),
+    path("actions/", include("pontis.actions.urls")),
+    path("experts/", include("pontis.experts.urls")),
+    path("events/", include("pontis.events.urls")),
+    path("", include("pontis.core.urls")),
+]
+
+handler400 = "pontis.core.views.error_400"
+handler403 = "pontis.core.views.error_403"
+handler404 = "pontis.core.views.error_404"
+handler500 = "pontis.core.views.error_500"

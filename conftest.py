@@ -1,0 +1,64 @@
+"""Shared test fixtures: people with roles, institutions, an API client with a bearer token."""
+
+import pytest
+
+from tests.factories import InstitutionFactory, UserFactory, user_with_role
+
+
+@pytest.fixture
+def make_user(db):
+    return user_with_role
+
+
+@pytest.fixture
+def admin_user(db):
+    return user_with_role("admin")
+
+
+@pytest.fixture
+def officer(db):
+    return user_with_role("officer")
+
+
+@pytest.fixture
+def committee_member(db):
+    return user_with_role("committee")
+
+
+@pytest.fixture
+def institution(db):
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def focal_point(db, institution):
+    return user_with_role("focal_point", institution=institution)
+
+
+@pytest.fixture
+def expert_user(db):
+    return user_with_role("expert")
+
+
+@pytest.fixture
+def observer(db):
+    return user_with_role("observer")
+
+
+@pytest.fixture
+def plain_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def api_client(db):
+    """``api_client(user)`` answers a Django test client that sends ``Authorization: Bearer <token>``."""
+    from django.test import Client
+
+    from pontis.accounts.services import api_token_issue
+
+    def make(user):
+        _token, raw = api_token_issue(user=user, name="tests")
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return make

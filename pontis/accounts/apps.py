@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "pontis.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts and institutions")
+
+    def ready(self):
+        from pontis.core import registry
+
+        from . import permissions  # noqa: F401  (registers policies)
+        from .home import account_panel
+        from .models import Role
+
+        registry.nav(_("Institutions"), "accounts:institutions", order=80,
+                     roles=(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.OBSERVER, Role.FOCAL_POINT))
+        registry.nav(_("People"), "accounts:people", order=90, roles=(Role.ADMIN, Role.OFFICER))
+        registry.home_panel(account_panel, order=900)

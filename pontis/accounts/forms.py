@@ -1,0 +1,52 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from pontis.core.models import AuthorityType, Country
+
+from .models import Institution, Role, User
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["given_name", "family_name", "position", "phone", "language"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("A label to recognise the token by, e.g. the script that uses it."))
+
+
+class InstitutionForm(forms.ModelForm):
+    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False)
+    type = forms.ModelChoiceField(AuthorityType.objects.all(), label=_("Type"))
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Institution
+        fields = ["name", "acronym", "country", "type", "website"]
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    institution = forms.ModelChoiceField(Institution.objects.all(), label=_("Institution"), required=False,
+                                         help_text=_("Required for partner focal points."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.FOCAL_POINT and not data.get("institution"):
+            self.add_error("institution", _("A partner focal point must be tied to an institution."))
+        return data
+
+
+class PersonCreateForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    given_name = forms.CharField(label=_("Given name"), max_length=150)
+    family_name = forms.CharField(label=_("Family name"), max_length=150)
+    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Someone already uses this e-mail address."))
+        return email

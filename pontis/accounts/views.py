@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pontis.core.audit import history_for
+from pontis.core.errors import DomainError
+from pontis.core.permissions import can, get_visible_or_404, roles_required, signed_in
+
+from . import services
+from .forms import InstitutionForm, PersonCreateForm, ProfileForm, RoleGrantForm, TokenForm
+from .models import ApiToken, Institution, Role, RoleAssignment, User
+from .selectors import institutions_for, people_for
+
+
+@signed_in
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("accounts:profile")
+        from django.conf import settings
+
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax")
+        return response
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/profile.html", {"form": form, "tokens": tokens, "token_form": TokenForm()})
+
+
+@signed_in
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the token a name."))
+        return redirect("accounts:profile")
+    token, raw = services.api_token_issue(user=request.user, name=form.cleaned_data["name"], by=request.user)
+    return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
+
+
+@signed_in
+@require_POST
+def token_revoke(request, pk):
+    token = get_visible_or_404(request.user, ApiToken, pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("The token is revoked."))
+    return redirect(request.POST.get("next") or "accounts:profile")
+
+
+@roles_required(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.OBSERVER, Role.FOCAL_POINT)
+def institutions(request):
+    qs = institutions_for(request.user, q=request.GET.get("q", "").strip(), country=request.GET.get("country", "").strip())
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/institutions.html", {"page": page, "q": request.GET.get("q", ""),
+                                                           "may_create": can(request.user, "create", Institution)})
+
+
+@roles_required(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.OBSERVER, Role.FOCAL_POINT)
+def institution_detail(request, pk):
+    institution = get_visible_or_404(request.user, Institution.objects.select_related("country", "type"), pk=pk)
+    memberships = institution.memberships.select_related("user")
+    return render(request, "accounts/institution_detail.html", {
+        "institution": institution, "memberships": memberships,
+        "may_change": can(request.user, "change", institution),
+    })
+
+
+@roles_required(Role.ADMIN, Role.OFFICER)
+def institution_edit(request, pk=None):
+    institution = get_visible_or_404(request.user, Institution, pk=pk) if pk else None
+    form = InstitutionForm(request.POST or None, instance=institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if institution is None:
+                institution = services.institution_create(by=request.user, **form.cleaned_data)
+            else:
+                services.institution_update(institution=institution, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The institution is saved."))
+            return redirect("accounts:institution", pk=institution.pk)
+    return render(request, "accounts/institution_form.html", {"form": form, "institution": institution})
+
+
+@roles_required(Role.ADMIN, Role.OFFICER)
+def people(request):
+    qs = people_for(request.user, q=request.GET.get("q", "").strip(), role=request.GET.get("role", ""))
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page": page, "q": request.GET.get("q", ""), "roles": Role.choices,
+                                                     "role": request.GET.get("role", ""),
+                                                     "may_manage": can(request.user, "manage_roles", User)})
+
+
+@roles_required(Role.ADMIN, Role.OFFICER)
+def person_detail(request, pk):
+    person = get_visible_or_404(request.user, User, pk=pk)
+    may_manage = can(request.user, "manage_roles", User)
+    form = RoleGrantForm(request.POST or None) if may_manage else None
+    if request.method == "POST" and may_manage and form.is_valid():
+        try:
+            services.role_grant(user=person, role=form.cleaned_data["role"], institution=form.cleaned_data["institution"], by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The role is granted."))
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/person_detail.html", {
+        "person": person, "form": form, "may_manage": may_manage,
+        "assignments": person.roles.select_related("institution"),
+        "memberships": person.memberships.select_related("institution"),
+        "history": history_for(person)[:20],
+    })
+
+
+@roles_required(Role.ADMIN)
+def person_create(request):
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                person = services.user_create(by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field or None, exc.message)
+        else:
+            messages.success(request, _("The account is created. The person sets a password with “Forgot your password?”."))
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/person_form.html", {"form": form})
+
+
+@roles_required(Role.ADMIN)
+@require_POST
+def role_revoke(request, pk):
+    assignment = get_object_or_404(RoleAssignment, pk=pk)
+    services.role_revoke(assignment=assignment, by=request.user)
+    messages.success(request, _("The role is removed."))
+    return redirect("accounts:person", pk=assignment.user_id)

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionsConfig(AppConfig):
+    name = "pontis.actions"
+    label = "actions"
+    verbose_name = _("Actions")
+
+    def ready(self):
+        from pontis.accounts.models import Role
+        from pontis.core import registry
+
+        from . import permissions  # noqa: F401  (registers policies)
+        from .demo import load_demo_actions
+        from .home import actions_panel
+
+        registry.nav(_("Actions"), "actions:list", order=30,
+                     roles=(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT))
+        registry.nav(_("Process"), "actions:process", order=60, roles=(Role.ADMIN, Role.OFFICER, Role.OBSERVER))
+        registry.home_panel(actions_panel, order=30)
+        registry.demo_loader("actions", load_demo_actions, order=20)
+
+        from pontis.core.selectors import register_figure
+
+        from .figures import action_figures
+
+        register_figure(action_figures)

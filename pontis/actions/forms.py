@@ -1,0 +1,176 @@
+"""Forms of the actions pages: they parse and validate input; the services decide."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature, Language, Region, ThematicArea
+
+from .models import Action, Activity, Deliverable
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class IdempotentForm(forms.Form):
+    """A hidden one-time key: a double-submitted create form answers the record made by the first submission."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class ActionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + list(Action.Status.choices))
+    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code",
+                                    empty_label=_("Any"))
+    theme = forms.ModelChoiceField(label=_("Thematic area"), required=False, queryset=ThematicArea.objects.filter(is_active=True),
+                                   to_field_name="code", empty_label=_("Any"))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+
+class ProcessFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("Requested from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Requested until"), required=False, widget=DATE)
+    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code",
+                                    empty_label=_("Any"))
+    theme = forms.ModelChoiceField(label=_("Thematic area"), required=False, queryset=ThematicArea.objects.filter(is_active=True),
+                                   to_field_name="code", empty_label=_("Any"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        return data
+
+
+class ActivityForm(IdempotentForm):
+    type = forms.ModelChoiceField(label=_("Type"), queryset=ActivityType.objects.filter(is_active=True))
+    # One input per language (the model's TranslatedField form field); optional: the type names the activity.
+    title = Activity._meta.get_field("title").formfield(label=_("Title"), required=False, max_length=300)
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+    online = forms.BooleanField(label=_("Online"), required=False)
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    country = forms.ModelChoiceField(label=_("Country"), required=False, queryset=Country.objects.all())
+    languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False, queryset=Language.objects.all(),
+                                               widget=forms.SelectMultiple(attrs={"size": 5}))
+    expected_participants = forms.IntegerField(label=_("Expected participants"), required=False, min_value=0, max_value=100000)
+    expert_profile = forms.CharField(label=_("Expert profile needed"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DeliverForm(forms.Form):
+    delivered_on = forms.DateField(label=_("Delivered on"), required=False, widget=DATE)
+
+
+class RescheduleForm(forms.Form):
+    start_date = forms.DateField(label=_("New start date"), widget=DATE)
+    end_date = forms.DateField(label=_("New end date"), required=False, widget=DATE)
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    participants_women = forms.IntegerField(label=_("Women"), required=False, min_value=0, max_value=100000)
+    participants_men = forms.IntegerField(label=_("Men"), required=False, min_value=0, max_value=100000)
+    participants_other = forms.IntegerField(label=_("Other or not stated"), required=False, min_value=0, max_value=100000)
+    participants_by_institution = forms.CharField(
+        label=_("Participants by institution"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One institution per line: name, then a colon and the number (Ministry of Interior: 12)."),
+    )
+
+    def clean_participants_by_institution(self):
+        rows = []
+        for n, line in enumerate((self.cleaned_data.get("participants_by_institution") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, count = line.rpartition(":")
+            if not sep or not name.strip() or not count.strip().isdigit():
+                raise forms.ValidationError(_("Line %(n)d: write the institution, a colon and a number.") % {"n": n})
+            rows.append({"institution": name.strip(), "count": int(count.strip())})
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(k) is None for k in ("participants_women", "participants_men", "participants_other")):
+            self.add_error("participants_women", _("Give the number of participants by gender."))
+        return data
+
+
+class DeliverableForm(IdempotentForm):
+    type = forms.ModelChoiceField(label=_("Type"), queryset=DeliverableType.objects.filter(is_active=True))
+    title = Deliverable._meta.get_field("title").formfield(label=_("Title"), max_length=300)
+    activity = forms.ModelChoiceField(label=_("Activity"), required=False, queryset=Activity.objects.none())
+    evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False, queryset=Language.objects.all(),
+                                               widget=forms.SelectMultiple(attrs={"size": 5}))
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if action is not None:
+            self.fields["activity"].queryset = action.activities.select_related("action", "type")
+
+
+class EvidenceForm(forms.Form):
+    evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, DOCX or image)"))
+
+
+class CommentForm(IdempotentForm):
+    body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class ProposalForm(IdempotentForm):
+    section = forms.ChoiceField(label=_("Section"), choices=())
+    text = forms.CharField(label=_("Proposed text"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+
+    def __init__(self, *args, **kwargs):
+        from .models import FICHE_TEXT_SECTIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = list(FICHE_TEXT_SECTIONS) + [("activities", _("Activities"))]
+
+
+class CloseForm(forms.Form):
+    final_report = forms.CharField(label=_("Final report"), widget=forms.Textarea(attrs={"rows": 6}), max_length=50000)
+    lessons_learnt = forms.CharField(label=_("Lessons learnt"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.features = list(GoodPracticeFeature.objects.filter(is_active=True))
+        for feature in self.features:
+            self.fields[f"score_{feature.code}"] = forms.TypedChoiceField(
+                label=_("Score for “%(feature)s”") % {"feature": feature}, coerce=int,
+                choices=[("", "—")] + [(i, str(i)) for i in range(1, 6)],
+            )
+            self.fields[f"comment_{feature.code}"] = forms.CharField(
+                label=_("Comment on “%(feature)s”") % {"feature": feature}, required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def feature_rows(self):
+        return [(f, self[f"score_{f.code}"], self[f"comment_{f.code}"]) for f in self.features]
+
+    def scores(self):
+        return {f.code: (self.cleaned_data[f"score_{f.code}"], self.cleaned_data.get(f"comment_{f.code}", "")) for f in self.features}
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome observed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)

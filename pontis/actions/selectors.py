@@ -1,0 +1,207 @@
+"""Reads of Actions: lists for a person, complementarity, the 90-day risk list, the process view."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import importlib.util
+import statistics
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import TARGET_DAYS, Action, ActionPartner, Activity, Deliverable, FicheVersion
+from .permissions import visible_actions
+
+
+def _list_related(qs):
+    return qs.select_related("region", "lead_country").prefetch_related("countries", "themes")
+
+
+def actions_for(user, *, q: str = "", status: str = "", region: str = "", theme: str = "", country: str = "",
+                year: str | int = ""):
+    """The Actions ``user`` may see, filtered; ready for a list (no query per row)."""
+    qs = visible_actions(user)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(title__icontains=q) | Q(partners__institution__acronym__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if region:
+        qs = qs.filter(region__code=region)
+    if theme:
+        qs = qs.filter(themes__code=theme)
+    if country:
+        qs = qs.filter(countries__code=country.upper())
+    if year:
+        qs = qs.filter(code__startswith=f"{year}-")
+    return _list_related(qs.distinct()).order_by("-code")
+
+
+def action_detail_queryset():
+    return Action.objects.select_related("region", "lead_country").prefetch_related(
+        "countries", "themes", "topics", "sdg_targets", "gcm_objectives",
+        Prefetch("partners", queryset=ActionPartner.objects.select_related(
+            "institution", "institution__country", "operational_focal_point", "strategic_focal_point")),
+        Prefetch("activities", queryset=Activity.objects.select_related("type", "country").prefetch_related("languages")),
+        Prefetch("deliverables", queryset=Deliverable.objects.select_related("type", "activity").prefetch_related("languages", "files")),
+        Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")),
+        "self_assessment__feature", "follow_ups",
+    )
+
+
+def activities_for(user, *, action=None, status: str = "", type: str = "", date_from=None, date_to=None):
+    from .permissions import ActivityPolicy
+
+    qs = ActivityPolicy().visible_to(user).select_related("action", "type")
+    if action is not None:
+        qs = qs.filter(action=action)
+    if status:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type__code=type)
+    if date_from:
+        qs = qs.filter(start_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(start_date__lte=date_to)
+    return qs.order_by("action__code", "sequence", "id")
+
+
+def deliverables_for(user, *, action=None, status: str = "", type: str = ""):
+    from .permissions import DeliverablePolicy
+
+    qs = DeliverablePolicy().visible_to(user).select_related("action", "type", "activity").prefetch_related("languages")
+    if action is not None:
+        qs = qs.filter(action=action)
+    if status:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type__code=type)
+    return qs.order_by("action__code", "id")
+
+
+def actions_for_complementarity(*, countries, themes):
+    """Past and ongoing Actions sharing a country or a theme, most relevant first: those sharing both, then
+    those sharing more, then the most recent."""
+    country_ids = [getattr(c, "pk", c) for c in countries]
+    theme_ids = [getattr(t, "pk", t) for t in themes]
+    qs = Action.objects.exclude(status=Action.Status.CANCELLED).filter(
+        Q(countries__in=country_ids) | Q(themes__in=theme_ids)
+    ).distinct()
+    qs = Action.objects.filter(pk__in=qs.values("pk")).annotate(
+        shared_countries=Count("countries", filter=Q(countries__in=country_ids), distinct=True),
+        shared_themes=Count("themes", filter=Q(themes__in=theme_ids), distinct=True),
+    )
+    return _list_related(qs).order_by("-shared_countries", "-shared_themes", "-code")
+
+
+def _expert_counter():
+    """``pontis.experts.selectors.confirmed_expert_count`` when the experts app provides it, else None."""
+    try:
+        if importlib.util.find_spec("pontis.experts.selectors") is None:
+            return None
+        module = importlib.import_module("pontis.experts.selectors")
+    except ImportError:
+        return None
+    return getattr(module, "confirmed_expert_count", None)
+
+
+def actions_at_risk(*, today: datetime.date | None = None) -> list:
+    """Actions not yet launched (no activity delivered) whose 90-day clock is at risk, with the reason.
+
+    An Action is listed when its clock has passed 60 days, or when an activity starts within 30 days
+    without a confirmed expert. Reasons: waiting for the fiche agreement, for the partner's consent, for
+    activity dates, for experts. Answers [(action, reason)], the oldest request first.
+    """
+    today = today or timezone.localdate()
+    counter = _expert_counter()
+    actions = (
+        Action.objects.filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING], launched_on__isnull=True,
+                              requested_on__isnull=False)
+        .select_related("region", "lead_country")
+        .prefetch_related(Prefetch("activities", queryset=Activity.objects.select_related("type")),
+                          Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")))
+        .order_by("requested_on", "code")
+    )
+    result = []
+    for action in actions:
+        days = (today - action.requested_on).days
+        reasons = []
+        expert_gap = False
+        if action.fiche_agreed_on is None:
+            draft = next((v for v in action.fiche_versions.all() if v.status == FicheVersion.Status.DRAFT), None)
+            if draft is not None and draft.partner_agreed_on is None and draft.activity_rows:
+                reasons.append(_("waiting for the partner to agree the fiche"))
+            else:
+                reasons.append(_("waiting for the fiche agreement"))
+        else:
+            upcoming = [a for a in action.activities.all() if a.status in (Activity.Status.PLANNED, Activity.Status.CONFIRMED)]
+            dated = [a for a in upcoming if a.start_date]
+            if not dated:
+                reasons.append(_("waiting for activity dates"))
+            if counter is not None:
+                for activity in dated:
+                    if today <= activity.start_date <= today + datetime.timedelta(days=30) and not counter(activity):
+                        expert_gap = True
+                        reasons.append(_("waiting for experts: %(activity)s starts on %(date)s with no expert confirmed")
+                                       % {"activity": activity.type, "date": activity.start_date.isoformat()})
+        if days > TARGET_DAYS - 30 or expert_gap:
+            if days > TARGET_DAYS:
+                reasons.insert(0, _("%(days)d days since the request: the 90-day target is missed") % {"days": days})
+            result.append((action, "; ".join(str(r) for r in reasons)))
+    return result
+
+
+# ---------------------------------------------------------------- process view
+
+STAGES = (
+    ("request_to_decision", "requested_on", "approved_on"),
+    ("decision_to_fiche", "approved_on", "fiche_agreed_on"),
+    ("fiche_to_launch", "fiche_agreed_on", "launched_on"),
+    ("request_to_launch", "requested_on", "launched_on"),
+)
+
+
+def percentile(values: list[int], p: float) -> float | None:
+    """The p-th percentile (0-100) by linear interpolation between closest ranks; None for no data.
+    Done in Python so the figure is the same on every database."""
+    if not values:
+        return None
+    data = sorted(values)
+    if len(data) == 1:
+        return float(data[0])
+    rank = (len(data) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(data) - 1)
+    return round(data[low] + (data[high] - data[low]) * (rank - low), 1)
+
+
+def process_stats(*, date_from: datetime.date | None = None, date_to: datetime.date | None = None, theme: str = "",
+                  region: str = "") -> dict:
+    """Median and 90th percentile of days per stage for Actions requested in the period (and theme, region).
+
+    Answers {"stages": [{"key", "count", "median", "p90", "within_target"}], "actions": n}.
+    """
+    qs = Action.objects.exclude(status=Action.Status.CANCELLED).filter(requested_on__isnull=False)
+    if date_from:
+        qs = qs.filter(requested_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(requested_on__lte=date_to)
+    if theme:
+        qs = qs.filter(themes__code=theme)
+    if region:
+        qs = qs.filter(region__code=region)
+    rows = list(qs.distinct().values("requested_on", "approved_on", "fiche_agreed_on", "launched_on"))
+    stages = []
+    for key, start, end in STAGES:
+        days = [(r[end] - r[start]).days for r in rows if r[start] and r[end] and r[end] >= r[start]]
+        stage = {"key": key, "count": len(days), "median": None if not days else round(float(statistics.median(days)), 1),
+                 "p90": percentile(days, 90)}
+        if key == "request_to_launch":
+            stage["within_target"] = sum(1 for d in days if d <= TARGET_DAYS)
+        stages.append(stage)
+    return {"stages": stages, "actions": len(rows)}
+
+
+def my_actions(user, limit: int = 5):
+    return _list_related(visible_actions(user).filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING])).order_by("-code")[:limit]

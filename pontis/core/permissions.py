@@ -1,0 +1,187 @@
+"""Permission primitives: one policy per object type, and access declarations on every view.
+
+A policy answers two questions, and views, the API and exports all ask the same policy:
+
+    policy.visible_to(user) -> QuerySet        # what may this person see?
+    policy.can(user, "approve", obj) -> bool   # may this person do this to that?
+
+Deny by default: a policy that does not say yes says no; a view without an access declaration is refused
+by ``AccessDeclarationMiddleware``; an object lookup goes through ``get_visible_or_404``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .errors import NotAllowed
+
+_policies: dict = {}
+
+
+class Policy:
+    """Subclass per model; register with ``@register``."""
+
+    model = None
+
+    def visible_to(self, user):
+        return self.model.objects.none()
+
+    def can(self, user, action: str, obj=None) -> bool:
+        method = getattr(self, f"can_{action}", None)
+        if method is None:
+            return False
+        return bool(method(user, obj))
+
+
+def register(policy_cls):
+    _policies[policy_cls.model] = policy_cls()
+    return policy_cls
+
+
+def policy_for(model_or_obj) -> Policy:
+    model = model_or_obj if isinstance(model_or_obj, type) else model_or_obj.__class__
+    for klass in model.__mro__:
+        if klass in _policies:
+            return _policies[klass]
+    raise LookupError(f"No permission policy registered for {model.__name__}")
+
+
+def can(user, action: str, obj_or_model) -> bool:
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    obj = None if isinstance(obj_or_model, type) else obj_or_model
+    return policy_for(obj_or_model).can(user, action, obj)
+
+
+def ensure(user, action: str, obj_or_model):
+    """Raise ``NotAllowed`` (a DomainError) unless the user may do ``action``; services call this."""
+    if not can(user, action, obj_or_model):
+        raise NotAllowed()
+
+
+def visible_to(user, model):
+    return policy_for(model).visible_to(user)
+
+
+def get_visible_or_404(user, model_or_queryset, **lookup):
+    """Fetch-and-authorise: objects the user may not see answer 404, exactly like missing ones."""
+    if hasattr(model_or_queryset, "model") and hasattr(model_or_queryset, "filter"):
+        queryset = model_or_queryset
+        allowed = policy_for(queryset.model).visible_to(user).values("pk")
+        queryset = queryset.filter(pk__in=allowed)
+    else:
+        queryset = policy_for(model_or_queryset).visible_to(user)
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    except queryset.model.MultipleObjectsReturned:
+        raise Http404
+
+
+# ---------------------------------------------------------------- view access declarations
+
+
+def _declare(view, description):
+    view.pontis_access = description
+    return view
+
+
+def public(view):
+    """Anyone, signed in or not, may open this view."""
+    return _declare(view, "public")
+
+
+def signed_in(view):
+    """Any signed-in person may open this view (object checks still apply inside)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return _declare(wrapper, "signed_in")
+
+
+def roles_required(*roles):
+    """Only people holding one of ``roles`` may open this view; others get 403, anonymous people sign in."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_any_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return _declare(wrapper, "roles:" + ",".join(roles))
+
+    return decorator
+
+
+def staff_required(view):
+    from pontis.accounts.models import Role
+
+    return roles_required(Role.ADMIN, Role.OFFICER)(view)
+
+
+# Third-party views that declare their own access rules.
+TRUSTED_VIEW_MODULES = (
+    "django.contrib.admin",
+    "django.contrib.staticfiles",
+    "django.views.i18n",
+    "django.views.static",
+    "allauth.",
+    "ninja.",
+    "whitenoise.",
+)
+
+
+class AccessDeclarationMiddleware:
+    """Deny by default: a Pontis view that does not declare its access rule is refused (403)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "pontis_access", None):
+            return None
+        target = view_func
+        while isinstance(target, functools.partial):
+            target = target.func
+        target = getattr(target, "view_class", target)
+        module = getattr(target, "__module__", "") or ""
+        owner = getattr(target, "__self__", None)
+        if owner is not None:
+            module = type(owner).__module__
+        if module.startswith(TRUSTED_VIEW_MODULES):
+            return None
+        raise PermissionDenied
+
+
+__all__ = [
+    "Policy",
+    "register",
+    "policy_for",
+    "can",
+    "ensure",
+    "visible_to",
+    "get_visible_or_404",
+    "public",
+    "signed_in",
+    "roles_required",
+    "staff_required",
+    "NotAllowed",
+]

@@ -1,0 +1,56 @@
+from django import template
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from pontis.core.i18n import translate
+
+register = template.Library()
+
+
+@register.simple_tag
+def tr(value):
+    """Render a translated text in the reader's language; a fallback is marked visibly and with its lang."""
+    text = translate(value)
+    if not text:
+        return ""
+    if text.is_fallback:
+        names = dict(settings.LANGUAGES)
+        return format_html(
+            '<span lang="{}">{}</span> <span class="fallback-note">({})</span>',
+            text.lang,
+            text,
+            _("in %(language)s") % {"language": names.get(text.lang, text.lang)},
+        )
+    return text
+
+
+@register.filter
+def tr_text(value):
+    return str(translate(value))
+
+
+@register.simple_tag
+def history_url(obj):
+    ct = ContentType.objects.get_for_model(obj.__class__)
+    return reverse("core:history", args=[ct.pk, obj.pk])
+
+
+@register.filter
+def has_role(user, role):
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(role))
+
+
+@register.filter
+def has_any_role(user, roles):
+    return bool(getattr(user, "is_authenticated", False) and user.has_any_role(*roles.split(",")))
+
+
+@register.inclusion_tag("core/_pagination.html", takes_context=True)
+def paginate(context, page):
+    request = context["request"]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"page": page, "query": params.urlencode()}

@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from pontis.accounts.models import Role
+
+from . import registry
+from .audit import history_for
+from .models import Notification
+from .notifications import notification_mark_read
+from .permissions import get_visible_or_404, policy_for, public, roles_required, signed_in
+from .selectors import facility_figures
+
+
+@public
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html", {"figures": facility_figures()})
+    panels = registry.home_panels_for(request)
+    return render(request, "core/home.html", {"panels": panels})
+
+
+@public
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 when it does not. No details leak out."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@signed_in
+def notifications(request):
+    queryset = Notification.objects.filter(recipient=request.user)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@signed_in
+@require_POST
+def notification_read(request, pk):
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(notification=note, by=request.user)
+    if note.url and request.POST.get("follow"):
+        return redirect(note.url)
+    messages.success(request, _("Marked as read."))
+    return redirect("core:notifications")
+
+
+@roles_required(Role.ADMIN, Role.OFFICER)
+def history(request, content_type_id, object_id):
+    """An object's audit trail, for facility staff (embedded on object pages with htmx)."""
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist:
+        raise Http404
+    model = content_type.model_class()
+    if model is None:
+        raise Http404
+    try:
+        policy_for(model)
+    except LookupError:
+        obj = get_object_or_404(model, pk=object_id)
+    else:
+        obj = get_visible_or_404(request.user, model, pk=object_id)
+    events = Paginator(history_for(obj), 50).get_page(request.GET.get("page"))
+    template = "core/_history.html" if request.htmx else "core/history.html"
+    return render(request, template, {"object": obj, "events": events})
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)
+
+
+csrf_failure.pontis_access = "public"

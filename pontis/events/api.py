@@ -1,0 +1,132 @@
+"""Read-only API for meetings: ``GET /api/v1/events`` (paginated, filterable) and ``GET /api/v1/events/{id}``.
+
+Public meetings are readable without a token; a valid token or session shows the others too. A request that
+sends an ``Authorization`` header with an invalid token is refused (401) rather than silently treated as anonymous.
+"""
+
+
+import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from pontis.accounts.api_auth import BearerToken
+from pontis.core.i18n import translate
+from pontis.core.permissions import get_visible_or_404
+
+from .models import Meeting
+from .selectors import meeting_agenda, meeting_detail_queryset, meetings_for
+
+
+def _anonymous(request):
+    """Last in the auth chain: lets visitors without credentials through as anonymous (public meetings only)."""
+    if request.headers.get("Authorization"):
+        return None
+    request.user = AnonymousUser() if not getattr(request, "user", None) or not request.user.is_authenticated else request.user
+    return request.user
+
+
+def _session(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+router = Router(tags=["events"], auth=[BearerToken(), _session, _anonymous])
+
+
+class ContributionOut(Schema):
+    speaker_name: str
+    speaker_role: str
+    country: str | None
+    title: dict
+
+
+class SessionOut(Schema):
+    number: int | None
+    title: dict
+    day: datetime.date
+    moderator: str
+    contributions: list[ContributionOut]
+
+
+class MeetingOut(Schema):
+    id: int
+    slug: str
+    kind: str
+    title: dict
+    title_text: str
+    start_date: datetime.date
+    end_date: datetime.date
+    city: str
+    country: str | None
+    region: str | None
+    host_countries: list[str]
+    is_public: bool
+    status: str
+
+
+class MeetingDetailOut(MeetingOut):
+    summary: dict
+    notes: dict
+    organisers: str
+    languages: list[str]
+    themes: list[str]
+    sessions: list[SessionOut]
+
+
+class MeetingFilters(Schema):
+    kind: Meeting.Kind | None = None
+    year: int | None = None
+    region: str | None = None
+
+
+def _meeting(m: Meeting) -> dict:
+    return {
+        "id": m.pk, "slug": m.slug, "kind": m.kind, "title": m.title, "title_text": str(translate(m.title)),
+        "start_date": m.start_date, "end_date": m.end_date, "city": m.city,
+        "country": m.country.code if m.country_id else None, "region": m.region.code if m.region_id else None,
+        "host_countries": sorted(c.code for c in m.host_countries.all()), "is_public": m.is_public, "status": m.status,
+    }
+
+
+@router.get("/events", response=list[MeetingOut], summary="Meetings the caller may see, newest first")
+@paginate(LimitOffsetPagination)
+def events_list(request, filters: Query[MeetingFilters]):
+    queryset = meetings_for(request.user, kind=filters.kind or "", year=filters.year, region=filters.region or "")
+    return _LazyMeetings(queryset)
+
+
+class _LazyMeetings:
+    """Let the paginator slice the queryset first, then turn only that page into plain dicts."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        return [_meeting(m) for m in self.queryset[item]]
+
+
+@router.get("/events/{int:meeting_id}", response=MeetingDetailOut, summary="A meeting with its agenda")
+def events_detail(request, meeting_id: int):
+    meeting = get_visible_or_404(request.user, meeting_detail_queryset(), pk=meeting_id)
+    data = _meeting(meeting)
+    data.update({
+        "summary": meeting.summary, "notes": meeting.notes, "organisers": meeting.organisers,
+        "languages": [lang.code for lang in meeting.languages.all()],
+        "themes": [theme.code for theme in meeting.themes.all()],
+        "sessions": [
+            {"number": s.number, "title": s.title, "day": s.day, "moderator": s.moderator,
+             "contributions": [{"speaker_name": c.speaker_name, "speaker_role": c.speaker_role,
+                                "country": c.country.code if c.country_id else None, "title": c.title}
+                               for c in s.contributions.all()]}
+            for _day, sessions in meeting_agenda(meeting) for s in sessions
+        ],
+    })
+    return data

@@ -1,0 +1,46 @@
+"""Meeting pages: the list (filters and pagination) and a meeting with its agenda. Thin: one selector each."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from pontis.core.models import Region
+from pontis.core.permissions import can, get_visible_or_404, public
+
+from .models import Meeting
+from .selectors import meeting_agenda, meeting_detail_queryset, meeting_years, meetings_for
+
+PAGE_SIZE = 20
+
+
+def _filters(request):
+    """Read the filters leniently: an unknown value is ignored rather than answered with an error page."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Meeting.Kind.values else ""
+    try:
+        year = int(request.GET.get("year", "") or 0) or None
+    except ValueError:
+        year = None
+    if year is not None and not 1900 <= year <= 2200:
+        year = None
+    region = request.GET.get("region", "")
+    regions = list(Region.objects.filter(is_active=True))
+    region = region if region in {r.code for r in regions} else ""
+    return kind, year, region, regions
+
+
+@public
+def meeting_list(request):
+    kind, year, region, regions = _filters(request)
+    page = Paginator(meetings_for(request.user, kind=kind, year=year, region=region), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "events/meeting_list.html", {
+        "page": page, "kinds": Meeting.Kind.choices, "years": meeting_years(request.user), "regions": regions,
+        "kind": kind, "year": year, "region": region, "filtered": bool(kind or year or region),
+    })
+
+
+@public
+def meeting_detail(request, slug):
+    meeting = get_visible_or_404(request.user, meeting_detail_queryset(), slug=slug)
+    return render(request, "events/meeting_detail.html", {
+        "meeting": meeting, "agenda": meeting_agenda(meeting), "may_change": can(request.user, "change", meeting),
+    })

@@ -1,0 +1,31 @@
+"""The roster in numbers: public headline figures and the observers' home panel (aggregates only)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Deployment, ExpertProfile
+
+
+def roster_figures():
+    deployed = Deployment.objects.exclude(status="cancelled").values("profile_id").distinct().count()
+    return [
+        (_("experts on the roster"), ExpertProfile.objects.count()),
+        (_("experts deployed"), deployed),
+    ]
+
+
+def observer_panel(request):
+    """Donor observers see the roster's aggregate figures, never a person."""
+    from pontis.accounts.models import Role
+
+    if not request.user.has_role(Role.OBSERVER):
+        return None
+    from .selectors import expert_statistics
+
+    stats = expert_statistics()
+    return {
+        "title": _("The roster in numbers"),
+        "template": "experts/_panel_figures.html",
+        "stats": stats,
+        "eu_states": len(stats["government_experts_by_eu_member_state"]),
+        "eu_government": sum(stats["government_experts_by_eu_member_state"].values()),
+    }

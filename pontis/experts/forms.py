@@ -1,0 +1,194 @@
+"""Forms: parse and validate input; the services enforce the rules again."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pontis.core.models import Country, Language, Region, ThematicArea, Topic
+
+from .matching import DEFAULT_WEIGHTS, PARTS, RULES
+from .models import Background, DeploymentRole, ExpertProfile, Gender, Level
+
+CONSENT_PURPOSE = _(
+    "The facility keeps your profile to find and invite peer experts for its Actions, to manage your deployments "
+    "and evaluations, and to publish anonymous statistics. Only facility staff see your profile. You may download "
+    "your data or ask for its erasure at any time.")
+
+
+class LanguageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label or obj.code
+
+
+class ProfileForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=150)
+    family_name = forms.CharField(label=_("Family name"), max_length=150)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all())
+    background = forms.ChoiceField(label=_("Professional background"), choices=Background.choices)
+    institution_name = forms.CharField(label=_("Current institution"), max_length=300, required=False)
+    years_experience = forms.IntegerField(label=_("Years of professional experience"), min_value=0, max_value=70,
+                                          required=False)
+    themes = forms.ModelMultipleChoiceField(label=_("Thematic areas"), queryset=ThematicArea.objects.filter(is_active=True),
+                                            widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=Topic.objects.filter(is_active=True),
+                                            required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+                                            help_text=_("Hold Ctrl (or Cmd) to choose several."))
+    countries_experience = forms.ModelMultipleChoiceField(label=_("Countries of experience"), queryset=Country.objects.all(),
+                                                          required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    regions_experience = forms.ModelMultipleChoiceField(label=_("Regions of experience"), queryset=Region.objects.all(),
+                                                        required=False, widget=forms.CheckboxSelectMultiple)
+    biography = forms.CharField(label=_("Short biography"), max_length=4000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 5}))
+    references = forms.CharField(label=_("References"), max_length=2000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text=_("Names and contacts of two people who know your work."))
+    cv = forms.FileField(label=_("CV (PDF or DOCX)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        topics, themes = data.get("topics") or [], data.get("themes") or []
+        stray = [t for t in topics if t.theme_id not in {th.pk for th in themes}]
+        if stray:
+            self.add_error("topics", _("Each topic must belong to one of the thematic areas you chose."))
+        return data
+
+    def split(self):
+        data = dict(self.cleaned_data)
+        m2m = {k: data.pop(k) for k in ("themes", "topics", "countries_experience", "regions_experience")}
+        cv = data.pop("cv", None)
+        for k in ("email", "consent", "website"):
+            data.pop(k, None)
+        return data, m2m, cv
+
+
+class RegistrationForm(ProfileForm):
+    email = forms.EmailField(label=_("E-mail address"))
+    consent = forms.BooleanField(label=_("I consent to the processing of my data for this purpose."), required=True)
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this field empty"),
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    field_order = ["email", "given_name", "family_name"]
+
+
+class LanguageForm(forms.Form):
+    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—")] + list(Level.choices), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("language")) != bool(data.get("level")):
+            raise forms.ValidationError(_("Choose both a language and its level."))
+        return data
+
+
+LanguageFormSet = forms.formset_factory(LanguageForm, extra=0, min_num=4, max_num=12)
+
+
+def languages_from(formset):
+    return [(f.cleaned_data["language"], f.cleaned_data["level"]) for f in formset.forms
+            if f.cleaned_data.get("language")]
+
+
+class UnavailabilityForm(forms.Form):
+    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("The end must not be before the start."))
+        return data
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search names, biographies and CVs"), required=False)
+    theme = forms.ModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False)
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False)
+    nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all(), required=False)
+    origin = forms.ChoiceField(label=_("Origin"), required=False,
+                               choices=[("", _("Any")), ("eu", _("EU member state")), ("non_eu", _("Non-EU"))])
+    background = forms.ChoiceField(label=_("Background"), required=False, choices=[("", _("Any"))] + list(Background.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any"))] + list(ExpertProfile.Status.choices))
+    available_from = forms.DateField(label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    available_to = forms.DateField(label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("available_from")) != bool(data.get("available_to")):
+            raise forms.ValidationError(_("Give both dates of the availability window."))
+        if data.get("available_from") and data.get("available_to") and data["available_to"] < data["available_from"]:
+            raise forms.ValidationError(_("The availability window ends before it starts."))
+        return data
+
+    def search_kwargs(self):
+        d = self.cleaned_data
+        return {"q": d.get("q") or "", "themes": [d["theme"]] if d.get("theme") else [],
+                "topics": [d["topic"]] if d.get("topic") else [], "languages": [d["language"]] if d.get("language") else [],
+                "nationality": d.get("nationality"), "origin": d.get("origin") or "", "background": d.get("background") or "",
+                "status": d.get("status") or "", "available_from": d.get("available_from"),
+                "available_to": d.get("available_to")}
+
+
+class WeightsForm(forms.Form):
+    size = forms.IntegerField(label=_("Team size"), min_value=1, max_value=10, initial=3, required=False)
+    rules = forms.MultipleChoiceField(label=_("Composition rules"), choices=list(RULES.items()), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in PARTS.items():
+            self.fields[f"w_{key}"] = forms.IntegerField(label=label, min_value=0, max_value=100, required=False,
+                                                        initial=DEFAULT_WEIGHTS[key])
+
+
+class InvitationForm(forms.Form):
+    profile = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Role"), choices=DeploymentRole.choices, initial=DeploymentRole.EXPERT)
+    start_date = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.DecimalField(label=_("Working days"), min_value=0, max_value=365, decimal_places=1, required=False)
+    message = forms.CharField(label=_("Message to the expert"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you decline?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+class EvaluationForm(forms.Form):
+    expertise = forms.TypedChoiceField(label=_("Expertise"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect)
+    communication = forms.TypedChoiceField(label=_("Communication"), choices=RATING_CHOICES, coerce=int,
+                                           widget=forms.RadioSelect)
+    adaptation = forms.TypedChoiceField(label=_("Adaptation to context"), choices=RATING_CHOICES, coerce=int,
+                                        widget=forms.RadioSelect)
+    comments = forms.CharField(label=_("Comments"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("How well was the activity organised?"), choices=RATING_CHOICES, coerce=int,
+                                    widget=forms.RadioSelect)
+    comments = forms.CharField(label=_("Comments"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=ExpertProfile.Status.choices, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Vetting note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"), choices=[("roster", _("Roster (expert profiles)")),
+                                                                 ("deployments", _("Deployments"))])
+    file = forms.FileField(label=_("CSV (UTF-8) or XLSX file"))
+    partial = forms.BooleanField(label=_("Import the good rows even if some rows are bad"), required=False)
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))

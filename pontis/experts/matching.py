@@ -1,0 +1,305 @@
+"""Explainable matching: a ranked list of candidates for an activity, each score broken into its parts.
+
+Two steps keep it fast at 100,000 experts: indexed SQL narrows the roster to a bounded candidate set (active,
+sharing a topic or theme, speaking one of the activity's languages at a working level); the parts are then
+scored in Python on that set with everything prefetched (a fixed number of queries, whatever the roster size).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Value
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    LEVEL_WEIGHT,
+    WORKING_LEVELS,
+    Background,
+    Deployment,
+    Evaluation,
+    ExpertLanguage,
+    ExpertProfile,
+    Unavailability,
+)
+from .selectors import eu_members_on
+
+PARTS = {
+    "topic": _("Topic and theme fit"),
+    "language": _("Language of the activity"),
+    "region": _("Regional and country experience"),
+    "availability": _("Available on the activity dates"),
+    "evaluation": _("Past evaluations"),
+    "rotation": _("Rotation (not deployed recently)"),
+}
+DEFAULT_WEIGHTS = {"topic": 30, "language": 15, "region": 15, "availability": 20, "evaluation": 10, "rotation": 10}
+MAX_CANDIDATES = 150
+ROTATION_YEARS = 2
+
+RULES = {
+    "non_eu": _("At least one non-EU expert (triangular cooperation)"),
+    "gender_balance": _("Gender balance (at least one woman and one man)"),
+    "mix": _("A mix of government and non-government experts"),
+    "no_partner": _("No expert from the requesting institution"),
+}
+
+
+def parse_weights(params) -> dict:
+    """Weights from GET parameters ``w_<part>`` (0-100); anything else falls back to the default."""
+    weights = {}
+    for key, default in DEFAULT_WEIGHTS.items():
+        try:
+            value = int(params.get(f"w_{key}", default))
+        except (TypeError, ValueError):
+            value = default
+        weights[key] = min(max(value, 0), 100)
+    return weights
+
+
+@dataclass
+class Candidate:
+    profile: ExpertProfile
+    parts: dict
+    score: float = 0.0
+    notes: dict = field(default_factory=dict)
+    non_eu: bool = False
+    partner_institution: bool = False
+
+
+@dataclass
+class ActivityContext:
+    """What the scoring needs to know about the activity, fetched once."""
+
+    activity: object
+    start: datetime.date
+    end: datetime.date
+    topic_ids: set
+    theme_ids: set
+    language_ids: set
+    country_ids: set
+    region_ids: set
+    partner_institution_ids: set
+    eu_country_ids: set
+
+    @classmethod
+    def of(cls, activity):
+        action = activity.action
+        start = activity.start_date or action.start_date or datetime.date.today()
+        end = activity.end_date or start
+        country_ids = set(action.countries.values_list("id", flat=True))
+        if activity.country_id:
+            country_ids.add(activity.country_id)
+        from pontis.core.models import Country
+
+        region_ids = set(Country.objects.filter(id__in=country_ids, region__isnull=False).values_list("region_id", flat=True))
+        if action.region_id:
+            region_ids.add(action.region_id)
+        return cls(
+            activity=activity, start=start, end=end,
+            topic_ids=set(action.topics.values_list("id", flat=True)),
+            theme_ids=set(action.themes.values_list("id", flat=True)),
+            language_ids=set(activity.languages.values_list("id", flat=True)),
+            country_ids=country_ids, region_ids=region_ids,
+            partner_institution_ids=set(action.partners.values_list("institution_id", flat=True)),
+            eu_country_ids=eu_members_on(start),
+        )
+
+
+def candidate_ids(ctx: ActivityContext, limit: int = MAX_CANDIDATES) -> list[int]:
+    """Indexed narrowing: active experts sharing most Action topics first (then themes), speaking an activity
+    language at a working level; among equals, those not deployed for longest first (rotation).
+
+    One grouped query on the topic link table (indexed by topic), joined to the profiles' narrow covering index
+    for status and last deployment; the database counts, orders and cuts to ``limit``, so only ``limit`` ids
+    travel, whatever the roster size.
+    """
+    speakers = None
+    if ctx.language_ids:
+        speakers = ExpertLanguage.objects.filter(language_id__in=ctx.language_ids, level__in=WORKING_LEVELS)
+    ranked: list[int] = []
+    if ctx.topic_ids:
+        links = ExpertProfile.topics.through.objects.filter(
+            topic_id__in=ctx.topic_ids, expertprofile__status=ExpertProfile.Status.ACTIVE)
+        if speakers is not None:
+            links = links.filter(Exists(speakers.filter(profile_id=OuterRef("expertprofile_id"))))
+        # Same order as before: most shared topics, never deployed first, then longest ago, then id.
+        ranked = list(links.values("expertprofile_id").annotate(n=Count("topic_id")).order_by(
+            "-n", F("expertprofile__last_deployed_on").asc(nulls_first=True), "expertprofile_id")
+            .values_list("expertprofile_id", flat=True)[:limit])
+    if len(ranked) < limit and ctx.theme_ids:
+        more = ExpertProfile.objects.filter(status=ExpertProfile.Status.ACTIVE, themes__in=ctx.theme_ids).exclude(
+            pk__in=ranked)
+        if speakers is not None:
+            more = more.filter(pk__in=speakers.values("profile_id"))
+        # Favour those not deployed recently among the theme-only matches, so the set rotates too.
+        ranked += list(more.order_by(F("last_deployed_on").asc(nulls_first=True), "pk").values_list("pk", flat=True)
+                       .distinct()[: limit - len(ranked)])
+    return ranked
+
+
+class Facts:
+    """Everything scoring needs about the candidates, in plain dicts (no per-object ORM managers).
+
+    Four queries whatever the number of candidates: the four link tables in one UNION ALL, the languages, the
+    busy periods (deployments and unavailabilities in one UNION ALL), and the evaluation averages.
+    """
+
+    LINKS = (
+        ("topic_ids", ExpertProfile.topics.through, "topic_id"),
+        ("theme_ids", ExpertProfile.themes.through, "thematicarea_id"),
+        ("country_ids", ExpertProfile.countries_experience.through, "country_id"),
+        ("region_ids", ExpertProfile.regions_experience.through, "region_id"),
+    )
+
+    def __init__(self, ids, ctx):
+        # Scoring only intersects these with the activity's own topics, themes, countries and regions: fetch just those.
+        parts = [model.objects.filter(expertprofile_id__in=ids, **{f"{column}__in": getattr(ctx, wanted)}).order_by()
+                 .annotate(kind=Value(n)).values_list("kind", "expertprofile_id", column)
+                 for n, (wanted, model, column) in enumerate(self.LINKS)]
+        sets: list[dict[int, set]] = [{} for _link in self.LINKS]
+        for kind, pid, value in parts[0].union(*parts[1:], all=True):
+            sets[kind].setdefault(pid, set()).add(value)
+        self.topics, self.themes, self.countries, self.regions = sets
+        self.languages: dict[int, dict[int, str]] = {}
+        for pid, lid, level in ExpertLanguage.objects.filter(profile_id__in=ids).order_by().values_list(
+                "profile_id", "language_id", "level"):
+            self.languages.setdefault(pid, {})[lid] = level
+        deployed = Deployment.objects.filter(profile_id__in=ids, status__in=("confirmed", "completed"),
+                                             start_date__lte=ctx.end, end_date__gte=ctx.start)
+        away = Unavailability.objects.filter(profile_id__in=ids, start_date__lte=ctx.end, end_date__gte=ctx.start)
+        self.busy = set(deployed.order_by().values_list("profile_id", flat=True).union(
+            away.order_by().values_list("profile_id", flat=True), all=True))
+        self.ratings = _ratings(ids)
+
+
+def _profiles(ids):
+    return list(ExpertProfile.objects.filter(pk__in=ids).select_related("nationality").only(
+        "id", "given_name", "family_name", "email", "gender", "background", "status", "institution_id", "nationality",
+        "last_deployed_on", "user_id"))
+
+
+def _ratings(ids) -> dict[int, float]:
+    rows = (Evaluation.objects.filter(deployment__profile_id__in=ids).values("deployment__profile_id")
+            .annotate(a=Avg("expertise"), b=Avg("communication"), c=Avg("adaptation")))
+    return {r["deployment__profile_id"]: (r["a"] + r["b"] + r["c"]) / 3 for r in rows}
+
+
+def score_profile(profile, ctx: ActivityContext, facts: Facts) -> dict:
+    """Each part in [0, 1]."""
+    pid = profile.pk
+    topics = facts.topics.get(pid, set())
+    themes = facts.themes.get(pid, set())
+    topic_fit = len(topics & ctx.topic_ids) / len(ctx.topic_ids) if ctx.topic_ids else 0.0
+    theme_fit = len(themes & ctx.theme_ids) / len(ctx.theme_ids) if ctx.theme_ids else 0.0
+    topic = 0.7 * topic_fit + 0.3 * theme_fit if ctx.topic_ids else theme_fit
+
+    if ctx.language_ids:
+        spoken = facts.languages.get(pid, {})
+        language = max((LEVEL_WEIGHT.get(level, 0) for lid, level in spoken.items() if lid in ctx.language_ids), default=0.0)
+    else:
+        language = 1.0
+
+    if facts.countries.get(pid, set()) & ctx.country_ids:
+        region = 1.0
+    elif facts.regions.get(pid, set()) & ctx.region_ids:
+        region = 0.6
+    else:
+        region = 0.0
+
+    availability = 0.0 if pid in facts.busy else 1.0
+
+    rating = facts.ratings.get(pid)
+    evaluation = (rating - 1) / 4 if rating is not None else 0.5  # no history: neither favoured nor penalised
+
+    # ``last_deployed_on`` is kept by the services: the start of the expert's latest deployment.
+    last_start = profile.last_deployed_on
+    if last_start is None:
+        rotation = 1.0
+    else:
+        days = (ctx.start - last_start).days
+        rotation = min(max(days / (365 * ROTATION_YEARS), 0.0), 1.0)
+    return {"topic": topic, "language": language, "region": region, "availability": availability,
+            "evaluation": evaluation, "rotation": rotation}
+
+
+def rank(activity, weights: dict | None = None, limit: int = 50) -> list[Candidate]:
+    """Ranked candidates for ``activity`` with each score part (0-1) and the weighted total (0-100)."""
+    weights = weights or DEFAULT_WEIGHTS
+    ctx = ActivityContext.of(activity)
+    ids = candidate_ids(ctx)
+    if not ids:
+        return []
+    facts = Facts(ids, ctx)
+    total_weight = sum(weights.values()) or 1
+    candidates = []
+    for profile in _profiles(ids):
+        parts = score_profile(profile, ctx, facts)
+        score = 100 * sum(parts[k] * weights.get(k, 0) for k in parts) / total_weight
+        candidates.append(Candidate(
+            profile=profile, parts=parts, score=round(score, 1),
+            non_eu=profile.nationality_id not in ctx.eu_country_ids,
+            partner_institution=bool(profile.institution_id and profile.institution_id in ctx.partner_institution_ids)))
+    candidates.sort(key=lambda c: (-c.score, c.profile.family_name, c.profile.pk))
+    return candidates[:limit] if limit else candidates
+
+
+def _is_gov(c):
+    return c.profile.background == Background.GOVERNMENT
+
+
+RULE_CHECKS = {
+    "non_eu": lambda team: any(c.non_eu for c in team),
+    "gender_balance": lambda team: any(c.profile.gender == "female" for c in team) and any(
+        c.profile.gender == "male" for c in team),
+    "mix": lambda team: any(_is_gov(c) for c in team) and any(not _is_gov(c) for c in team),
+}
+RULE_HELPS = {
+    "non_eu": lambda c: c.non_eu,
+    "gender_balance": lambda c: c.profile.gender in ("female", "male"),
+    "mix": lambda c: True,
+}
+
+
+def suggest_team(candidates: list[Candidate], *, size: int = 3, rules=()) -> tuple[list[Candidate], dict]:
+    """The best-scoring team of ``size`` that satisfies the chosen composition rules where the roster allows.
+
+    Greedy by score, then for each unmet rule the lowest-scoring member is swapped for the best candidate that
+    meets it without breaking a rule already met. Answers the team and, per rule, whether it holds.
+    """
+    pool = [c for c in candidates if c.parts["availability"] > 0]
+    if "no_partner" in rules:
+        pool = [c for c in pool if not c.partner_institution]
+    team = pool[:size]
+    for rule in [r for r in rules if r in RULE_CHECKS]:
+        if RULE_CHECKS[rule](team):
+            continue
+        met_before = [r for r in rules if r in RULE_CHECKS and RULE_CHECKS[r](team)]
+        swapped = False
+        for newcomer in (c for c in pool if c not in team):
+            for out in sorted(team, key=lambda c: c.score):
+                trial = [c for c in team if c is not out] + [newcomer]
+                if RULE_CHECKS[rule](trial) and all(RULE_CHECKS[r](trial) for r in met_before):
+                    team = sorted(trial, key=lambda c: -c.score)
+                    swapped = True
+                    break
+            if swapped:
+                break
+    result = {}
+    for rule in rules:
+        if rule == "no_partner":
+            result[rule] = not any(c.partner_institution for c in team)
+        elif rule in RULE_CHECKS:
+            result[rule] = RULE_CHECKS[rule](team)
+    return team, result
+
+
+def criteria_for_expert(profile, activity) -> list[tuple[str, bool]]:
+    """Which criteria the expert met for an activity: their own parts only, never anyone else's data."""
+    ctx = ActivityContext.of(activity)
+    ids = [profile.pk]
+    parts = score_profile(profile, ctx, Facts(ids, ctx))
+    thresholds = {"topic": 0.3, "language": 0.5, "region": 0.5, "availability": 1.0, "evaluation": 0.5, "rotation": 0.5}
+    result = [(PARTS[k], parts[k] >= thresholds[k]) for k in PARTS]
+    result.insert(0, (_("Active on the roster"), profile.status == ExpertProfile.Status.ACTIVE))
+    return result

@@ -1,0 +1,358 @@
+"""The Expert and Action Roster: profiles, vetting, invitations, deployments, evaluations, imports."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pontis.core.models import Country, Language, Region, ThematicArea, TimeStampedModel, Topic
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text: the same search results on SQLite and PostgreSQL."""
+    text = unicodedata.normalize("NFKD", str(text or ""))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+# What ``search_text`` is built from: the expert's own words only. Taxonomy labels are not copied into it; the
+# roster search matches terms against the translated labels separately (selectors.roster_search).
+SEARCH_TEXT_FIELDS = ("given_name", "family_name", "email", "institution_name", "biography", "cv_text", "references")
+SEARCH_TEXT_MAX = 200000
+
+
+def search_text_of(values) -> str:
+    """The folded search text of a profile's ``SEARCH_TEXT_FIELDS`` values (in that order)."""
+    return fold(" ".join(v for v in values if v))[:SEARCH_TEXT_MAX]
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class Background(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    NGO = "non_government_organisation", _("Non-governmental organisation")
+    ACADEMIA = "academia", _("Academia")
+    PRIVATE = "private_sector", _("Private sector")
+    INTERNATIONAL = "international_organisation", _("International organisation")
+    INDEPENDENT = "independent", _("Independent")
+
+
+class Level(models.TextChoices):
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+    NATIVE = "native", _("Native")
+
+
+# How well a level lets an expert work in a language (used by matching).
+LEVEL_WEIGHT = {"A1": 0.1, "A2": 0.2, "B1": 0.5, "B2": 0.7, "C1": 0.85, "C2": 1.0, "native": 1.0}
+WORKING_LEVELS = ("B1", "B2", "C1", "C2", "native")
+
+
+class ExpertProfile(TimeStampedModel):
+    """One expert on the roster. The account (``user``) exists once the e-mail address is confirmed."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        VETTED = "vetted", _("Vetted")
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    TRANSITIONS = {
+        "registered": {"vetted", "inactive"},
+        "vetted": {"active", "inactive"},
+        "active": {"inactive"},
+        "inactive": {"active"},
+    }
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="expert_profile")
+    email = models.EmailField(_("e-mail address"), unique=True)
+    given_name = models.CharField(_("given name"), max_length=150)
+    family_name = models.CharField(_("family name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED, db_index=True)
+    nationality = models.ForeignKey(Country, verbose_name=_("nationality"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    background = models.CharField(_("background"), max_length=40, choices=Background.choices, db_index=True)
+    institution_name = models.CharField(_("current institution"), max_length=300, blank=True)
+    institution = models.ForeignKey("accounts.Institution", verbose_name=_("institution on the register"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="experts")
+    years_experience = models.PositiveSmallIntegerField(_("years of experience"), null=True, blank=True,
+                                                        validators=[MaxValueValidator(70)])
+    biography = models.TextField(_("short biography"), blank=True, max_length=4000)
+    references = models.TextField(_("references"), blank=True, max_length=2000)
+    themes = models.ManyToManyField(ThematicArea, verbose_name=_("thematic areas"), blank=True, related_name="experts")
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="experts")
+    countries_experience = models.ManyToManyField(Country, verbose_name=_("countries of experience"), blank=True,
+                                                  related_name="experts_with_experience")
+    regions_experience = models.ManyToManyField(Region, verbose_name=_("regions of experience"), blank=True,
+                                                related_name="experts_with_experience")
+    cv = models.FileField(_("CV"), upload_to="experts/cv/%Y/", blank=True)
+    cv_text = models.TextField(blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True)
+    vetting_notes = models.TextField(_("vetting notes"), blank=True)
+    consent_purpose = models.TextField(_("purpose of processing consented to"), blank=True)
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    registered_on = models.DateField(_("registered on"), default=timezone.localdate)
+    reconfirmed_at = models.DateTimeField(_("profile last confirmed"), null=True, blank=True)
+    erasure_requested_at = models.DateTimeField(_("erasure requested"), null=True, blank=True)
+    erasure_reason = models.TextField(_("reason for erasure"), blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Denormalised, maintained by the services: fast search and rotation on 100,000 profiles.
+    search_text = models.TextField(blank=True, editable=False)
+    last_deployed_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["status", "background"]),
+            models.Index(fields=["nationality", "status"]),
+            models.Index(fields=["reconfirmed_at"]),
+        ]
+        verbose_name = _("expert profile")
+        verbose_name_plural = _("expert profiles")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def build_search_text(self) -> str:
+        """The expert's own words, folded (no taxonomy labels: see ``roster_search``)."""
+        return search_text_of(getattr(self, name) for name in SEARCH_TEXT_FIELDS)
+
+
+class ExpertLanguage(models.Model):
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="languages")
+    language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+
+    class Meta:
+        ordering = ["language__code"]
+        constraints = [models.UniqueConstraint(fields=["profile", "language"], name="expert_language_unique")]
+        # profile last: matching reads the working-level speakers of a language from the index alone.
+        indexes = [models.Index(fields=["language", "level", "profile"], name="experts_lang_level_profile")]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return f"{self.language.code}:{self.level}"
+
+
+class Unavailability(models.Model):
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="unavailabilities")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        indexes = [models.Index(fields=["profile", "start_date", "end_date"])]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                              name="unavailability_dates_ordered")]
+        verbose_name = _("unavailability period")
+        verbose_name_plural = _("unavailability periods")
+
+    def __str__(self):
+        return f"{self.start_date} – {self.end_date}"
+
+
+class DeploymentRole(models.TextChoices):
+    LEAD = "lead", _("Lead expert")
+    EXPERT = "expert", _("Expert")
+    RESOURCE_PERSON = "resource_person", _("Resource person")
+
+
+class Shortlist(models.Model):
+    activity = models.ForeignKey("actions.Activity", on_delete=models.CASCADE, related_name="expert_shortlist")
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="shortlistings")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "profile"], name="shortlist_unique")]
+        verbose_name = _("shortlisted expert")
+
+    def __str__(self):
+        return f"{self.activity_id}/{self.profile_id}"
+
+
+class Invitation(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    TRANSITIONS = {"pending": {"accepted", "declined", "withdrawn"}}
+
+    activity = models.ForeignKey("actions.Activity", on_delete=models.CASCADE, related_name="expert_invitations")
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=20, choices=DeploymentRole.choices, default=DeploymentRole.EXPERT)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    days = models.DecimalField(_("working days"), max_digits=5, decimal_places=1)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    message = models.TextField(_("message to the expert"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    conflict_of_interest = models.BooleanField(_("possible conflict of interest"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "profile"], name="invitation_unique"),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="invitation_dates_ordered"),
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.profile} – {self.activity_id}"
+
+
+class Deployment(TimeStampedModel):
+    """An expert confirmed on an activity for given dates. Overlaps are refused (imports only warn)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {"confirmed": {"completed", "cancelled"}}
+
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="deployments")
+    activity = models.ForeignKey("actions.Activity", on_delete=models.PROTECT, related_name="expert_deployments")
+    invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="deployment")
+    role = models.CharField(_("role"), max_length=20, choices=DeploymentRole.choices, default=DeploymentRole.EXPERT)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    days = models.DecimalField(_("working days"), max_digits=5, decimal_places=1, default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED, db_index=True)
+    conflict_of_interest = models.BooleanField(_("possible conflict of interest"), default=False)
+    conflict_note = models.CharField(_("conflict of interest"), max_length=300, blank=True)
+    imported = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["profile", "start_date", "end_date"]),
+            models.Index(fields=["activity", "status"]),
+            models.Index(fields=["start_date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "activity", "start_date", "end_date"], name="deployment_unique"),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="deployment_dates_ordered"),
+        ]
+        verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
+
+    def __str__(self):
+        return f"{self.profile} – {self.activity_id} ({self.start_date})"
+
+
+RATING = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Evaluation(TimeStampedModel):
+    """Staff or the partner focal point rate an expert's work on one deployment."""
+
+    class By(models.TextChoices):
+        STAFF = "staff", _("Facility staff")
+        FOCAL_POINT = "focal_point", _("Partner focal point")
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="evaluations")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    evaluator_kind = models.CharField(_("evaluated by"), max_length=20, choices=By.choices)
+    expertise = models.PositiveSmallIntegerField(_("expertise"), validators=RATING)
+    communication = models.PositiveSmallIntegerField(_("communication"), validators=RATING)
+    adaptation = models.PositiveSmallIntegerField(_("adaptation to context"), validators=RATING)
+    comments = models.TextField(_("comments"), blank=True, max_length=4000)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "evaluator_kind"], name="evaluation_once_per_kind"),
+            models.CheckConstraint(condition=models.Q(expertise__gte=1, expertise__lte=5, communication__gte=1,
+                                                      communication__lte=5, adaptation__gte=1, adaptation__lte=5),
+                                   name="evaluation_ratings_1_5"),
+        ]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    @property
+    def average(self) -> float:
+        return (self.expertise + self.communication + self.adaptation) / 3
+
+    def __str__(self):
+        return f"{self.deployment_id} {self.evaluator_kind}"
+
+
+class OrganisationFeedback(TimeStampedModel):
+    """The expert rates how the activity was organised."""
+
+    deployment = models.OneToOneField(Deployment, on_delete=models.CASCADE, related_name="organisation_feedback")
+    rating = models.PositiveSmallIntegerField(_("organisation of the activity"), validators=RATING)
+    comments = models.TextField(_("comments"), blank=True, max_length=4000)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="org_feedback_1_5")]
+        verbose_name = _("expert's feedback on the organisation")
+
+    def __str__(self):
+        return f"{self.deployment_id}: {self.rating}"
+
+
+class ImportJob(models.Model):
+    """A roster or deployments import started from the web; the page polls it for progress."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Roster")
+        DEPLOYMENTS = "deployments", _("Deployments")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Refused")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="experts/imports/%Y/")
+    partial = models.BooleanField(_("import the good rows even if some are bad"), default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0

@@ -1,0 +1,173 @@
+"""Reads of the roster: search, per-expert lists, figures, and the contracts the actions app relies on."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from pontis.core.i18n import content_languages
+from pontis.core.models import EUMembership, ThematicArea, Topic
+
+from .models import Deployment, ExpertLanguage, ExpertProfile, Invitation, Unavailability, fold
+
+
+def action_ids_for_expert(user) -> set[int]:
+    """Actions the user is (or was) deployed on as an expert: they may see those."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Deployment.objects.filter(profile__user=user).exclude(status="cancelled")
+               .values_list("activity__action_id", flat=True).distinct())
+
+
+def confirmed_expert_count(activity) -> int:
+    """Distinct experts confirmed (or completed) on the activity."""
+    return Deployment.objects.filter(activity=activity, status__in=("confirmed", "completed")).values(
+        "profile_id").distinct().count()
+
+
+def eu_members_on(day: datetime.date) -> set[int]:
+    """Ids of the countries that were EU member states on ``day``."""
+    return set(EUMembership.objects.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+               .values_list("country_id", flat=True))
+
+
+def taxonomy_labels() -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """Every thematic area and topic with its labels in the UI languages, folded: ``{"themes": [(id, labels)],
+    "topics": [...]}``. Two small queries; ``roster_search`` reads them once per search (once per request)."""
+    languages = content_languages()
+
+    def folded(rows):
+        return [(pk, tuple(fold(name.get(lang)) for lang in languages if (name or {}).get(lang)))
+                for pk, name in rows]
+
+    return {"themes": folded(ThematicArea.objects.values_list("id", "name")),
+            "topics": folded(Topic.objects.values_list("id", "name"))}
+
+
+def _term_matches(term: str, labels) -> Q:
+    """A profile matches a folded term when its own words contain it, or when it has a theme or topic whose label
+    contains it in any UI language (so a French label finds an expert who wrote in English)."""
+    condition = Q(search_text__contains=term)
+    theme_ids = [pk for pk, texts in labels["themes"] if any(term in text for text in texts)]
+    topic_ids = [pk for pk, texts in labels["topics"] if any(term in text for text in texts)]
+    if theme_ids:
+        condition |= Q(Exists(ExpertProfile.themes.through.objects.filter(
+            expertprofile_id=OuterRef("pk"), thematicarea_id__in=theme_ids)))
+    if topic_ids:
+        condition |= Q(Exists(ExpertProfile.topics.through.objects.filter(
+            expertprofile_id=OuterRef("pk"), topic_id__in=topic_ids)))
+    return condition
+
+
+def roster_search(queryset, *, q: str = "", themes=(), topics=(), languages=(), nationality=None, origin: str = "",
+                  background: str = "", status: str = "", gender: str = "", available_from=None, available_to=None):
+    """Filter the roster. Free text: every term (at most 8, ANDed) must occur in the folded ``search_text`` or in a
+    translated label of one of the profile's thematic areas or topics (same results on every database)."""
+    terms = fold(q).split()[:8]
+    if terms:
+        labels = taxonomy_labels()
+        for term in terms:
+            queryset = queryset.filter(_term_matches(term, labels))
+    for theme in themes:
+        queryset = queryset.filter(Exists(ExpertProfile.themes.through.objects.filter(
+            expertprofile_id=OuterRef("pk"), thematicarea_id=getattr(theme, "pk", theme))))
+    if topics:
+        ids = [getattr(t, "pk", t) for t in topics]
+        queryset = queryset.filter(Exists(ExpertProfile.topics.through.objects.filter(
+            expertprofile_id=OuterRef("pk"), topic_id__in=ids)))
+    for language in languages:
+        queryset = queryset.filter(Exists(ExpertLanguage.objects.filter(
+            profile_id=OuterRef("pk"), language_id=getattr(language, "pk", language))))
+    if nationality:
+        queryset = queryset.filter(nationality=nationality)
+    if origin in ("eu", "non_eu"):
+        members = eu_members_on(datetime.date.today())
+        queryset = queryset.filter(nationality_id__in=members) if origin == "eu" else queryset.exclude(
+            nationality_id__in=members)
+    if background:
+        queryset = queryset.filter(background=background)
+    if status:
+        queryset = queryset.filter(status=status)
+    if gender:
+        queryset = queryset.filter(gender=gender)
+    if available_from and available_to:
+        queryset = queryset.exclude(Exists(Deployment.objects.filter(
+            profile_id=OuterRef("pk"), status__in=("confirmed", "completed"),
+            start_date__lte=available_to, end_date__gte=available_from))).exclude(Exists(Unavailability.objects.filter(
+                profile_id=OuterRef("pk"), start_date__lte=available_to, end_date__gte=available_from)))
+    return queryset
+
+
+def roster_page_queryset(queryset):
+    """What a roster page shows per row, fetched in a fixed number of queries."""
+    return queryset.select_related("nationality").prefetch_related(
+        Prefetch("languages", queryset=ExpertLanguage.objects.select_related("language")), "themes").defer(
+        "search_text", "cv_text", "biography", "references", "vetting_notes")
+
+
+def profiles_awaiting_vetting():
+    return ExpertProfile.objects.filter(status__in=("registered", "vetted"), anonymised_at__isnull=True,
+                                        email_confirmed_at__isnull=False)
+
+
+def profiles_erasure_requested():
+    return ExpertProfile.objects.filter(erasure_requested_at__isnull=False, anonymised_at__isnull=True)
+
+
+def invitations_for_profile(profile):
+    return profile.invitations.select_related("activity__action", "activity__type").order_by("-start_date")
+
+
+def deployments_for_profile(profile):
+    return profile.deployments.select_related("activity__action", "activity__type").prefetch_related(
+        "evaluations").select_related("organisation_feedback").order_by("-start_date")
+
+
+def activity_roster(activity):
+    """Shortlist, invitations and deployments of one activity (staff view)."""
+    return {
+        "shortlist": list(activity.expert_shortlist.select_related("profile__nationality").order_by("added_at")),
+        "invitations": list(activity.expert_invitations.select_related("profile").order_by("created_at")),
+        "deployments": list(activity.expert_deployments.select_related("profile").prefetch_related("evaluations")),
+    }
+
+
+def expert_statistics(*, date_from=None, date_to=None) -> dict:
+    """Figures for GET /api/v1/stats/experts. Deployment figures restricted to deployments in the period, if given."""
+    deployments = Deployment.objects.exclude(status="cancelled")
+    if date_from:
+        deployments = deployments.filter(end_date__gte=date_from)
+    if date_to:
+        deployments = deployments.filter(start_date__lte=date_to)
+    deployed = ExpertProfile.objects.filter(pk__in=deployments.values("profile_id"))
+    by_gender = dict(deployed.values_list("gender").annotate(n=Count("id")).order_by())
+    by_background = dict(deployed.values_list("background").annotate(n=Count("id")).order_by())
+    # Government experts by the EU member state of their nationality at the start of one of their deployments.
+    rows = (deployments.filter(profile__background="government", profile__nationality__isnull=False)
+            .values_list("profile_id", "profile__nationality_id", "profile__nationality__code", "start_date"))
+    memberships = {}
+    for m in EUMembership.objects.all():
+        memberships.setdefault(m.country_id, []).append(m)
+    by_state: dict[str, set[int]] = {}
+    for profile_id, country_id, code, start in rows.iterator(chunk_size=5000):
+        if any(m.covers(start) for m in memberships.get(country_id, ())):
+            by_state.setdefault(code, set()).add(profile_id)
+    registered = ExpertProfile.objects.all()
+    if date_to:
+        registered = registered.filter(registered_on__lte=date_to)
+    return {
+        "registered": registered.count(),
+        "deployed": deployed.count(),
+        "deployments": deployments.count(),
+        "deployed_by_gender": {k: by_gender.get(k, 0) for k, _l in ExpertProfile._meta.get_field("gender").choices},
+        "deployed_by_background": {k: by_background.get(k, 0)
+                                   for k, _l in ExpertProfile._meta.get_field("background").choices},
+        "government_experts_by_eu_member_state": {k: len(v) for k, v in sorted(by_state.items())},
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+    }
+
+
+def pending_invitations_for_user(user):
+    return Invitation.objects.filter(profile__user=user, status="pending").select_related("activity__action")

@@ -1,0 +1,244 @@
+"""Shortlists, invitations and deployments, with the no-double-booking rule and conflict-of-interest flags."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pontis.core import audit
+from pontis.core.errors import Conflict, IllegalTransition, ValidationFailed
+from pontis.core.notifications import notify
+from pontis.core.permissions import ensure
+
+from ..models import Deployment, DeploymentRole, ExpertProfile, Invitation, Shortlist, Unavailability
+
+INVITE_SALT = "pontis.experts.invitation"
+INVITE_MAX_AGE = 60 * 24 * 3600
+
+
+def booking_conflicts(profile: ExpertProfile, start: datetime.date, end: datetime.date, exclude_pk=None) -> list[str]:
+    """Why the expert cannot be confirmed on these dates: overlapping deployments and declared unavailability."""
+    problems = []
+    overlapping = Deployment.objects.filter(profile=profile, status__in=("confirmed", "completed"),
+                                            start_date__lte=end, end_date__gte=start).select_related("activity__action")
+    if exclude_pk:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    for dep in overlapping:
+        problems.append(_("already deployed on %(activity)s from %(start)s to %(end)s") % {
+            "activity": dep.activity, "start": date_format(dep.start_date), "end": date_format(dep.end_date)})
+    for period in Unavailability.objects.filter(profile=profile, start_date__lte=end, end_date__gte=start):
+        problems.append(_("declared unavailable from %(start)s to %(end)s") % {
+            "start": date_format(period.start_date), "end": date_format(period.end_date)})
+    return problems
+
+
+def conflict_of_interest(profile: ExpertProfile, activity) -> str:
+    """A note when the expert works for a partner (requesting) institution of the activity's Action, else ''."""
+    if profile.institution_id and activity.action.partners.filter(institution_id=profile.institution_id).exists():
+        return _("The expert works for a partner institution of this Action.")
+    return ""
+
+
+def _check_dates(start, end):
+    if start is None or end is None:
+        raise ValidationFailed(_("Give the start and end dates."), field="start_date")
+    if end < start:
+        raise ValidationFailed(_("The end date must not be before the start date."), field="end_date")
+
+
+def _default_days(start, end) -> Decimal:
+    return Decimal((end - start).days + 1)
+
+
+@transaction.atomic
+def shortlist_add(*, activity, profile: ExpertProfile, by, note: str = "") -> Shortlist:
+    """Put an expert on an activity's shortlist (idempotent). Raises NotAllowed, IllegalTransition (not active)."""
+    ensure(by, "create", Invitation)
+    if profile.status != ExpertProfile.Status.ACTIVE:
+        raise IllegalTransition(_("Only active experts can be shortlisted."))
+    row, created = Shortlist.objects.get_or_create(activity=activity, profile=profile,
+                                                   defaults={"added_by": by, "note": note[:300]})
+    if created:
+        audit.record_create(row, by=by)
+    return row
+
+
+@transaction.atomic
+def shortlist_remove(*, row: Shortlist, by) -> None:
+    ensure(by, "create", Invitation)
+    audit.record_delete(row, by=by)
+    row.delete()
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "p": invitation.profile_id}, salt=INVITE_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation behind a signed e-mail link. Raises ValidationFailed for a bad or expired link."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+    except signing.BadSignature:
+        raise ValidationFailed(_("This invitation link is not valid or has expired. Sign in to answer."))
+    invitation = Invitation.objects.select_related("profile", "activity__action").filter(
+        pk=data.get("i"), profile_id=data.get("p")).first()
+    if invitation is None:
+        raise ValidationFailed(_("This invitation link is not valid or has expired. Sign in to answer."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(*, activity, profile: ExpertProfile, by, role: str = DeploymentRole.EXPERT,
+                      start_date=None, end_date=None, days=None, message: str = "") -> Invitation:
+    """Invite an active expert to an activity; the expert is told in-app and by e-mail with a signed link.
+
+    Dates default to the activity's. A conflict of interest is flagged (not refused); staff decide.
+    Raises NotAllowed, IllegalTransition (expert not active), ValidationFailed (dates, role), Conflict (already invited).
+    """
+    ensure(by, "create", Invitation)
+    if profile.status != ExpertProfile.Status.ACTIVE:
+        raise IllegalTransition(_("Only active experts can be invited."))
+    if role not in DeploymentRole.values:
+        raise ValidationFailed(_("Unknown role."), field="role")
+    start_date = start_date or activity.start_date
+    end_date = end_date or activity.end_date or start_date
+    _check_dates(start_date, end_date)
+    if Invitation.objects.filter(activity=activity, profile=profile).exists():
+        raise Conflict(_("This expert has already been invited to this activity."))
+    invitation = Invitation.objects.create(
+        activity=activity, profile=profile, role=role, start_date=start_date, end_date=end_date,
+        days=days if days is not None else _default_days(start_date, end_date), message=message, invited_by=by,
+        conflict_of_interest=bool(conflict_of_interest(profile, activity)))
+    audit.record_create(invitation, by=by)
+    if profile.user_id:
+        link = reverse("experts:invitation_answer", args=[invitation_token(invitation)])
+        notify(recipients=[profile.user], subject=gettext_lazy("You are invited to contribute as an expert"),
+               body=lambda u: _("Activity: %(activity)s, %(start)s – %(end)s. Answer here: %(url)s") % {
+                   "activity": activity, "start": date_format(start_date), "end": date_format(end_date), "url": link},
+               url=link, dedupe_key=f"expert-invitation-{invitation.pk}")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, by=None, via_token: bool = False) -> Deployment:
+    """The expert accepts: a confirmed deployment is created, unless the dates collide with another deployment or
+    an unavailability period (Conflict, with the reasons). ``via_token``: the signed e-mail link stands for the expert.
+
+    Raises NotAllowed, IllegalTransition (already answered), Conflict (double booking).
+    """
+    if not via_token:
+        ensure(by, "respond", invitation)
+    invitation = Invitation.objects.select_for_update().select_related("profile", "activity__action").get(pk=invitation.pk)
+    if "accepted" not in Invitation.TRANSITIONS.get(invitation.status, set()):
+        raise IllegalTransition(_("This invitation has already been answered or withdrawn."))
+    actor = by if by is not None else invitation.profile.user
+    deployment = _deploy(profile=invitation.profile, activity=invitation.activity, role=invitation.role,
+                         start_date=invitation.start_date, end_date=invitation.end_date, days=invitation.days,
+                         by=actor, invitation=invitation)
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at", "updated_at"])
+    audit.record_transition(invitation, by=actor, before="pending", after="accepted")
+    if invitation.invited_by_id:
+        notify(recipients=[invitation.invited_by], subject=gettext_lazy("An expert accepted your invitation"),
+               body=str(invitation.activity), url=reverse("experts:activity_experts", args=[invitation.activity_id]),
+               dedupe_key=f"expert-invitation-answer-{invitation.pk}")
+    return deployment
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, reason: str, by=None, via_token: bool = False) -> Invitation:
+    """The expert declines, with a reason. Raises NotAllowed, IllegalTransition, ValidationFailed (no reason)."""
+    if not via_token:
+        ensure(by, "respond", invitation)
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Tell us briefly why you decline; it helps us invite better."), field="reason")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if "declined" not in Invitation.TRANSITIONS.get(invitation.status, set()):
+        raise IllegalTransition(_("This invitation has already been answered or withdrawn."))
+    invitation.status = Invitation.Status.DECLINED
+    invitation.reason = reason.strip()[:2000]
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "reason", "responded_at", "updated_at"])
+    actor = by if by is not None else invitation.profile.user
+    audit.record_transition(invitation, by=actor, before="pending", after="declined", note=invitation.reason)
+    if invitation.invited_by_id:
+        notify(recipients=[invitation.invited_by], subject=gettext_lazy("An expert declined your invitation"),
+               body=invitation.reason, url=reverse("experts:activity_experts", args=[invitation.activity_id]),
+               dedupe_key=f"expert-invitation-answer-{invitation.pk}")
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, by) -> Invitation:
+    ensure(by, "withdraw", invitation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if "withdrawn" not in Invitation.TRANSITIONS.get(invitation.status, set()):
+        raise IllegalTransition()
+    invitation.status = Invitation.Status.WITHDRAWN
+    invitation.save(update_fields=["status", "updated_at"])
+    audit.record_transition(invitation, by=by, before="pending", after="withdrawn")
+    return invitation
+
+
+def _deploy(*, profile, activity, role, start_date, end_date, days, by, invitation=None) -> Deployment:
+    _check_dates(start_date, end_date)
+    # Lock the expert's row so two confirmations at once cannot both pass the overlap check.
+    ExpertProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    problems = booking_conflicts(profile, start_date, end_date)
+    if problems:
+        raise Conflict(_("The expert cannot be confirmed on these dates: %(reasons)s.") % {"reasons": "; ".join(problems)},
+                       code="double_booking")
+    note = conflict_of_interest(profile, activity)
+    deployment = Deployment.objects.create(
+        profile=profile, activity=activity, role=role, start_date=start_date, end_date=end_date,
+        days=days if days is not None else _default_days(start_date, end_date), invitation=invitation,
+        conflict_of_interest=bool(note), conflict_note=note)
+    audit.record_create(deployment, by=by)
+    refresh_last_deployed(profile)
+    return deployment
+
+
+def refresh_last_deployed(profile) -> None:
+    last = Deployment.objects.filter(profile=profile).exclude(status="cancelled").aggregate(m=Max("start_date"))["m"]
+    ExpertProfile.objects.filter(pk=profile.pk).update(last_deployed_on=last)
+
+
+@transaction.atomic
+def deployment_create(*, activity, profile: ExpertProfile, by, role: str = DeploymentRole.EXPERT, start_date=None,
+                      end_date=None, days=None) -> Deployment:
+    """Staff confirm an expert directly (without invitation). Same double-booking rule as an accepted invitation.
+
+    Raises NotAllowed, IllegalTransition (expert not active), ValidationFailed, Conflict.
+    """
+    ensure(by, "create", Deployment)
+    if profile.status != ExpertProfile.Status.ACTIVE:
+        raise IllegalTransition(_("Only active experts can be deployed."))
+    if role not in DeploymentRole.values:
+        raise ValidationFailed(_("Unknown role."), field="role")
+    return _deploy(profile=profile, activity=activity, role=role, start_date=start_date or activity.start_date,
+                   end_date=end_date or activity.end_date or start_date or activity.start_date, days=days, by=by)
+
+
+@transaction.atomic
+def deployment_transition(*, deployment: Deployment, to: str, by) -> Deployment:
+    """Complete or cancel a confirmed deployment. Raises NotAllowed, IllegalTransition."""
+    ensure(by, "change", deployment)
+    deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
+    if to not in Deployment.TRANSITIONS.get(deployment.status, set()):
+        raise IllegalTransition()
+    before = deployment.status
+    deployment.status = to
+    deployment.save(update_fields=["status", "updated_at"])
+    audit.record_transition(deployment, by=by, before=before, after=to)
+    refresh_last_deployed(deployment.profile)
+    return deployment

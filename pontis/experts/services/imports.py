@@ -1,0 +1,530 @@
+"""``import_roster`` and ``import_deployments``: validate every row first, then write in batches.
+
+Both answer a report ``{"total", "created", "updated", "unchanged", "skipped", "errors": [{"row", "messages"}],
+"warnings": [...], "imported": bool}``. Row numbers are the file's line numbers (the header is row 1).
+Nothing is written when a row is bad, unless ``partial`` (then the good rows are imported).
+Idempotent: profiles are keyed by e-mail; deployments by expert, activity and dates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import io
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, connections, router, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pontis.core.models import AuditEvent, Country, Language, ThematicArea, Topic
+
+from ..models import Background, Deployment, DeploymentRole, ExpertLanguage, ExpertProfile, Gender, Level
+
+ROSTER_COLUMNS = ["email", "given_name", "family_name", "gender", "nationality", "background", "institution",
+                  "languages", "thematic_areas", "topics", "countries_of_experience", "status", "registered_on"]
+DEPLOYMENT_COLUMNS = ["expert_email", "action_code", "activity", "start_date", "end_date", "role"]
+BATCH = 2000
+# Choice values as plain sets: looked up for every row of a 100,000-row file.
+GENDERS, BACKGROUNDS, LEVELS = set(Gender.values), set(Background.values), set(Level.values)
+STATUSES, ROLES = set(ExpertProfile.Status.values), set(DeploymentRole.values)
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (format, missing columns). ``message`` is for the user."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def read_rows(path_or_file, name: str = "") -> list[dict]:
+    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file as dicts with lower-case, stripped keys."""
+    name = (name or str(getattr(path_or_file, "name", path_or_file))).lower()
+    if isinstance(path_or_file, (str, Path)):
+        data = Path(path_or_file).read_bytes()
+    else:
+        path_or_file.seek(0)
+        data = path_or_file.read()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception:  # noqa: BLE001 - any unreadable workbook gets the same clear message
+            raise ImportFileError(_("The file is not a readable XLSX workbook."))
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h or "").strip().lower() for h in next(rows, [])]
+        out = []
+        for values in rows:
+            row = {}
+            for key, value in zip(header, values, strict=False):
+                if isinstance(value, datetime.datetime):
+                    value = value.date().isoformat()
+                elif isinstance(value, datetime.date):
+                    value = value.isoformat()
+                row[key] = "" if value is None else str(value).strip()
+            out.append(row)
+        return out
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The file must be a CSV encoded in UTF-8, or an XLSX workbook."))
+    first = text.split("\n", 1)[0]
+    # Some spreadsheet exports separate columns with semicolons; lists inside cells use ';' only after a header with commas.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+def _check_columns(rows, expected):
+    if not rows:
+        raise ImportFileError(_("The file has no rows."))
+    missing = [c for c in expected if c not in rows[0]]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+
+
+def _split(value):
+    return [p.strip() for p in (value or "").split(";") if p.strip()]
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _report(total):
+    return {"total": total, "created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "errors": [], "warnings": [],
+            "imported": False}
+
+
+# ---------------------------------------------------------------- roster
+
+
+def _roster_lookups():
+    return {
+        "countries": dict(Country.objects.values_list("code", "id")),
+        "languages": dict(Language.objects.values_list("code", "id")),
+        "themes": {t.code: t for t in ThematicArea.objects.all()},
+        "topics": {t.code: t for t in Topic.objects.all()},
+    }
+
+
+def _validate_roster_row(row, lk, seen):
+    errors, clean = [], {}
+    email = row.get("email", "").lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors.append(_("e-mail address '%(value)s' is not valid") % {"value": email})
+    if email in seen:
+        errors.append(_("e-mail address repeated from row %(row)s") % {"row": seen[email]})
+    clean["email"] = email
+    for name in ("given_name", "family_name"):
+        clean[name] = row.get(name, "")[:150]
+        if not clean[name]:
+            errors.append(_("%(column)s is empty") % {"column": name})
+    clean["gender"] = row.get("gender", "").lower() or Gender.UNDISCLOSED
+    if clean["gender"] not in GENDERS:
+        errors.append(_("unknown gender '%(value)s'") % {"value": clean["gender"]})
+    code = row.get("nationality", "").upper()
+    clean["nationality_id"] = lk["countries"].get(code) if code else None
+    if code and clean["nationality_id"] is None:
+        errors.append(_("unknown country code '%(value)s'") % {"value": code})
+    clean["background"] = row.get("background", "").lower()
+    if clean["background"] not in BACKGROUNDS:
+        errors.append(_("unknown background '%(value)s'") % {"value": clean["background"]})
+    clean["institution_name"] = row.get("institution", "")[:300]
+    clean["languages"] = {}
+    for item in _split(row.get("languages")):
+        lang, _sep, level = item.partition(":")
+        lang, level = lang.strip().lower(), level.strip()
+        level = "native" if level.lower() == "native" else level.upper()
+        if lang not in lk["languages"] or level not in LEVELS:
+            errors.append(_("language '%(value)s' is not in the form en:C2") % {"value": item})
+        else:
+            clean["languages"][lk["languages"][lang]] = level
+    for column, key in (("thematic_areas", "themes"), ("topics", "topics")):
+        clean[key] = []
+        for c in _split(row.get(column)):
+            if c not in lk[key]:
+                errors.append(_("unknown %(column)s code '%(value)s'") % {"column": column, "value": c})
+            else:
+                clean[key].append(lk[key][c])
+    clean["countries"] = []
+    for c in _split(row.get("countries_of_experience")):
+        if c.upper() not in lk["countries"]:
+            errors.append(_("unknown country code '%(value)s'") % {"value": c})
+        else:
+            clean["countries"].append(lk["countries"][c.upper()])
+    clean["status"] = row.get("status", "").lower() or ExpertProfile.Status.REGISTERED
+    if clean["status"] not in STATUSES:
+        errors.append(_("unknown status '%(value)s'") % {"value": clean["status"]})
+    raw = row.get("registered_on", "")
+    clean["registered_on"] = _date(raw) if raw else timezone.localdate()
+    if clean["registered_on"] is None:
+        errors.append(_("registered_on '%(value)s' is not a date (YYYY-MM-DD)") % {"value": raw})
+    return errors, clean
+
+
+SCALAR = ("given_name", "family_name", "gender", "nationality_id", "background", "institution_name", "status",
+          "registered_on")
+
+
+def import_roster(rows: list[dict], *, partial: bool = False, by=None, progress=None) -> dict:
+    """Import or update profiles from rows (see the module docstring). Raises ImportFileError for a bad file."""
+    _check_columns(rows, ROSTER_COLUMNS)
+    report = _report(len(rows))
+    lk = _roster_lookups()
+    good, seen = [], {}
+    for number, row in enumerate(rows, start=2):
+        errors, clean = _validate_roster_row(row, lk, seen)
+        seen.setdefault(clean["email"], number)
+        if errors:
+            report["errors"].append({"row": number, "messages": errors})
+        else:
+            good.append(clean)
+    if report["errors"] and not partial:
+        return report
+    report["skipped"] = len(report["errors"])
+    done = 0
+    with _search_index_deferred():
+        for start in range(0, len(good), BATCH):
+            with transaction.atomic():
+                _roster_batch(good[start:start + BATCH], report, by, lk)
+            done += len(good[start:start + BATCH])
+            if progress:
+                progress(done + report["skipped"], len(rows))
+    report["imported"] = True
+    return report
+
+
+SEARCH_INDEX = "experts_profile_search_trgm"  # PostgreSQL only, see migration 0002
+
+
+@contextlib.contextmanager
+def _search_index_deferred():
+    """On PostgreSQL, let the trigram index on ``search_text`` collect the whole import in its pending list and merge
+    it once at the end, instead of merging every few hundred rows: inserting the profiles' search text into that
+    index was the largest part of the import's database time. The session setting is restored afterwards."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW gin_pending_list_limit")
+        before = cursor.fetchone()[0]
+        cursor.execute("SET gin_pending_list_limit = '1GB'")
+    try:
+        yield
+    finally:
+        # Inside a failed outer transaction the SET is rolled back with it, and nothing more may run.
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('gin_pending_list_limit', %s, false)", [before])
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [SEARCH_INDEX])
+                if cursor.fetchone()[0]:
+                    # Searches right after the import read a compact index, not a long pending list.
+                    cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [SEARCH_INDEX])
+
+
+def _roster_batch(batch, report, by, lk):
+    fields = list(SCALAR) + ["id", "email", "biography", "cv_text", "references"]
+    existing = {p.email: p for p in ExpertProfile.objects.filter(email__in=[c["email"] for c in batch]).only(*fields)}
+    ids = [p.pk for p in existing.values()]
+    current = _current_lists(ids)
+    now = timezone.now()
+    consent = _("Imported from the facility's roster.")  # translated once per batch, not once per row
+    to_create, to_update = [], []
+
+    for clean in batch:
+        profile = existing.get(clean["email"])
+        if profile is None:
+            profile = ExpertProfile(email=clean["email"], consent_purpose=consent,
+                                    reconfirmed_at=now, **{k: clean[k] for k in SCALAR})
+            # The same search text as the services build: the expert's own words only (labels are searched apart).
+            profile.search_text = profile.build_search_text()
+            to_create.append((profile, clean))
+            continue
+        pid = profile.pk
+        same = all(getattr(profile, k) == clean[k] for k in SCALAR) and (
+            current["languages"].get(pid, {}) == clean["languages"]
+            and current["themes"].get(pid, set()) == {t.id for t in clean["themes"]}
+            and current["topics"].get(pid, set()) == {t.id for t in clean["topics"]}
+            and current["countries"].get(pid, set()) == set(clean["countries"]))
+        if same:
+            report["unchanged"] += 1
+            continue
+        for k in SCALAR:
+            setattr(profile, k, clean[k])
+        # Rebuilt from the updated fields and what the expert wrote themselves (biography, CV text, references).
+        profile.search_text = profile.build_search_text()
+        to_update.append((profile, clean))
+    ExpertProfile.objects.bulk_create([p for p, _c in to_create], batch_size=1000)
+    if to_create and to_create[0][0].pk is None:  # databases without RETURNING: read the ids back
+        ids = dict(ExpertProfile.objects.filter(email__in=[p.email for p, _c in to_create]).values_list("email", "id"))
+        for p, _c in to_create:
+            p.pk = p.id = ids[p.email]
+    ExpertProfile.objects.bulk_update([p for p, _c in to_update], list(SCALAR) + ["search_text"], batch_size=1000)
+    changed = to_create + to_update
+    ids = [p.pk for p, _c in to_update]
+    through = {"themes": ExpertProfile.themes.through, "topics": ExpertProfile.topics.through,
+               "countries": ExpertProfile.countries_experience.through}
+    if ids:
+        ExpertLanguage.objects.filter(profile_id__in=ids).delete()
+        for model in through.values():
+            model.objects.filter(expertprofile_id__in=ids).delete()
+    _insert_rows(ExpertLanguage, ("profile_id", "language_id", "level"),
+                 [(p.pk, lang_id, v) for p, c in changed for lang_id, v in c["languages"].items()])
+    _insert_rows(through["themes"], ("expertprofile_id", "thematicarea_id"),
+                 [(p.pk, t.id) for p, c in changed for t in c["themes"]])
+    _insert_rows(through["topics"], ("expertprofile_id", "topic_id"),
+                 [(p.pk, t.id) for p, c in changed for t in c["topics"]])
+    _insert_rows(through["countries"], ("expertprofile_id", "country_id"),
+                 [(p.pk, cid) for p, c in changed for cid in set(c["countries"])])
+    _audit_bulk([p for p, _c in to_create], "create", by)
+    _audit_bulk([p for p, _c in to_update], "update", by)
+    report["created"] += len(to_create)
+    report["updated"] += len(to_update)
+
+
+def _insert_rows(model, columns, rows, chunk=2000):
+    """Plain rows into a link table (no defaults, no signals): multi-row INSERTs built from tuples, without a
+    model instance per row (building and preparing those was most of the import's Python time)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one command: no SQL text to build and parse per 2,000 rows.
+        sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
+    one = f"({', '.join(['%s'] * len(columns))})"
+    max_params = connection.features.max_query_params
+    if max_params:
+        chunk = min(chunk, max_params // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start:start + chunk]
+            cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
+
+
+def _current_lists(ids) -> dict:
+    """The list fields of existing profiles as plain sets (cheaper than prefetching model instances)."""
+    out = {"languages": {}, "themes": {}, "topics": {}, "countries": {}}
+    for pid, lid, level in ExpertLanguage.objects.filter(profile_id__in=ids).values_list("profile_id", "language_id", "level"):
+        out["languages"].setdefault(pid, {})[lid] = level
+    for key, through, column in (("themes", ExpertProfile.themes.through, "thematicarea_id"),
+                                 ("topics", ExpertProfile.topics.through, "topic_id"),
+                                 ("countries", ExpertProfile.countries_experience.through, "country_id")):
+        for pid, value in through.objects.filter(expertprofile_id__in=ids).values_list("expertprofile_id", column):
+            out[key].setdefault(pid, set()).add(value)
+    return out
+
+
+def _audit_bulk(objs, action, by):
+    """One audit row per imported object, written in bulk (the import is the single path for these rows)."""
+    if not objs:
+        return
+    ct = ContentType.objects.get_for_model(objs[0].__class__)
+    actor = by if getattr(by, "is_authenticated", False) else None
+    label = getattr(actor, "email", "") or "import"
+    db = connections[router.db_for_write(AuditEvent)]
+    if db.vendor == "postgresql":
+        # The same rows as the bulk_create below (``changes`` {} as its default, ``at`` now), streamed with COPY:
+        # compiling 100,000 model instances into INSERTs was most of the import's remaining Python time.
+        names = ("at", "actor", "actor_label", "action", "content_type", "object_id", "object_repr", "changes", "note")
+        qn = db.ops.quote_name
+        sql = (f"COPY {qn(AuditEvent._meta.db_table)} "
+               f"({', '.join(qn(AuditEvent._meta.get_field(n).column) for n in names)}) FROM STDIN")
+        actor_id = actor.pk if actor else None
+        # Built before the COPY starts: str(o) may query (a deployment names its expert), which cannot run during it.
+        rows = [(timezone.now(), actor_id, label, action, ct.pk, str(o.pk), str(o)[:255], "{}", "import") for o in objs]
+        with db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    AuditEvent.objects.bulk_create([
+        AuditEvent(actor=actor, actor_label=label, action=action, content_type=ct, object_id=str(o.pk),
+                   object_repr=str(o)[:255], note="import") for o in objs], batch_size=2000)
+
+
+# ---------------------------------------------------------------- deployments
+
+
+def import_deployments(rows: list[dict], *, partial: bool = False, by=None, progress=None) -> dict:
+    """Import historical deployments (see the module docstring). Overlaps are warnings, never refusals."""
+    from pontis.actions.models import Action
+    from pontis.core.models import ActivityType
+
+    _check_columns(rows, DEPLOYMENT_COLUMNS)
+    report = _report(len(rows))
+    emails = {r.get("expert_email", "").lower() for r in rows}
+    profiles = {p.email: p for p in ExpertProfile.objects.filter(email__in=emails).only("id", "email")}
+    actions = {a.code: a for a in Action.objects.filter(code__in={r.get("action_code", "") for r in rows})}
+    types = {t.code: t for t in ActivityType.objects.all()}
+    good, keys = [], {}
+    for number, row in enumerate(rows, start=2):
+        errors = []
+        email = row.get("expert_email", "").lower()
+        profile = profiles.get(email)
+        if profile is None:
+            errors.append(_("no expert with e-mail address '%(value)s' on the roster") % {"value": email})
+        action = actions.get(row.get("action_code", ""))
+        if action is None:
+            errors.append(_("no Action with code '%(value)s'") % {"value": row.get("action_code", "")})
+        activity_type = types.get(row.get("activity", "").lower())
+        if activity_type is None:
+            errors.append(_("unknown activity type '%(value)s'") % {"value": row.get("activity", "")})
+        start, end = _date(row.get("start_date")), _date(row.get("end_date"))
+        if start is None:
+            errors.append(_("start_date '%(value)s' is not a date (YYYY-MM-DD)") % {"value": row.get("start_date", "")})
+        if end is None:
+            errors.append(_("end_date '%(value)s' is not a date (YYYY-MM-DD)") % {"value": row.get("end_date", "")})
+        if start and end and end < start:
+            errors.append(_("end_date is before start_date"))
+        role = row.get("role", "").lower() or DeploymentRole.EXPERT
+        if role not in ROLES:
+            errors.append(_("unknown role '%(value)s' (lead, expert or resource_person)") % {"value": role})
+        if errors:
+            report["errors"].append({"row": number, "messages": errors})
+            continue
+        key = (profile.pk, action.pk, activity_type.pk, start, end)
+        if key in keys:
+            report["warnings"].append({"row": number, "messages": [_("same deployment as row %(row)s; counted once") % {
+                "row": keys[key]}]})
+            continue
+        keys[key] = number
+        good.append({"row": number, "profile": profile, "action": action, "type": activity_type, "start": start,
+                     "end": end, "role": role})
+    if report["errors"] and not partial:
+        return report
+    try:
+        from pontis.actions.services import activity_get_or_create_for_import
+    except ImportError:
+        raise ImportFileError(_("Activities cannot be created yet: the actions app does not offer "
+                                "activity_get_or_create_for_import."))
+    report["skipped"] = len(report["errors"])
+    _overlap_warnings(good, report)
+    activities = {}
+    touched = set()
+    for start_at in range(0, len(good), BATCH):
+        batch = good[start_at:start_at + BATCH]
+        with transaction.atomic():
+            for item in batch:
+                akey = (item["action"].pk, item["type"].pk, item["start"], item["end"])
+                if akey not in activities:
+                    activities[akey], _created = activity_get_or_create_for_import(
+                        action=item["action"], type=item["type"], start_date=item["start"], end_date=item["end"], by=by)
+                item["activity"] = activities[akey]
+            existing = set(Deployment.objects.filter(
+                profile_id__in={i["profile"].pk for i in batch}, activity_id__in={i["activity"].pk for i in batch})
+                .values_list("profile_id", "activity_id", "start_date", "end_date"))
+            new = []
+            for item in batch:
+                if (item["profile"].pk, item["activity"].pk, item["start"], item["end"]) in existing:
+                    report["unchanged"] += 1
+                    continue
+                status = "completed" if item["end"] < timezone.localdate() else "confirmed"
+                new.append(Deployment(profile_id=item["profile"].pk, activity=item["activity"], role=item["role"],
+                                      start_date=item["start"], end_date=item["end"], status=status, imported=True,
+                                      days=(item["end"] - item["start"]).days + 1))
+                touched.add(item["profile"].pk)
+            Deployment.objects.bulk_create(new, batch_size=1000)
+            if new and new[0].pk is None:
+                new = list(Deployment.objects.filter(imported=True, profile_id__in={d.profile_id for d in new}).filter(
+                    activity_id__in={d.activity_id for d in new}))
+            _audit_bulk(new, "create", by)
+            report["created"] += len(new)
+        if progress:
+            progress(min(start_at + BATCH, len(good)) + report["skipped"], len(rows))
+    _refresh_last_deployed(touched)
+    report["imported"] = True
+    return report
+
+
+def _overlap_warnings(good, report):
+    """History is what it was: overlapping deployments are reported, not refused."""
+    by_profile: dict[int, list] = {}
+    for item in good:
+        by_profile.setdefault(item["profile"].pk, []).append(item)
+    existing = {}
+    for pid, start, end in Deployment.objects.filter(profile_id__in=list(by_profile)).exclude(status="cancelled").values_list(
+            "profile_id", "start_date", "end_date").iterator(chunk_size=5000):
+        existing.setdefault(pid, []).append((start, end))
+    for pid, items in by_profile.items():
+        items.sort(key=lambda i: i["start"])
+        for a, b in zip(items, items[1:], strict=False):
+            if b["start"] <= a["end"]:
+                report["warnings"].append({"row": b["row"], "messages": [
+                    _("overlaps the deployment on row %(row)s for the same expert") % {"row": a["row"]}]})
+        for item in items:
+            for start, end in existing.get(pid, ()):
+                if start <= item["end"] and end >= item["start"] and not (start == item["start"] and end == item["end"]):
+                    report["warnings"].append({"row": item["row"], "messages": [
+                        _("overlaps a deployment already recorded for this expert")]})
+                    break
+
+
+def _refresh_last_deployed(profile_ids):
+    from django.db.models import Max
+
+    ids = list(profile_ids)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        last = dict(Deployment.objects.filter(profile_id__in=chunk).exclude(status="cancelled").values("profile_id")
+                    .annotate(m=Max("start_date")).values_list("profile_id", "m"))
+        profiles = list(ExpertProfile.objects.filter(pk__in=chunk).only("id", "last_deployed_on"))
+        for p in profiles:
+            p.last_deployed_on = last.get(p.pk)
+        ExpertProfile.objects.bulk_update(profiles, ["last_deployed_on"], batch_size=1000)
+
+
+@transaction.atomic
+def import_job_create(*, kind: str, upload, partial: bool, by):
+    """Store an uploaded CSV/XLSX and queue its import as a background task. Raises NotAllowed, ValidationFailed."""
+    from django.conf import settings
+
+    from pontis.core import audit
+    from pontis.core.errors import ValidationFailed
+    from pontis.core.permissions import ensure
+
+    from ..models import ImportJob
+    from ..tasks import enqueue_import
+
+    ensure(by, "create", ImportJob)
+    if kind not in ImportJob.Kind.values:
+        raise ValidationFailed(_("Unknown kind of import."), field="kind")
+    if upload is None or upload.size == 0:
+        raise ValidationFailed(_("Choose a file to import."), field="file")
+    if upload.size > settings.PONTIS_MAX_UPLOAD_BYTES:
+        raise ValidationFailed(_("The file is too large."), field="file")
+    head = upload.read(4096)
+    upload.seek(0)
+    is_xlsx = head[:2] == b"PK"
+    if not is_xlsx:
+        try:
+            head.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # A multi-byte character cut at 4096 bytes is still text; anything else is refused.
+            try:
+                head[:-3].decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationFailed(_("The file must be a CSV encoded in UTF-8, or an XLSX workbook."), field="file")
+        if b"\x00" in head:
+            raise ValidationFailed(_("The file must be a CSV encoded in UTF-8, or an XLSX workbook."), field="file")
+    upload.name = f"{kind}.{'xlsx' if is_xlsx else 'csv'}"
+    job = ImportJob.objects.create(kind=kind, file=upload, partial=partial, created_by=by)
+    audit.record_create(job, by=by)
+    enqueue_import(job)
+    return job

@@ -1,0 +1,525 @@
+"""Roster pages: thin views that parse input, call one selector or service and render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pontis.accounts.models import Role
+from pontis.core.errors import DomainError
+from pontis.core.permissions import can, get_visible_or_404, public, roles_required, signed_in, staff_required
+
+from . import matching, selectors, services
+from .forms import (
+    CONSENT_PURPOSE,
+    DeclineForm,
+    ErasureForm,
+    EvaluationForm,
+    FeedbackForm,
+    ImportForm,
+    InvitationForm,
+    LanguageFormSet,
+    ProfileForm,
+    RegistrationForm,
+    RosterFilterForm,
+    TransitionForm,
+    UnavailabilityForm,
+    WeightsForm,
+    languages_from,
+)
+from .models import Deployment, ExpertProfile, ImportJob, Invitation, Unavailability
+from .services.imports import import_job_create  # noqa: F401
+from .services.profiles import TRANSITION_VERBS
+
+REGISTRATIONS_PER_HOUR = 5
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _activity(pk):
+    from pontis.actions.models import Activity
+
+    return get_object_or_404(Activity.objects.select_related("action", "type"), pk=pk)
+
+
+def _error(request, exc: DomainError):
+    messages.error(request, exc.message)
+
+
+# ---------------------------------------------------------------- registration (public)
+
+
+@public
+def register(request):
+    form = RegistrationForm(request.POST or None, request.FILES or None)
+    formset = LanguageFormSet(request.POST or None, prefix="lang")
+    if request.method == "POST":
+        key = f"experts:register:{_client_ip(request)}"
+        attempts = cache.get(key, 0)
+        if attempts >= REGISTRATIONS_PER_HOUR:
+            messages.error(request, _("Too many registrations from your network in the last hour. Please try again later."))
+            return render(request, "experts/register.html", {"form": form, "formset": formset,
+                                                             "purpose": CONSENT_PURPOSE}, status=429)
+        if form.is_valid() and formset.is_valid() and not form.cleaned_data.get("website"):
+            fields, m2m, cv = form.split()
+            try:
+                services.profile_register(email=form.cleaned_data["email"], consent=form.cleaned_data["consent"],
+                                          consent_purpose=str(CONSENT_PURPOSE), fields=fields, m2m=m2m,
+                                          languages=languages_from(formset), cv=cv, language=get_language() or "en")
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                cache.set(key, attempts + 1, 3600)
+                return redirect("experts:register_sent")
+    return render(request, "experts/register.html", {"form": form, "formset": formset, "purpose": CONSENT_PURPOSE})
+
+
+@public
+def register_sent(request):
+    return render(request, "experts/register_sent.html")
+
+
+@public
+def confirm(request, token):
+    """Confirm the e-mail address (creates the account), then choose a password on the same page."""
+    try:
+        profile = services.profile_confirm_email(token=token)
+    except DomainError as exc:
+        return render(request, "experts/confirm_failed.html", {"message": exc.message}, status=400)
+    user = profile.user
+    if user.has_usable_password() and request.method != "POST":
+        messages.info(request, _("Your address is confirmed. Sign in with your password."))
+        return redirect("account_login")
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome. Your account is ready; staff will now review your profile."))
+        return redirect("experts:me")
+    return render(request, "experts/confirm.html", {"form": form, "profile": profile})
+
+
+# ---------------------------------------------------------------- roster (staff)
+
+
+@staff_required
+def roster(request):
+    form = RosterFilterForm(request.GET or None)
+    queryset = ExpertProfile.objects.filter(anonymised_at__isnull=True)
+    if form.is_valid():
+        queryset = selectors.roster_search(queryset, **form.search_kwargs())
+    elif form.is_bound:
+        queryset = queryset.none()
+    page = Paginator(selectors.roster_page_queryset(queryset).order_by("family_name", "given_name", "id"), 25).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "experts/roster.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@staff_required
+def export(request, fmt):
+    """The filtered roster as CSV or XLSX (staff only; no CV text, no references)."""
+    if not can(request.user, "export", ExpertProfile):
+        raise Http404
+    form = RosterFilterForm(request.GET or None)
+    queryset = ExpertProfile.objects.filter(anonymised_at__isnull=True)
+    if form.is_valid():
+        queryset = selectors.roster_search(queryset, **form.search_kwargs())
+    header = ["email", "given_name", "family_name", "gender", "nationality", "background", "institution", "languages",
+              "thematic_areas", "topics", "countries_of_experience", "status", "registered_on"]
+    rows = ([p.email, p.given_name, p.family_name, p.gender, p.nationality.code if p.nationality_id else "", p.background,
+             p.institution_name, ";".join(f"{el.language.code}:{el.level}" for el in p.languages.all()),
+             ";".join(t.code for t in p.themes.all()), ";".join(t.code for t in p.topics.all()),
+             ";".join(c.code for c in p.countries_experience.all()), p.status, p.registered_on.isoformat()]
+            for p in queryset.select_related("nationality").prefetch_related(
+                "languages__language", "themes", "topics", "countries_experience").order_by("id").iterator(chunk_size=2000))
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("roster")
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename="roster.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="roster.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+    return response
+
+
+@signed_in
+def profile(request, pk):
+    profile = get_visible_or_404(request.user, ExpertProfile.objects.select_related("nationality", "institution", "user"), pk=pk)
+    if profile.user_id == request.user.pk and not can(request.user, "vet", profile):
+        return redirect("experts:me")
+    allowed = sorted(ExpertProfile.TRANSITIONS.get(profile.status, ()))
+    return render(request, "experts/profile.html", {
+        "profile": profile, "transitions": [(to, TRANSITION_VERBS[to]) for to in allowed] if not profile.anonymised_at else [],
+        "transition_form": TransitionForm(), "deployments": selectors.deployments_for_profile(profile),
+        "invitations": selectors.invitations_for_profile(profile),
+        "languages": profile.languages.select_related("language"),
+    })
+
+
+@staff_required
+@require_POST
+def transition(request, pk):
+    profile = get_visible_or_404(request.user, ExpertProfile, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.profile_transition(profile=profile, to=form.cleaned_data["to"], by=request.user,
+                                        note=form.cleaned_data["note"])
+            messages.success(request, _("The profile status is updated."))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("This step is not possible from the current status."))
+    return redirect("experts:profile", pk=pk)
+
+
+@staff_required
+@require_POST
+def anonymise(request, pk):
+    profile = get_visible_or_404(request.user, ExpertProfile, pk=pk)
+    try:
+        services.profile_anonymise(profile=profile, by=request.user)
+        messages.success(request, _("The profile is anonymised. Deployment statistics are kept."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("experts:profile", pk=pk)
+
+
+@signed_in
+def cv_download(request, pk):
+    profile = get_visible_or_404(request.user, ExpertProfile, pk=pk)
+    if not profile.cv:
+        raise Http404
+    ext = profile.cv.name.rsplit(".", 1)[-1]
+    return FileResponse(profile.cv.open("rb"), as_attachment=True, filename=f"cv-{profile.pk}.{ext}")
+
+
+# ---------------------------------------------------------------- the expert's own pages
+
+
+def _my_profile(request):
+    profile = ExpertProfile.objects.filter(user=request.user).select_related("nationality").first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
+@signed_in
+def me(request):
+    profile = ExpertProfile.objects.filter(user=request.user).select_related("nationality").first()
+    if profile is None:
+        return render(request, "experts/me_none.html")
+    return render(request, "experts/me.html", {
+        "profile": profile, "languages": profile.languages.select_related("language"),
+        "invitations": selectors.invitations_for_profile(profile), "deployments": selectors.deployments_for_profile(profile),
+        "unavailabilities": profile.unavailabilities.all(), "unavailability_form": UnavailabilityForm(),
+        "erasure_form": ErasureForm(), "stale": profile in services.profiles_stale(),
+    })
+
+
+def _initial(profile):
+    return {"given_name": profile.given_name, "family_name": profile.family_name, "gender": profile.gender,
+            "nationality": profile.nationality, "background": profile.background,
+            "institution_name": profile.institution_name, "years_experience": profile.years_experience,
+            "themes": profile.themes.all(), "topics": profile.topics.all(),
+            "countries_experience": profile.countries_experience.all(), "regions_experience": profile.regions_experience.all(),
+            "biography": profile.biography, "references": profile.references}
+
+
+@signed_in
+def edit(request, pk=None):
+    profile = get_visible_or_404(request.user, ExpertProfile, pk=pk) if pk else _my_profile(request)
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=_initial(profile))
+    formset = LanguageFormSet(request.POST or None, prefix="lang", initial=[
+        {"language": el.language, "level": el.level} for el in profile.languages.select_related("language")])
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields, m2m, cv = form.split()
+        try:
+            services.profile_update(profile=profile, by=request.user, fields=fields, m2m=m2m,
+                                    languages=languages_from(formset), cv=cv)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("experts:me" if profile.user_id == request.user.pk else "experts:profile",
+                            **({} if profile.user_id == request.user.pk else {"pk": profile.pk}))
+    return render(request, "experts/edit.html", {"form": form, "formset": formset, "profile": profile})
+
+
+@signed_in
+@require_POST
+def unavailability_add(request):
+    profile = _my_profile(request)
+    form = UnavailabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unavailability_add(profile=profile, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The period is saved."))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("experts:me")
+
+
+@signed_in
+@require_POST
+def unavailability_remove(request, pk):
+    period = get_object_or_404(Unavailability, pk=pk, profile__user=request.user)
+    services.unavailability_remove(period=period, by=request.user)
+    messages.success(request, _("The period is removed."))
+    return redirect("experts:me")
+
+
+@signed_in
+@require_POST
+def reconfirm(request):
+    services.profile_reconfirm(profile=_my_profile(request), by=request.user)
+    messages.success(request, _("Thank you: your profile is confirmed as up to date."))
+    return redirect("experts:me")
+
+
+@signed_in
+def my_data(request):
+    data = services.profile_export_data(profile=_my_profile(request), by=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-expert-data.json"'
+    return response
+
+
+@signed_in
+@require_POST
+def erasure(request):
+    form = ErasureForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.erasure_request(profile=_my_profile(request), by=request.user, reason=reason)
+        messages.success(request, _("Your request is recorded. The facility will erase your data and tell you."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("experts:me")
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def _answer(request, invitation, via_token):
+    decline_form = DeclineForm(request.POST if request.POST.get("answer") == "decline" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("answer") == "accept":
+                services.invitation_accept(invitation=invitation, by=None if via_token else request.user, via_token=via_token)
+                messages.success(request, _("Thank you: you are confirmed for this activity."))
+            elif request.POST.get("answer") == "decline" and decline_form.is_valid():
+                services.invitation_decline(invitation=invitation, reason=decline_form.cleaned_data["reason"],
+                                            by=None if via_token else request.user, via_token=via_token)
+                messages.success(request, _("Your answer is recorded. Thank you for telling us."))
+            else:
+                raise DomainError(_("Tell us briefly why you decline; it helps us invite better."))
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            return redirect(request.path)
+        invitation.refresh_from_db()
+    criteria = matching.criteria_for_expert(invitation.profile, invitation.activity)
+    return render(request, "experts/invitation.html", {"invitation": invitation, "decline_form": decline_form,
+                                                       "criteria": criteria, "via_token": via_token})
+
+
+@signed_in
+def invitation(request, pk):
+    invitation = get_visible_or_404(request.user, Invitation.objects.select_related("profile", "activity__action"), pk=pk)
+    if invitation.profile.user_id != request.user.pk:
+        return redirect("experts:activity_experts", activity_id=invitation.activity_id)
+    return _answer(request, invitation, via_token=False)
+
+
+@public
+def invitation_answer(request, token):
+    """Answer from the e-mail's signed link, without signing in."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except DomainError as exc:
+        return render(request, "experts/confirm_failed.html", {"message": exc.message}, status=400)
+    return _answer(request, invitation, via_token=True)
+
+
+@signed_in
+def activity_criteria(request, activity_id):
+    """For an activity the expert was invited to or considered for: which criteria they met (their data only)."""
+    profile = _my_profile(request)
+    activity = _activity(activity_id)
+    if not (profile.invitations.filter(activity=activity).exists() or profile.shortlistings.filter(activity=activity).exists()):
+        raise Http404
+    return render(request, "experts/criteria.html", {"activity": activity,
+                                                     "criteria": matching.criteria_for_expert(profile, activity)})
+
+
+# ---------------------------------------------------------------- matching and deployment (staff)
+
+
+@staff_required
+def activities(request):
+    from django.utils import timezone
+
+    from pontis.actions.models import Activity
+
+    upcoming = request.GET.get("when") != "past"
+    today = timezone.localdate()
+    qs = Activity.objects.select_related("action", "type")
+    qs = qs.filter(start_date__gte=today).order_by("start_date", "id") if upcoming else qs.filter(
+        start_date__lt=today).order_by("-start_date", "-id")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "experts/activities.html", {"page": page, "upcoming": upcoming})
+
+
+@staff_required
+def activity_experts(request, activity_id):
+    activity = _activity(activity_id)
+    form = WeightsForm(request.GET or None)
+    weights = matching.parse_weights(request.GET)
+    rules = request.GET.getlist("rules") if request.GET else ["non_eu", "gender_balance", "mix", "no_partner"]
+    try:
+        size = min(max(int(request.GET.get("size", 3)), 1), 10)
+    except ValueError:
+        size = 3
+    ranked = matching.rank(activity, weights, limit=50)
+    team, rule_result = matching.suggest_team(ranked, size=size, rules=rules)
+    if not form.is_bound:
+        form = WeightsForm(initial={"size": size, "rules": rules, **{f"w_{k}": v for k, v in weights.items()}})
+    return render(request, "experts/activity_experts.html", {
+        "activity": activity, "form": form, "ranked": ranked, "team": team, "team_ids": {c.profile.pk for c in team},
+        "rule_result": [(matching.RULES[r], ok) for r, ok in rule_result.items()], "parts": matching.PARTS,
+        "weights": weights, **selectors.activity_roster(activity), "invitation_form": InvitationForm(),
+    })
+
+
+@staff_required
+@require_POST
+def invite(request, activity_id):
+    activity = _activity(activity_id)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        profile = get_visible_or_404(request.user, ExpertProfile, pk=form.cleaned_data["profile"])
+        try:
+            inv = services.invitation_create(activity=activity, profile=profile, by=request.user,
+                                             role=form.cleaned_data["role"], start_date=form.cleaned_data["start_date"],
+                                             end_date=form.cleaned_data["end_date"], days=form.cleaned_data["days"],
+                                             message=form.cleaned_data["message"])
+            messages.success(request, _("%(name)s is invited.") % {"name": profile.full_name})
+            if inv.conflict_of_interest:
+                messages.warning(request, _("Possible conflict of interest: the expert works for a partner institution."))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("Some information is missing or not valid."))
+    return redirect("experts:activity_experts", activity_id=activity.pk)
+
+
+@staff_required
+@require_POST
+def shortlist(request, activity_id):
+    activity = _activity(activity_id)
+    profile = get_visible_or_404(request.user, ExpertProfile, pk=request.POST.get("profile"))
+    try:
+        services.shortlist_add(activity=activity, profile=profile, by=request.user)
+        messages.success(request, _("%(name)s is on the shortlist.") % {"name": profile.full_name})
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("experts:activity_experts", activity_id=activity.pk)
+
+
+@staff_required
+@require_POST
+def deployment_transition(request, pk):
+    deployment = get_visible_or_404(request.user, Deployment, pk=pk)
+    try:
+        services.deployment_transition(deployment=deployment, to=request.POST.get("to", ""), by=request.user)
+        messages.success(request, _("The deployment is updated."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("experts:activity_experts", activity_id=deployment.activity_id)
+
+
+@roles_required(Role.ADMIN, Role.OFFICER, Role.FOCAL_POINT)
+def evaluate(request, pk):
+    deployment = get_visible_or_404(request.user, Deployment.objects.select_related("profile", "activity__action"), pk=pk)
+    if not can(request.user, "evaluate", deployment):
+        raise Http404
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(deployment=deployment, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Thank you: the evaluation is recorded."))
+            return redirect("core:home")
+    return render(request, "experts/evaluate.html", {"deployment": deployment, "form": form})
+
+
+@signed_in
+def feedback(request, pk):
+    deployment = get_object_or_404(Deployment.objects.select_related("activity__action"), pk=pk, profile__user=request.user)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_feedback_submit(deployment=deployment, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("experts:me")
+    return render(request, "experts/feedback.html", {"deployment": deployment, "form": form})
+
+
+# ---------------------------------------------------------------- imports (staff)
+
+
+@staff_required
+def imports(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
+                                             partial=form.cleaned_data["partial"], by=request.user)
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("experts:import_job", pk=job.pk)
+    page = Paginator(ImportJob.objects.select_related("created_by"), 20).get_page(request.GET.get("page"))
+    return render(request, "experts/imports.html", {"form": form, "page": page})
+
+
+@staff_required
+def import_job(request, pk):
+    job = get_visible_or_404(request.user, ImportJob, pk=pk)
+    template = "experts/_import_progress.html" if request.headers.get("HX-Request") else "experts/import_job.html"
+    return render(request, template, {"job": job})

@@ -1,0 +1,45 @@
+"""Home panels: what awaits each person among the requests."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pontis.accounts.models import Role
+
+from . import selectors
+
+PANEL_SIZE = 5
+
+
+def _panel(title, qs, link_text, link_url, empty):
+    total = qs.count()
+    items = list(qs[:PANEL_SIZE]) if total else []
+    return {"title": title, "template": "intake/_panel_requests.html", "items": items, "total": total,
+            "link_text": link_text, "link_url": link_url, "empty": empty}
+
+
+def screening_panel(request):
+    user = request.user
+    if not user.has_any_role(Role.ADMIN, Role.OFFICER):
+        return None
+    return _panel(_("Requests awaiting screening"), selectors.requests_awaiting_screening(user),
+                  _("All requests awaiting screening"), reverse("intake:list") + "?status=submitted",
+                  _("No request awaits screening."))
+
+
+def committee_panel(request):
+    user = request.user
+    if not user.has_role(Role.COMMITTEE):
+        return None
+    return _panel(_("Awaiting committee decision"), selectors.requests_awaiting_committee(user),
+                  _("All requests awaiting a decision"), reverse("intake:list") + "?status=forwarded",
+                  _("No request awaits the committee's decision."))
+
+
+def my_requests_panel(request):
+    user = request.user
+    if not user.has_role(Role.FOCAL_POINT):
+        return None
+    panel = _panel(_("My requests"), selectors.requests_of_requester(user), _("All my requests"),
+                   reverse("intake:list"), _("You have no request yet."))
+    panel["new_url"] = reverse("intake:create")
+    return panel

@@ -1,0 +1,101 @@
+"""Who may see and change requests: one policy, asked by views, the API and the demo alike."""
+
+from django.db.models import Q
+
+from pontis.accounts.models import Role
+from pontis.core.permissions import Policy, register
+
+from .models import COMMITTEE_STATUSES, EDITABLE_STATUSES, Request
+from .models import RequestStatus as S
+
+
+def _requester_of(user, obj) -> bool:
+    """A focal point of one of the requesting institutions (or the author of a draft with none yet)."""
+    if not user.has_role(Role.FOCAL_POINT):
+        return False
+    ids = {i.pk for i in obj.institutions.all()}
+    if not ids:
+        return obj.submitted_by_id == user.pk
+    return bool(ids & user.focal_institution_ids)
+
+
+def _is_staff(user) -> bool:
+    return user.has_any_role(Role.ADMIN, Role.OFFICER)
+
+
+@register
+class RequestPolicy(Policy):
+    model = Request
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return Request.objects.none()
+        parts = []
+        if user.has_role(Role.FOCAL_POINT):
+            parts.append(Q(institutions__in=sorted(user.focal_institution_ids)) | Q(submitted_by=user))
+        if _is_staff(user):
+            # Officers see everything submitted, never other people's drafts.
+            parts.append(Q(submitted_at__isnull=False) | Q(submitted_by=user))
+        if user.has_role(Role.COMMITTEE):
+            parts.append(Q(status__in=COMMITTEE_STATUSES, forwarded_at__isnull=False))
+        if not parts:
+            return Request.objects.none()
+        condition = parts[0]
+        for part in parts[1:]:
+            condition |= part
+        return Request.objects.filter(pk__in=Request.objects.filter(condition).values("pk"))
+
+    def _visible(self, user, obj):
+        return obj is not None and self.visible_to(user).filter(pk=obj.pk).exists()
+
+    # requester
+    def can_create(self, user, obj=None):
+        return user.has_role(Role.FOCAL_POINT)
+
+    def can_edit(self, user, obj):
+        return obj is not None and obj.status in EDITABLE_STATUSES and _requester_of(user, obj)
+
+    def can_submit(self, user, obj):
+        return obj is not None and _requester_of(user, obj)
+
+    def can_withdraw(self, user, obj):
+        return obj is not None and _requester_of(user, obj)
+
+    def can_answer(self, user, obj):
+        return obj is not None and _requester_of(user, obj)
+
+    # officers
+    def can_screen(self, user, obj):
+        return _is_staff(user) and (obj is None or obj.submitted_at is not None)
+
+    def can_forward(self, user, obj):
+        return self.can_screen(user, obj)
+
+    def can_ask_info(self, user, obj):
+        return self.can_screen(user, obj)
+
+    # committee
+    def can_decide(self, user, obj):
+        return user.has_role(Role.COMMITTEE) and (obj is None or obj.forwarded_at is not None)
+
+    def can_reject(self, user, obj):
+        """Officers reject at screening (not eligible); the committee rejects what was forwarded to it."""
+        if obj is None:
+            return False
+        if obj.status == S.FORWARDED:
+            return self.can_decide(user, obj)
+        return self.can_screen(user, obj)
+
+    def can_note(self, user, obj):
+        """Internal notes: staff on anything submitted, committee members on what reached them."""
+        if obj is None:
+            return False
+        if self.can_screen(user, obj):
+            return True
+        return user.has_role(Role.COMMITTEE) and obj.status in COMMITTEE_STATUSES and obj.forwarded_at is not None
+
+    def can_see_internal(self, user, obj):
+        return _is_staff(user) or user.has_role(Role.COMMITTEE)
+
+    def can_download(self, user, obj):
+        return self._visible(user, obj)

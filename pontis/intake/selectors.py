@@ -1,0 +1,146 @@
+"""Reads of requests: every list and page starts from what the person may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pontis.core.permissions import visible_to
+
+from .constants import RAPID_REACTION_DAYS, UNSCREENED_AFTER_DAYS, WAITING_AFTER_DAYS
+from .models import Comment, Decision, Request
+from .models import RequestStatus as S
+
+
+def requests_visible_to(user, *, status: str = "", country: str = "", theme: str = "", q: str = ""):
+    """The requests ``user`` may see, filtered, with what list pages and the API show already loaded."""
+    qs = (
+        visible_to(user, Request)
+        .select_related("submitted_by", "action")
+        .prefetch_related("countries", "themes", "institutions")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if country:
+        qs = qs.filter(countries__code=country.upper())
+    if theme:
+        qs = qs.filter(themes__code=theme)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(problem__icontains=q))
+    return qs.distinct().order_by("-submitted_at", "-created_at", "-id")
+
+
+def request_detail_queryset():
+    return Request.objects.select_related("submitted_by", "action").prefetch_related(
+        "countries", "themes", "topics", "institutions__type", "institutions__country",
+        Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+    )
+
+
+def comments_for(user, request: Request):
+    """The thread as this person may read it: requesters never see internal notes."""
+    from pontis.core.permissions import can
+
+    comments = list(request.comments.all())
+    if can(user, "see_internal", request):
+        return comments
+    return [c for c in comments if c.shared_with_requester]
+
+
+def complementarity_for(request: Request):
+    """Past and ongoing Actions in the same countries and themes, from the actions app (empty until it answers)."""
+    try:
+        from pontis.actions import selectors as action_selectors
+    except ImportError:  # pragma: no cover - the actions app always ships selectors once built
+        return None
+    if not hasattr(action_selectors, "actions_for_complementarity"):
+        return None
+    return list(action_selectors.actions_for_complementarity(countries=list(request.countries.all()),
+                                                             themes=list(request.themes.all())))
+
+
+def clock(request: Request, now=None) -> dict:
+    """Days elapsed against the rapid-reaction target, with a level for the badge (ok / warn / danger)."""
+    days = request.days_elapsed(now)
+    if days is None:
+        return {"days": None, "target": RAPID_REACTION_DAYS, "level": "", "running": False}
+    running = request.status not in (S.REJECTED, S.WITHDRAWN)
+    level = "ok" if days < RAPID_REACTION_DAYS * 2 // 3 else ("warn" if days <= RAPID_REACTION_DAYS else "danger")
+    return {"days": days, "target": RAPID_REACTION_DAYS, "level": level, "running": running,
+            "remaining": RAPID_REACTION_DAYS - days}
+
+
+def requests_at_risk(user, *, now=None) -> list[dict]:
+    """Open requests that endanger the 90-day promise, each with why: waiting for the requester or the committee
+    too long, or submitted and not yet screened."""
+    now = now or timezone.now()
+    waiting_since = now - datetime.timedelta(days=WAITING_AFTER_DAYS)
+    unscreened_since = now - datetime.timedelta(days=UNSCREENED_AFTER_DAYS)
+    qs = (
+        requests_visible_to(user)
+        .filter(
+            Q(status=S.INFO_REQUESTED, status_changed_at__lte=waiting_since)
+            | Q(status=S.FORWARDED, status_changed_at__lte=waiting_since)
+            | Q(status=S.SUBMITTED, status_changed_at__lte=unscreened_since)
+            | Q(status=S.DEFERRED, status_changed_at__lte=waiting_since)
+        )
+        .order_by("submitted_at", "id")
+    )
+    rows = []
+    for request in qs:
+        waited = (now - request.status_changed_at).days
+        if request.status == S.INFO_REQUESTED:
+            why = _("Waiting for the requester's answer for %(n)d days.") % {"n": waited}
+        elif request.status == S.FORWARDED:
+            why = _("Waiting for the committee's decision for %(n)d days.") % {"n": waited}
+        elif request.status == S.DEFERRED:
+            why = _("Deferred by the committee %(n)d days ago and not taken up again.") % {"n": waited}
+        else:
+            why = _("Submitted and not screened for %(n)d days.") % {"n": waited}
+        rows.append({"request": request, "why": why, "clock": clock(request, now)})
+    return rows
+
+
+def actions_at_risk(user):
+    """The actions app's own list of Actions at risk, when it offers one (None otherwise)."""
+    try:
+        from pontis.actions import selectors as action_selectors
+    except ImportError:  # pragma: no cover
+        return None
+    func = getattr(action_selectors, "actions_at_risk", None)
+    if func is None:
+        return None
+    rows = []
+    for item in func():
+        action, why = item if isinstance(item, (tuple, list)) else (item, "")
+        rows.append({"action": action, "why": why, "url": action_url(action)})
+    return rows
+
+
+def action_url(action) -> str:
+    """The Action's page, once the actions app has one (empty until then)."""
+    from django.urls import NoReverseMatch, reverse
+
+    for args in ((action.code,), (action.pk,)):
+        try:
+            return reverse("actions:detail", args=args)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def requests_awaiting_screening(user):
+    return requests_visible_to(user).filter(status=S.SUBMITTED).order_by("submitted_at", "id")
+
+
+def requests_awaiting_committee(user):
+    return requests_visible_to(user).filter(status=S.FORWARDED).order_by("forwarded_at", "id")
+
+
+def requests_of_requester(user):
+    ids = sorted(user.focal_institution_ids)
+    return requests_visible_to(user).filter(Q(institutions__in=ids) | Q(submitted_by=user)).distinct()

@@ -1,0 +1,29 @@
+"""Every write to requests. Views, the API, the demo loader and tests all go through these functions."""
+
+from .drafts import request_endorsement_attach, request_endorsement_remove, request_save_draft
+from .workflow import (
+    request_answer,
+    request_approve,
+    request_ask_info,
+    request_defer,
+    request_forward,
+    request_note,
+    request_reject,
+    request_submit,
+    request_withdraw,
+)
+
+__all__ = [
+    "request_save_draft",
+    "request_endorsement_attach",
+    "request_endorsement_remove",
+    "request_submit",
+    "request_withdraw",
+    "request_ask_info",
+    "request_answer",
+    "request_forward",
+    "request_reject",
+    "request_approve",
+    "request_defer",
+    "request_note",
+]

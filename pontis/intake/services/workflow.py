@@ -1,0 +1,284 @@
+"""The moves of a request: submission, screening, the committee's decision. One function per move.
+
+Each function locks the row, checks permission (NotAllowed, 403), then the move (IllegalTransition, 409), then
+the input (ValidationFailed, 422); only then does it change anything, write the audit row and notify.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pontis.accounts.models import Role, User
+from pontis.core import audit
+from pontis.core.errors import IllegalTransition, ValidationFailed
+from pontis.core.i18n import translate
+from pontis.core.notifications import notify
+from pontis.core.permissions import ensure
+
+from ..eligibility import eligibility_checks, is_eligible
+from ..models import Comment, Decision, Request, can_move
+from ..models import RequestStatus as S
+
+
+def _locked(request: Request) -> Request:
+    """The current row, locked until the transaction ends, so two clicks cannot both move it."""
+    return Request.objects.select_for_update().get(pk=request.pk)
+
+
+def _check_move(request: Request, target: str) -> None:
+    if not can_move(request.status, target):
+        raise IllegalTransition(
+            _("This step is not possible while the request is “%(status)s”.") % {"status": request.get_status_display()}
+        )
+
+
+def _move(request: Request, target: str, *, by, note: str = "", **fields) -> Request:
+    before = request.status
+    now = timezone.now()
+    request.status = target
+    request.status_changed_at = now
+    for key, value in fields.items():
+        setattr(request, key, value)
+    request.save()
+    audit.record_transition(request, by=by, before=before, after=target, note=note)
+    return request
+
+
+def _required(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(message, field=field, errors={field: message})
+    return value
+
+
+def _url(request: Request) -> str:
+    return reverse("intake:detail", args=[request.pk])
+
+
+def _title(request: Request) -> str:
+    return str(translate(request.title)) or _("Untitled request")
+
+
+def _users_with_role(role):
+    return list(User.objects.filter(roles__role=role, is_active=True).distinct())
+
+
+def _requesters(request: Request):
+    """The author and the focal points of every requesting institution."""
+    ids = list(request.institutions.values_list("pk", flat=True))
+    people = list(User.objects.filter(roles__role=Role.FOCAL_POINT, roles__institution__in=ids, is_active=True).distinct())
+    return [request.submitted_by, *people]
+
+
+def _officers():
+    return _users_with_role(Role.OFFICER)
+
+
+def _notify(recipients, request: Request, event: str, subject, body=""):
+    notify(recipients=recipients, subject=subject, body=body, url=_url(request),
+           dedupe_key=f"intake:{request.pk}:{event}:{request.status_changed_at.isoformat()}")
+
+
+def missing_for_submission(request: Request) -> dict:
+    """What must be filled before a request can be submitted: field name -> message."""
+    missing = {}
+    if not translate(request.title):
+        missing["title"] = _("Give the request a title.")
+    if not request.institutions.exists():
+        missing["institutions"] = _("Choose at least one requesting institution.")
+    if not request.countries.exists():
+        missing["countries"] = _("Choose at least one country.")
+    if not request.themes.exists():
+        missing["themes"] = _("Choose at least one thematic area.")
+    if not request.problem.strip():
+        missing["problem"] = _("Describe the problem.")
+    if not request.objectives.strip():
+        missing["objectives"] = _("Say what you want to achieve.")
+    if not request.has_endorsement:
+        missing["endorsement"] = _(
+            "Add the endorsement of your institution's leadership: upload a letter, or give the name and position of a senior official."
+        )
+    return missing
+
+
+@transaction.atomic
+def request_submit(*, request: Request, by) -> Request:
+    """Submit a complete draft: checks eligibility, records it with its reasons, and notifies the officers.
+
+    Raises NotAllowed (not a requester), IllegalTransition (not a draft), ValidationFailed (``errors`` lists what is
+    missing, including the endorsement).
+    """
+    request = _locked(request)
+    ensure(by, "submit", request)
+    _check_move(request, S.SUBMITTED)
+    missing = missing_for_submission(request)
+    if missing:
+        raise ValidationFailed(_("The request cannot be submitted yet: some information is missing."), errors=missing)
+    checks = eligibility_checks(request)
+    _move(request, S.SUBMITTED, by=by, submitted_at=timezone.now(), eligibility=checks, eligible=is_eligible(checks))
+    title = _title(request)
+    _notify(_officers(), request, "submitted",
+            lambda u: _("New request to screen: %(title)s") % {"title": title},
+            lambda u: _("A partner institution has submitted a request. Please screen it."))
+    return request
+
+
+@transaction.atomic
+def request_withdraw(*, request: Request, by, reason: str = "") -> Request:
+    """The requester withdraws the request (from draft, or while it is still open). Raises NotAllowed, IllegalTransition."""
+    request = _locked(request)
+    ensure(by, "withdraw", request)
+    _check_move(request, S.WITHDRAWN)
+    was_draft = request.status == S.DRAFT
+    _move(request, S.WITHDRAWN, by=by, note=(reason or "").strip(), closed_reason=(reason or "").strip(),
+          decided_at=timezone.now())
+    if not was_draft:
+        title = _title(request)
+        _notify(_officers(), request, "withdrawn", lambda u: _("Request withdrawn: %(title)s") % {"title": title}, reason or "")
+    return request
+
+
+@transaction.atomic
+def request_ask_info(*, request: Request, by, question: str) -> Request:
+    """An officer asks the requester for information: the question joins the thread, the request waits for the
+    requester, who is notified in the app and by e-mail. Raises NotAllowed, IllegalTransition, ValidationFailed."""
+    request = _locked(request)
+    ensure(by, "ask_info", request)
+    _check_move(request, S.INFO_REQUESTED)
+    question = _required(question, "question", _("Write the question for the requester."))
+    Comment.objects.create(request=request, author=by, kind=Comment.Kind.QUESTION, body=question)
+    _move(request, S.INFO_REQUESTED, by=by, note=question)
+    title = _title(request)
+    _notify(_requesters(request), request, "info",
+            lambda u: _("Information requested on your request “%(title)s”") % {"title": title}, question)
+    return request
+
+
+@transaction.atomic
+def request_answer(*, request: Request, by, answer: str) -> Request:
+    """The requester answers; the request returns to screening and the officers who asked are notified.
+
+    Raises NotAllowed, IllegalTransition (no question pending), ValidationFailed (empty answer).
+    """
+    request = _locked(request)
+    ensure(by, "answer", request)
+    _check_move(request, S.SUBMITTED)
+    if request.status != S.INFO_REQUESTED:
+        raise IllegalTransition(_("No question is waiting for an answer."))
+    answer = _required(answer, "answer", _("Write your answer."))
+    Comment.objects.create(request=request, author=by, kind=Comment.Kind.ANSWER, body=answer)
+    # The answer may have changed countries or institutions: eligibility is checked again.
+    checks = eligibility_checks(request)
+    _move(request, S.SUBMITTED, by=by, note=answer, eligibility=checks, eligible=is_eligible(checks))
+    askers = list(User.objects.filter(pk__in=request.comments.filter(kind=Comment.Kind.QUESTION).values("author")))
+    title = _title(request)
+    _notify(askers or _officers(), request, "answered",
+            lambda u: _("The requester answered: %(title)s") % {"title": title}, answer)
+    return request
+
+
+@transaction.atomic
+def request_forward(*, request: Request, by, justification: str = "") -> Request:
+    """Forward a screened (or deferred) request to the steering committee, whose members are notified.
+
+    A request found not eligible is forwarded only with a recorded justification.
+    Raises NotAllowed, IllegalTransition, ValidationFailed (justification missing).
+    """
+    request = _locked(request)
+    ensure(by, "forward", request)
+    _check_move(request, S.FORWARDED)
+    justification = (justification or "").strip()
+    fields = {"forwarded_at": timezone.now()}
+    if request.eligible is False:
+        justification = _required(justification, "justification",
+                                  _("This request is not eligible: explain why it should go to the committee anyway."))
+        fields["eligibility_override"] = justification
+    _move(request, S.FORWARDED, by=by, note=justification, **fields)
+    title = _title(request)
+    _notify(_users_with_role(Role.COMMITTEE), request, "forwarded",
+            lambda u: _("Request awaiting the committee's decision: %(title)s") % {"title": title}, justification)
+    return request
+
+
+def _decide(request: Request, *, by, outcome: str, target: str, reason: str) -> Decision:
+    decision = Decision.objects.create(request=request, outcome=outcome, reason=reason, decided_by=by)
+    audit.record_create(decision, by=by)
+    return decision
+
+
+def _notify_decision(request: Request, event: str, subject_text, reason: str):
+    title = _title(request)
+    _notify(_requesters(request) + _officers(), request, event, lambda u: subject_text() % {"title": title}, reason)
+
+
+@transaction.atomic
+def request_reject(*, request: Request, by, reason: str) -> Request:
+    """Refuse a request, with its reason (required), kept and sent to the requester.
+
+    Officers reject at screening (submitted or deferred); committee members reject what was forwarded to them.
+    Raises NotAllowed, IllegalTransition, ValidationFailed (no reason).
+    """
+    request = _locked(request)
+    ensure(by, "reject", request)
+    _check_move(request, S.REJECTED)
+    reason = _required(reason, "reason", _("Give the reason for the rejection; the requester will read it."))
+    if request.status == S.FORWARDED:
+        _decide(request, by=by, outcome=Decision.Outcome.REJECT, target=S.REJECTED, reason=reason)
+    _move(request, S.REJECTED, by=by, note=reason, closed_reason=reason, decided_at=timezone.now())
+    _notify_decision(request, "rejected", lambda: _("Decision on your request “%(title)s”: not accepted"), reason)
+    return request
+
+
+@transaction.atomic
+def request_defer(*, request: Request, by, reason: str) -> Request:
+    """The committee defers a forwarded request, with a reason (required). Staff may forward it again later.
+
+    Raises NotAllowed, IllegalTransition, ValidationFailed.
+    """
+    request = _locked(request)
+    ensure(by, "decide", request)
+    _check_move(request, S.DEFERRED)
+    reason = _required(reason, "reason", _("Give the reason for deferring; the requester will read it."))
+    _decide(request, by=by, outcome=Decision.Outcome.DEFER, target=S.DEFERRED, reason=reason)
+    _move(request, S.DEFERRED, by=by, note=reason, closed_reason=reason)
+    _notify_decision(request, "deferred", lambda: _("Decision on your request “%(title)s”: deferred"), reason)
+    return request
+
+
+@transaction.atomic
+def request_approve(*, request: Request, by, reason: str = "") -> Request:
+    """The committee approves a forwarded request: the Action is created (by the actions app) and linked.
+
+    Everything happens in one transaction: if the Action cannot be created, the request stays forwarded.
+    Raises NotAllowed, IllegalTransition, and whatever ``action_create_from_request`` raises.
+    """
+    from pontis.actions import services as action_services
+
+    request = _locked(request)
+    ensure(by, "decide", request)
+    _check_move(request, S.APPROVED)
+    reason = (reason or "").strip()
+    _decide(request, by=by, outcome=Decision.Outcome.APPROVE, target=S.APPROVED, reason=reason)
+    action = action_services.action_create_from_request(request=request, by=by)
+    _move(request, S.APPROVED, by=by, note=reason, action=action, decided_at=timezone.now(), closed_reason=reason)
+    _notify_decision(request, "approved", lambda: _("Decision on your request “%(title)s”: approved"), reason)
+    return request
+
+
+@transaction.atomic
+def request_note(*, request: Request, by, body: str) -> Comment:
+    """An internal note from staff or a committee member (never shown to the requester).
+
+    Raises NotAllowed, ValidationFailed (empty).
+    """
+    request = _locked(request)
+    ensure(by, "note", request)
+    body = _required(body, "body", _("Write the note."))
+    if len(body) > 10000:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 10000}, field="body")
+    comment = Comment.objects.create(request=request, author=by, kind=Comment.Kind.NOTE, body=body)
+    audit.record_create(comment, by=by)
+    return comment

@@ -1,0 +1,267 @@
+"""Pages for requests: thin; each one reads through a selector or changes through one service."""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from pontis.accounts.models import Role
+from pontis.core.errors import DomainError, ValidationFailed
+from pontis.core.models import Topic
+from pontis.core.permissions import can, get_visible_or_404, roles_required
+
+from . import selectors, services
+from .eligibility import eligibility_messages
+from .forms import FilterForm, RequestForm
+from .models import Request
+from .services.workflow import missing_for_submission
+
+REQUEST_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT)
+PAGE_SIZE = 25
+
+
+@roles_required(*REQUEST_ROLES)
+def request_list(request):
+    form = FilterForm(request.GET or None)
+    filters = {"status": "", "country": "", "theme": "", "q": ""}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"status": data["status"], "country": data["country"].code if data["country"] else "",
+                   "theme": data["theme"].code if data["theme"] else "", "q": data["q"].strip()}
+    page = Paginator(selectors.requests_visible_to(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"request": r, "clock": selectors.clock(r)} for r in page.object_list]
+    return render(request, "intake/list.html", {
+        "page": page, "rows": rows, "form": form, "may_create": can(request.user, "create", Request),
+    })
+
+
+def _save_from_form(request, form, obj=None):
+    """Save the draft (and the letter, if one came); answers the request or None with errors added to the form."""
+    try:
+        with transaction.atomic():
+            obj = services.request_save_draft(by=request.user, data=form.service_data(), request=obj,
+                                              client_token=form.cleaned_data.get("client_token"))
+            upload = form.cleaned_data.get("endorsement_letter")
+            if upload:
+                obj = services.request_endorsement_attach(request=obj, by=request.user, upload=upload)
+        return obj
+    except ValidationFailed as exc:
+        for field, message in (exc.errors or {}).items():
+            form.add_error(field if field in form.fields else None, message)
+        if exc.field and exc.field in form.fields and not exc.errors:
+            form.add_error(exc.field, exc.message)
+        elif not exc.errors:
+            form.add_error(None, exc.message)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+    return None
+
+
+def _after_save(request, obj):
+    if request.POST.get("intent") == "submit":
+        try:
+            services.request_submit(request=obj, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("intake:edit", pk=obj.pk)
+        messages.success(request, _("Your request is submitted. The facility will screen it and keep you informed here."))
+        return redirect("intake:detail", pk=obj.pk)
+    messages.success(request, _("Your draft is saved."))
+    return redirect("intake:edit", pk=obj.pk)
+
+
+@roles_required(Role.FOCAL_POINT)
+def request_create(request):
+    if not can(request.user, "create", Request):
+        raise Http404
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES)
+        if form.is_valid():
+            obj = _save_from_form(request, form)
+            if obj is not None:
+                return _after_save(request, obj)
+    else:
+        own = list(request.user.institutions.filter(pk__in=request.user.focal_institution_ids))
+        form = RequestForm(initial={"client_token": uuid.uuid4(), "language": request.user.language or "en",
+                                    "institutions": own, "countries": [i.country for i in own if i.country_id]})
+    return render(request, "intake/form.html", {"form": form, "obj": None})
+
+
+@roles_required(Role.FOCAL_POINT)
+def request_edit(request, pk):
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    if not can(request.user, "edit", obj):
+        messages.error(request, _("This request can no longer be changed."))
+        return redirect("intake:detail", pk=obj.pk)
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES)
+        if form.is_valid():
+            saved = _save_from_form(request, form, obj)
+            if saved is not None:
+                return _after_save(request, saved)
+    else:
+        form = RequestForm(initial=RequestForm.initial_from(obj))
+    return render(request, "intake/form.html", {"form": form, "obj": obj, "missing": missing_for_submission(obj)})
+
+
+@roles_required(Role.FOCAL_POINT)
+@require_POST
+def request_autosave(request, pk=None):
+    """Autosave from the form (htmx): answers a short status line, never a page."""
+    obj = get_visible_or_404(request.user, Request, pk=pk) if pk else None
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "intake/_autosave.html", {"error": _("Not saved: please check the highlighted fields.")})
+    try:
+        obj = services.request_save_draft(by=request.user, data=form.service_data(), request=obj,
+                                          client_token=form.cleaned_data.get("client_token"))
+    except ValidationFailed as exc:
+        text = " ".join(str(m) for m in (exc.errors or {}).values()) or str(exc.message)
+        return render(request, "intake/_autosave.html", {"error": _("Not saved: %(why)s") % {"why": text}})
+    except DomainError as exc:
+        return render(request, "intake/_autosave.html", {"error": exc.message})
+    saved_at = time_format(timezone.localtime(), "H:i")
+    return render(request, "intake/_autosave.html", {"saved_at": saved_at, "obj": obj})
+
+
+@roles_required(Role.FOCAL_POINT)
+@require_GET
+def topics_for_themes(request):
+    """The topic choices for the chosen themes (htmx swaps them into the form)."""
+    ids = [v for v in request.GET.getlist("themes") if v.isdigit()]
+    chosen = {v for v in request.GET.getlist("topics") if v.isdigit()}
+    topics = Topic.objects.filter(theme__in=ids, is_active=True).select_related("theme")
+    return render(request, "intake/_topics.html", {"topics": topics, "chosen": chosen})
+
+
+@roles_required(*REQUEST_ROLES)
+def request_detail(request, pk):
+    obj = get_visible_or_404(request.user, selectors.request_detail_queryset(), pk=pk)
+    user = request.user
+    staff_view = can(user, "see_internal", obj)
+    context = {
+        "obj": obj,
+        "clock": selectors.clock(obj),
+        "comments": selectors.comments_for(user, obj),
+        "decisions": list(obj.decisions.all()),
+        "may": {verb: can(user, verb, obj) for verb in
+                ("edit", "submit", "withdraw", "answer", "ask_info", "forward", "reject", "decide", "note", "see_internal")},
+        "eligibility": eligibility_messages(obj) if staff_view and obj.eligibility else [],
+        "complementarity": selectors.complementarity_for(obj) if staff_view else None,
+        "staff_view": staff_view,
+        "action_url": selectors.action_url(obj.action) if obj.action_id else "",
+    }
+    return render(request, "intake/detail.html", context)
+
+
+def _transition(request, pk, func, success, **fields):
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    kwargs = {name: request.POST.get(name, "") for name in fields}
+    try:
+        func(request=obj, by=request.user, **kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("intake:detail", pk=obj.pk)
+
+
+@roles_required(Role.FOCAL_POINT)
+@require_POST
+def request_submit(request, pk):
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    try:
+        services.request_submit(request=obj, by=request.user)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("intake:edit", pk=obj.pk) if can(request.user, "edit", obj) else redirect("intake:detail", pk=obj.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your request is submitted. The facility will screen it and keep you informed here."))
+    return redirect("intake:detail", pk=obj.pk)
+
+
+@roles_required(Role.FOCAL_POINT)
+@require_POST
+def request_withdraw(request, pk):
+    return _transition(request, pk, services.request_withdraw, _("The request is withdrawn."), reason=True)
+
+
+@roles_required(Role.FOCAL_POINT)
+@require_POST
+def request_answer(request, pk):
+    return _transition(request, pk, services.request_answer, _("Your answer is sent; the request is back with the facility."),
+                       answer=True)
+
+
+@roles_required(Role.ADMIN, Role.OFFICER)
+@require_POST
+def request_ask_info(request, pk):
+    return _transition(request, pk, services.request_ask_info, _("The question is sent to the requester."), question=True)
+
+
+@roles_required(Role.ADMIN, Role.OFFICER)
+@require_POST
+def request_forward(request, pk):
+    return _transition(request, pk, services.request_forward, _("The request is forwarded to the steering committee."),
+                       justification=True)
+
+
+@roles_required(Role.ADMIN, Role.OFFICER, Role.COMMITTEE)
+@require_POST
+def request_reject(request, pk):
+    return _transition(request, pk, services.request_reject, _("The rejection and its reason are recorded."), reason=True)
+
+
+@roles_required(Role.COMMITTEE)
+@require_POST
+def request_approve(request, pk):
+    return _transition(request, pk, services.request_approve, _("The request is approved and its Action is created."),
+                       reason=True)
+
+
+@roles_required(Role.COMMITTEE)
+@require_POST
+def request_defer(request, pk):
+    return _transition(request, pk, services.request_defer, _("The deferral and its reason are recorded."), reason=True)
+
+
+@roles_required(Role.ADMIN, Role.OFFICER, Role.COMMITTEE)
+@require_POST
+def request_note(request, pk):
+    return _transition(request, pk, services.request_note, _("Your note is added."), body=True)
+
+
+@roles_required(*REQUEST_ROLES)
+def endorsement_download(request, pk):
+    """The endorsement letter, only for people who may see the request; never from a public URL."""
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    if not obj.endorsement_letter or not can(request.user, "download", obj):
+        raise Http404
+    try:
+        handle = obj.endorsement_letter.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    content_type = mimetypes.guess_type(obj.endorsement_letter.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=obj.endorsement_letter_name or "letter",
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@roles_required(Role.ADMIN, Role.OFFICER)
+def at_risk(request):
+    rows = selectors.requests_at_risk(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "intake/at_risk.html", {"page": page, "actions": selectors.actions_at_risk(request.user)})
