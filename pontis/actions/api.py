@@ -6,7 +6,7 @@ services as the pages."""
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pontis.accounts.models import Institution
@@ -328,7 +328,7 @@ def action_create(request, payload: ActionIn):
         region=_one(Region, payload.region, "region"), requested_on=payload.requested_on,
         start_date=payload.start_date, end_date=payload.end_date, partners=partners, idempotency_key=payload.idempotency_key,
     )
-    return 201, _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
+    return Status(201, _action_detail(selectors.action_detail_queryset().get(pk=action.pk)))
 
 
 @router.patch("/actions/{code}", response=ActionDetailOut, summary="Change an Action (staff)")
@@ -403,7 +403,7 @@ def activity_create(request, payload: ActivityIn):
         expected_participants=payload.expected_participants, expert_profile=payload.expert_profile,
         idempotency_key=payload.idempotency_key,
     )
-    return 201, _activity_out(activity)
+    return Status(201, _activity_out(activity))
 
 
 @router.patch("/activities/{pk}", response=ActivityOut, summary="Change an activity's plan (staff)")
@@ -474,7 +474,7 @@ def deliverable_create(request, payload: DeliverableIn):
         action=action, by=request.user, type=_one(DeliverableType, payload.type, "type"), title=clean_translations(payload.title),
         activity=activity, evidence=payload.evidence, languages=Language.objects.filter(code__in=payload.languages),
         idempotency_key=payload.idempotency_key)
-    return 201, _deliverable_out(deliverable)
+    return Status(201, _deliverable_out(deliverable))
 
 
 @router.patch("/deliverables/{pk}", response=DeliverableOut, summary="Change a deliverable (staff)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from pontis.core import audit
 from pontis.core.models import ActivityType, AuthorityType, Country, DeliverableType, GoodPracticeFeature, ThematicArea
 
@@ -147,8 +149,8 @@ def _build(case, stdout):
     countries = list(Country.objects.filter(code__in=country_codes))
     countries.sort(key=lambda c: country_codes.index(c.code))
     lead = countries[0]
-    launched = min((a[2] for a in activities if a[2] and a[2] <= datetime.date.today()), default=None) if status != "design" else None
-    if status == "ongoing" and launched and launched > datetime.date.today():
+    launched = min((a[2] for a in activities if a[2] and a[2] <= timezone.localdate()), default=None) if status != "design" else None
+    if status == "ongoing" and launched and launched > timezone.localdate():
         launched = None
     action = Action.objects.create(
         code=code, title={"en": title, "fr": title, "es": title, "pt": title, "ru": title}, status=status, lead_country=lead,
@@ -165,7 +167,7 @@ def _build(case, stdout):
         rows.append({"sequence": n, "type": type_code, "title": activity_title, "start_date": a_start.isoformat(),
                      "end_date": a_end.isoformat(), "place": place, "online": not place, "language": "", "participants": None,
                      "expert_profile": ""})
-        past = a_end < datetime.date.today()
+        past = a_end < timezone.localdate()
         Activity.objects.create(
             action=action, sequence=n, type=ActivityType.objects.get(code=type_code), title={"en": activity_title},
             start_date=a_start, end_date=a_end, place=place, online=not place,
@@ -199,5 +201,5 @@ def _build(case, stdout):
 
 def load_demo_actions(stdout):
     """Build the case-study Actions (idempotent: existing codes are left as they are)."""
-    made = sum(_build(case, stdout) for case in CASES + _ongoing_2026(datetime.date.today()))
+    made = sum(_build(case, stdout) for case in CASES + _ongoing_2026(timezone.localdate()))
     stdout.write(f"actions: {made} Action(s) created")

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core.i18n import TranslatedField, translate
@@ -89,7 +90,7 @@ class Action(TimeStampedModel):
         """Days from request to launch (or to today while not launched)."""
         if not self.requested_on:
             return None
-        end = self.launched_on or today or datetime.date.today()
+        end = self.launched_on or today or timezone.localdate()
         return (end - self.requested_on).days
 
     def clock(self, today: datetime.date | None = None) -> dict:

@@ -1,5 +1,6 @@
 """Reference data over the API (read-only; anyone with a token may read it)."""
 
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -63,9 +64,7 @@ def deliverable_types(request):
 @router.get("/reference/countries", response=list[CountryOut], summary="Countries (ISO 3166-1) with region and instruments")
 @paginate(LimitOffsetPagination)
 def countries(request, region: str | None = None):
-    import datetime
-
-    today = datetime.date.today()
+    today = timezone.localdate()
     qs = Country.objects.select_related("region").prefetch_related("eu_memberships", "instruments")
     if region:
         qs = qs.filter(region__code=region)

@@ -154,8 +154,9 @@ def load_demo_experts(stdout=None):
         generated = f"{first.given_name} {first.family_name}"
         first.given_name, first.family_name = demo_user.given_name or first.given_name, demo_user.family_name or first.family_name
         first.biography = first.biography.replace(generated, f"{first.given_name} {first.family_name}")
-    for p in profiles:  # the expert's own words only, as the services build it (labels are searched apart)
+    for p, (chosen_themes, chosen_topics, *_rest) in zip(profiles, extras, strict=True):  # as the services build it
         p.search_text = p.build_search_text()
+        p.taxonomy_text = p.build_taxonomy_text([t.pk for t in chosen_themes], [t.pk for t in chosen_topics])
     emails = [p.email for p in profiles]
     ExpertProfile.objects.bulk_create(profiles, batch_size=500)
     by_email = {p.email: p for p in ExpertProfile.objects.filter(email__in=emails)}

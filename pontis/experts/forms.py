@@ -82,7 +82,9 @@ class LanguageForm(forms.Form):
         return data
 
 
-LanguageFormSet = forms.formset_factory(LanguageForm, extra=0, min_num=4, max_num=12)
+# At least four rows, and always one empty row below the expert's languages; "Add another language" (JavaScript)
+# adds more, up to twelve.
+LanguageFormSet = forms.formset_factory(LanguageForm, extra=1, min_num=3, max_num=12)
 
 
 def languages_from(formset):

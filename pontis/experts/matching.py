@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Value
+from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -23,7 +25,6 @@ from .models import (
     ExpertProfile,
     Unavailability,
 )
-from .selectors import eu_members_on
 
 PARTS = {
     "topic": _("Topic and theme fit"),
@@ -84,26 +85,40 @@ class ActivityContext:
 
     @classmethod
     def of(cls, activity):
+        """One UNION ALL query reads the Action's topics, themes, countries (and their regions), partners, the
+        activity's languages and the EU members on the start date."""
+        from pontis.actions.models import Action, ActionPartner, Activity
+        from pontis.core.models import Country, EUMembership
+
         action = activity.action
-        start = activity.start_date or action.start_date or datetime.date.today()
+        start = activity.start_date or action.start_date or timezone.localdate()
         end = activity.end_date or start
-        country_ids = set(action.countries.values_list("id", flat=True))
+        by_action = {"action_id": action.pk}
+        countries = Action.countries.through.objects.filter(**by_action)
+        parts = [
+            Action.topics.through.objects.filter(**by_action).values_list(Value(0), "topic_id"),
+            Action.themes.through.objects.filter(**by_action).values_list(Value(1), "thematicarea_id"),
+            Activity.languages.through.objects.filter(activity_id=activity.pk).values_list(Value(2), "language_id"),
+            countries.values_list(Value(3), "country_id"),
+            countries.filter(country__region__isnull=False).values_list(Value(4), "country__region_id"),
+            ActionPartner.objects.filter(**by_action).values_list(Value(5), "institution_id"),
+            EUMembership.objects.filter(Q(left_on__isnull=True) | Q(left_on__gte=start), joined_on__lte=start)
+            .values_list(Value(6), "country_id"),
+        ]
+        if activity.country_id:
+            parts.append(Country.objects.filter(pk=activity.country_id, region__isnull=False)
+                         .values_list(Value(4), "region_id"))
+        sets: list[set] = [set() for _kind in range(7)]
+        for kind, value in parts[0].order_by().union(*(q.order_by() for q in parts[1:]), all=True):
+            sets[kind].add(value)
+        topic_ids, theme_ids, language_ids, country_ids, region_ids, partner_ids, eu_ids = sets
         if activity.country_id:
             country_ids.add(activity.country_id)
-        from pontis.core.models import Country
-
-        region_ids = set(Country.objects.filter(id__in=country_ids, region__isnull=False).values_list("region_id", flat=True))
         if action.region_id:
             region_ids.add(action.region_id)
-        return cls(
-            activity=activity, start=start, end=end,
-            topic_ids=set(action.topics.values_list("id", flat=True)),
-            theme_ids=set(action.themes.values_list("id", flat=True)),
-            language_ids=set(activity.languages.values_list("id", flat=True)),
-            country_ids=country_ids, region_ids=region_ids,
-            partner_institution_ids=set(action.partners.values_list("institution_id", flat=True)),
-            eu_country_ids=eu_members_on(start),
-        )
+        return cls(activity=activity, start=start, end=end, topic_ids=topic_ids, theme_ids=theme_ids,
+                   language_ids=language_ids, country_ids=country_ids, region_ids=region_ids,
+                   partner_institution_ids=partner_ids, eu_country_ids=eu_ids)
 
 
 def candidate_ids(ctx: ActivityContext, limit: int = MAX_CANDIDATES) -> list[int]:
@@ -129,7 +144,7 @@ def candidate_ids(ctx: ActivityContext, limit: int = MAX_CANDIDATES) -> list[int
             .values_list("expertprofile_id", flat=True)[:limit])
     if len(ranked) < limit and ctx.theme_ids:
         more = ExpertProfile.objects.filter(status=ExpertProfile.Status.ACTIVE, themes__in=ctx.theme_ids).exclude(
-            pk__in=ranked)
+            pk__id_in=ranked)
         if speakers is not None:
             more = more.filter(pk__in=speakers.values("profile_id"))
         # Favour those not deployed recently among the theme-only matches, so the set rotates too.
@@ -141,8 +156,8 @@ def candidate_ids(ctx: ActivityContext, limit: int = MAX_CANDIDATES) -> list[int
 class Facts:
     """Everything scoring needs about the candidates, in plain dicts (no per-object ORM managers).
 
-    Four queries whatever the number of candidates: the four link tables in one UNION ALL, the languages, the
-    busy periods (deployments and unavailabilities in one UNION ALL), and the evaluation averages.
+    Two queries whatever the number of candidates: one UNION ALL over the four link tables, the languages, the
+    deployments and the unavailabilities on the activity dates; and the evaluation averages.
     """
 
     LINKS = (
@@ -151,36 +166,58 @@ class Facts:
         ("country_ids", ExpertProfile.countries_experience.through, "country_id"),
         ("region_ids", ExpertProfile.regions_experience.through, "region_id"),
     )
+    LANGUAGE, BUSY = len(LINKS), len(LINKS) + 1
 
     def __init__(self, ids, ctx):
         # Scoring only intersects these with the activity's own topics, themes, countries and regions: fetch just those.
-        parts = [model.objects.filter(expertprofile_id__in=ids, **{f"{column}__in": getattr(ctx, wanted)}).order_by()
-                 .annotate(kind=Value(n)).values_list("kind", "expertprofile_id", column)
+        none = Value("", output_field=CharField())
+        parts = [model.objects.filter(expertprofile_id__id_in=ids, **{f"{column}__id_in": getattr(ctx, wanted)})
+                 .values_list(Value(n), "expertprofile_id", column, none)
                  for n, (wanted, model, column) in enumerate(self.LINKS)]
+        parts.append(ExpertLanguage.objects.filter(profile_id__id_in=ids).values_list(
+            Value(self.LANGUAGE), "profile_id", "language_id", "level"))
+        parts.append(Deployment.objects.filter(profile_id__id_in=ids, status__in=("confirmed", "completed"),
+                                               start_date__lte=ctx.end, end_date__gte=ctx.start)
+                     .values_list(Value(self.BUSY), "profile_id", Value(0), none))
+        parts.append(Unavailability.objects.filter(profile_id__id_in=ids, start_date__lte=ctx.end, end_date__gte=ctx.start)
+                     .values_list(Value(self.BUSY), "profile_id", Value(0), none))
         sets: list[dict[int, set]] = [{} for _link in self.LINKS]
-        for kind, pid, value in parts[0].union(*parts[1:], all=True):
-            sets[kind].setdefault(pid, set()).add(value)
-        self.topics, self.themes, self.countries, self.regions = sets
         self.languages: dict[int, dict[int, str]] = {}
-        for pid, lid, level in ExpertLanguage.objects.filter(profile_id__in=ids).order_by().values_list(
-                "profile_id", "language_id", "level"):
-            self.languages.setdefault(pid, {})[lid] = level
-        deployed = Deployment.objects.filter(profile_id__in=ids, status__in=("confirmed", "completed"),
-                                             start_date__lte=ctx.end, end_date__gte=ctx.start)
-        away = Unavailability.objects.filter(profile_id__in=ids, start_date__lte=ctx.end, end_date__gte=ctx.start)
-        self.busy = set(deployed.order_by().values_list("profile_id", flat=True).union(
-            away.order_by().values_list("profile_id", flat=True), all=True))
+        self.busy: set[int] = set()
+        for kind, pid, value, level in parts[0].order_by().union(*(q.order_by() for q in parts[1:]), all=True):
+            if kind == self.LANGUAGE:
+                self.languages.setdefault(pid, {})[value] = level
+            elif kind == self.BUSY:
+                self.busy.add(pid)
+            else:
+                sets[kind].setdefault(pid, set()).add(value)
+        self.topics, self.themes, self.countries, self.regions = sets
         self.ratings = _ratings(ids)
 
 
-def _profiles(ids):
-    return list(ExpertProfile.objects.filter(pk__in=ids).select_related("nationality").only(
+class _Row(NamedTuple):
+    """What scoring and ordering need of a candidate, read without building model instances."""
+
+    pk: int
+    family_name: str
+    last_deployed_on: datetime.date | None
+    nationality_id: int | None
+    institution_id: int | None
+
+
+def _rows(ids) -> list[_Row]:
+    return [_Row(*values) for values in ExpertProfile.objects.filter(pk__id_in=ids).order_by().values_list(
+        "id", "family_name", "last_deployed_on", "nationality_id", "institution_id")]
+
+
+def _profiles(ids) -> dict[int, ExpertProfile]:
+    return {p.pk: p for p in ExpertProfile.objects.filter(pk__id_in=ids).select_related("nationality").only(
         "id", "given_name", "family_name", "email", "gender", "background", "status", "institution_id", "nationality",
-        "last_deployed_on", "user_id"))
+        "last_deployed_on", "user_id")}
 
 
 def _ratings(ids) -> dict[int, float]:
-    rows = (Evaluation.objects.filter(deployment__profile_id__in=ids).values("deployment__profile_id")
+    rows = (Evaluation.objects.filter(deployment__profile_id__id_in=ids).values("deployment__profile_id")
             .annotate(a=Avg("expertise"), b=Avg("communication"), c=Avg("adaptation")))
     return {r["deployment__profile_id"]: (r["a"] + r["b"] + r["c"]) / 3 for r in rows}
 
@@ -232,16 +269,20 @@ def rank(activity, weights: dict | None = None, limit: int = 50) -> list[Candida
         return []
     facts = Facts(ids, ctx)
     total_weight = sum(weights.values()) or 1
-    candidates = []
-    for profile in _profiles(ids):
-        parts = score_profile(profile, ctx, facts)
-        score = 100 * sum(parts[k] * weights.get(k, 0) for k in parts) / total_weight
-        candidates.append(Candidate(
-            profile=profile, parts=parts, score=round(score, 1),
-            non_eu=profile.nationality_id not in ctx.eu_country_ids,
-            partner_institution=bool(profile.institution_id and profile.institution_id in ctx.partner_institution_ids)))
-    candidates.sort(key=lambda c: (-c.score, c.profile.family_name, c.profile.pk))
-    return candidates[:limit] if limit else candidates
+    scored = []
+    for row in _rows(ids):
+        parts = score_profile(row, ctx, facts)
+        score = round(100 * sum(parts[k] * weights.get(k, 0) for k in parts) / total_weight, 1)
+        scored.append((score, row, parts))
+    scored.sort(key=lambda item: (-item[0], item[1].family_name, item[1].pk))
+    if limit:
+        scored = scored[:limit]
+    # Only the candidates shown become model instances (with their nationality).
+    profiles = _profiles([row.pk for _score, row, _parts in scored])
+    return [Candidate(profile=profiles[row.pk], parts=parts, score=score,
+                      non_eu=row.nationality_id not in ctx.eu_country_ids,
+                      partner_institution=bool(row.institution_id and row.institution_id in ctx.partner_institution_ids))
+            for score, row, parts in scored]
 
 
 def _is_gov(c):

@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from pontis.core.i18n import content_languages
 from pontis.core.models import EUMembership, ThematicArea, Topic
 
-from .models import Deployment, ExpertLanguage, ExpertProfile, Invitation, Unavailability, fold
+from .models import (
+    Deployment,
+    ExpertLanguage,
+    ExpertProfile,
+    Invitation,
+    Unavailability,
+    fold,
+    theme_token,
+    topic_token,
+)
 
 
 def action_ids_for_expert(user) -> set[int]:
@@ -47,16 +57,15 @@ def taxonomy_labels() -> dict[str, list[tuple[int, tuple[str, ...]]]]:
 
 def _term_matches(term: str, labels) -> Q:
     """A profile matches a folded term when its own words contain it, or when it has a theme or topic whose label
-    contains it in any UI language (so a French label finds an expert who wrote in English)."""
+    contains it in any UI language (so a French label finds an expert who wrote in English): a substring test on
+    ``search_text`` ORed with token tests on ``taxonomy_text`` (see the note above ``models.SEARCH_TEXT_FIELDS``)."""
     condition = Q(search_text__contains=term)
-    theme_ids = [pk for pk, texts in labels["themes"] if any(term in text for text in texts)]
-    topic_ids = [pk for pk, texts in labels["topics"] if any(term in text for text in texts)]
-    if theme_ids:
-        condition |= Q(Exists(ExpertProfile.themes.through.objects.filter(
-            expertprofile_id=OuterRef("pk"), thematicarea_id__in=theme_ids)))
-    if topic_ids:
-        condition |= Q(Exists(ExpertProfile.topics.through.objects.filter(
-            expertprofile_id=OuterRef("pk"), topic_id__in=topic_ids)))
+    for pk, texts in labels["themes"]:
+        if any(term in text for text in texts):
+            condition |= Q(taxonomy_text__contains=theme_token(pk))
+    for pk, texts in labels["topics"]:
+        if any(term in text for text in texts):
+            condition |= Q(taxonomy_text__contains=topic_token(pk))
     return condition
 
 
@@ -82,7 +91,7 @@ def roster_search(queryset, *, q: str = "", themes=(), topics=(), languages=(), 
     if nationality:
         queryset = queryset.filter(nationality=nationality)
     if origin in ("eu", "non_eu"):
-        members = eu_members_on(datetime.date.today())
+        members = eu_members_on(timezone.localdate())
         queryset = queryset.filter(nationality_id__in=members) if origin == "eu" else queryset.exclude(
             nationality_id__in=members)
     if background:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from pontis.accounts.models import Role
 from pontis.core.errors import DomainError
+from pontis.core.pagination import CappedPaginator
 from pontis.core.permissions import can, get_visible_or_404, public, roles_required, signed_in, staff_required
 
 from . import matching, selectors, services
@@ -115,6 +116,9 @@ def confirm(request, token):
 # ---------------------------------------------------------------- roster (staff)
 
 
+ROSTER_COUNT_CAP = 500  # a broader search says "more than 500" (counting 30,000 matches costs more than the page)
+
+
 @staff_required
 def roster(request):
     form = RosterFilterForm(request.GET or None)
@@ -123,8 +127,8 @@ def roster(request):
         queryset = selectors.roster_search(queryset, **form.search_kwargs())
     elif form.is_bound:
         queryset = queryset.none()
-    page = Paginator(selectors.roster_page_queryset(queryset).order_by("family_name", "given_name", "id"), 25).get_page(
-        request.GET.get("page"))
+    page = CappedPaginator(selectors.roster_page_queryset(queryset).order_by("family_name", "given_name", "id"), 25,
+                           cap=ROSTER_COUNT_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "experts/roster.html", {"form": form, "page": page, "query": query.urlencode()})

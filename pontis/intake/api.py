@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pontis.accounts.models import Institution
@@ -188,7 +188,7 @@ def request_detail(request, pk: int):
 @router.post("/requests", response={201: RequestOut}, summary="Create a draft request (partner focal points)")
 def request_create(request, payload: RequestCreateIn):
     obj = services.request_save_draft(by=request.user, data=_data(payload), client_token=payload.client_token)
-    return 201, _out(_get(request, obj.pk), request.user)
+    return Status(201, _out(_get(request, obj.pk), request.user))
 
 
 @router.patch("/requests/{int:pk}", response=RequestOut, summary="Change a draft (or a request awaiting information)")
@@ -246,4 +246,4 @@ def request_approve(request, pk: int, payload: ReasonIn):
 @router.post("/requests/{int:pk}/notes", response={201: NoteOut}, summary="Add an internal note (staff, committee)")
 def request_note(request, pk: int, payload: NoteIn):
     note = services.request_note(request=_get(request, pk), by=request.user, body=payload.body)
-    return 201, note
+    return Status(201, note)

@@ -64,6 +64,11 @@ def _e2e_database(request, live_server, transactional_db):
 
     if not Country.objects.exists():
         load_reference_data()
+    # The cache outlives a test's database: allauth keeps sign-in attempt counts and used TOTP codes there, keyed
+    # by user id, and ids are reused once SQLite's tables are flushed. Each browser test starts with it empty.
+    from django.core.cache import cache
+
+    cache.clear()
     yield
 
 

@@ -3,6 +3,8 @@ them for an activity -> the expert accepts -> the deployment is evaluated. axe-c
 
 import datetime
 
+from django.utils import timezone
+
 from tests.e2e.conftest import assert_accessible, login
 
 TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # tests.factories.give_totp's default secret
@@ -14,7 +16,7 @@ def test_expert_registration_to_evaluation(page, live_server, officer):
     from pontis.experts.services import confirmation_token
     from pontis.experts.tests.factories import make_activity
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     activity = make_activity(start=today, end=today + datetime.timedelta(days=1), themes=("legal",), topics=())
 
     # The expert registers without an account.
@@ -84,3 +86,28 @@ def test_expert_registration_to_evaluation(page, live_server, officer):
     with page.expect_navigation():
         page.click("button:has-text('Save the evaluation')")
     assert Evaluation.objects.get(deployment=deployment).expertise == 5
+
+
+def test_an_expert_adds_a_fifth_language_with_the_add_button(page, live_server, expert_user):
+    from pontis.experts.models import ExpertLanguage
+    from pontis.experts.tests.factories import make_profile
+
+    profile = make_profile(user=expert_user, email=expert_user.email,
+                           languages=(("en", "C2"), ("fr", "C1"), ("es", "B2"), ("pt", "B1")))
+    login(page, expert_user.email)
+    page.goto("/experts/me/edit/")
+    rows = page.locator("[data-formset-rows=lang] .grid")
+    assert rows.count() == 5  # four languages and one empty row
+    page.click("button[data-formset-add=lang]")
+    assert rows.count() == 6
+    assert page.locator("#id_lang-TOTAL_FORMS").input_value() == "6"
+    assert page.evaluate("document.activeElement.id") == "id_lang-5-language"
+    assert_accessible(page)
+    page.select_option("#id_lang-4-language", label="Russian")
+    page.select_option("#id_lang-4-level", "A2")
+    page.select_option("#id_lang-5-language", label="Arabic")
+    page.select_option("#id_lang-5-level", "A1")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Save')")
+    assert sorted(ExpertLanguage.objects.filter(profile=profile).values_list("language__code", flat=True)) == [
+        "ar", "en", "es", "fr", "pt", "ru"]

@@ -12,9 +12,9 @@ opened at 375 px in ``phone_page`` (with the cookies of the person who saw them)
 sideways. Any 5xx answer fails the test.
 """
 
-import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, DESKTOP, assert_accessible, assert_no_horizontal_scroll, login
@@ -91,7 +91,7 @@ def test_request_to_closed_action(browser, live_server, page, phone_page, focal_
     from pontis.intake.models import Request
 
     journey = Journey(browser, live_server, phone_page)
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     try:
         # -- The partner's focal point writes the request (its title in two languages) and saves a draft ...
         partner = journey.person(page, focal_point.email)

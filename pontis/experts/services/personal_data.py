@@ -88,7 +88,7 @@ def profile_anonymise(*, profile: ExpertProfile, by) -> ExpertProfile:
     profile.given_name = _("Anonymised")
     profile.family_name = f"#{profile.pk}"
     for field in ("institution_name", "biography", "references", "cv_text", "vetting_notes", "erasure_reason",
-                  "consent_purpose", "search_text"):
+                  "consent_purpose", "search_text", "taxonomy_text"):
         setattr(profile, field, "")
     profile.institution = None
     profile.years_experience = None

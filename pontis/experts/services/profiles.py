@@ -29,9 +29,11 @@ M2M_FIELDS = {"themes", "topics", "countries_experience", "regions_experience"}
 
 
 def refresh_search_text(profile: ExpertProfile) -> None:
-    """Rebuild the denormalised search column from the profile's own texts (taxonomy labels are searched apart)."""
+    """Rebuild the denormalised search columns: the profile's own texts, and its taxonomy tokens."""
     profile.search_text = profile.build_search_text()
-    ExpertProfile.objects.filter(pk=profile.pk).update(search_text=profile.search_text)
+    profile.taxonomy_text = profile.build_taxonomy_text()
+    ExpertProfile.objects.filter(pk=profile.pk).update(search_text=profile.search_text,
+                                                       taxonomy_text=profile.taxonomy_text)
 
 
 def _set_languages(profile, languages):

@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from pontis.actions.models import Action, ActionPartner, Activity
 from pontis.core.models import ActivityType, Country, Language, ThematicArea, Topic
 from pontis.experts.models import ExpertLanguage, ExpertProfile
@@ -31,7 +33,7 @@ def make_profile(*, status="active", gender="female", background="government", n
 def make_activity(*, start=None, end=None, themes=("irregular_thb",), topics=(), languages=("en",), countries=("SN",),
                   partners=(), code=None, type_code="workshop"):
     n = next(_seq)
-    start = start or datetime.date.today() + datetime.timedelta(days=60)
+    start = start or timezone.localdate() + datetime.timedelta(days=60)
     end = end or start + datetime.timedelta(days=2)
     action = Action.objects.create(code=code or f"2099-{n % 100:02d}" if code is None else code, title={"en": f"Action {n}"},
                                    start_date=start)

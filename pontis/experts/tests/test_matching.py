@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from pontis.experts import matching
 from pontis.experts.models import Deployment, Evaluation, Unavailability
@@ -9,7 +10,7 @@ from pontis.experts.services import refresh_last_deployed
 from .factories import make_activity, make_profile
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 TOPICS = ("border_management_policy", "document_fraud_and_document_security")
 
 

@@ -4,17 +4,18 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from pontis.accounts.models import Role
 from pontis.core.errors import Conflict, IllegalTransition, NotAllowed, ValidationFailed
 from pontis.core.models import AuditEvent, Country, Language
-from pontis.experts import services
+from pontis.experts import selectors, services
 from pontis.experts.models import Deployment, Evaluation, ExpertProfile, Invitation, OrganisationFeedback
 
 from .factories import make_activity, make_profile
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _docx_bytes(text="Border management expert with ten years in Dakar"):
@@ -413,3 +414,51 @@ def test_search_text_migration_drops_the_labels_and_keeps_anonymised_profiles_em
     assert kept.search_text == kept.build_search_text()
     assert "nunez" in kept.search_text and "roe" in kept.search_text and "legale" not in kept.search_text
     assert ExpertProfile.objects.get(pk=gone.pk).search_text == ""
+
+
+def test_taxonomy_text_migration_fills_the_tokens_and_leaves_anonymised_profiles_empty():
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+    from django.utils import timezone
+
+    migration = importlib.import_module("pontis.experts.migrations.0006_profile_taxonomy_text")
+    kept = make_profile(family_name="Okafor", themes=("legal", "irregular_thb"), topics=())
+    bare = make_profile(family_name="Bare", themes=())
+    gone = make_profile(family_name="Gone", anonymised_at=timezone.now())
+    ExpertProfile.objects.update(taxonomy_text="")  # as the new column starts
+    editor = type("Editor", (), {"connection": connection})()
+    migration.BATCH = 1  # several batches
+    try:
+        migration.fill(apps, editor)
+        migration.fill(apps, editor)  # a second run writes the same
+    finally:
+        migration.BATCH = 2000
+    kept.refresh_from_db()
+    assert kept.taxonomy_text == kept.build_taxonomy_text() and kept.taxonomy_text.count(" th") == 2
+    assert ExpertProfile.objects.get(pk=bare.pk).taxonomy_text == ""
+    assert ExpertProfile.objects.get(pk=gone.pk).taxonomy_text == ""
+
+
+def test_taxonomy_tokens_match_whole_ids_and_typed_text_never_reaches_them():
+    from pontis.core.models import ThematicArea
+
+    legal = ThematicArea.objects.get(code="legal")
+    one = make_profile(family_name="One", themes=("legal",))
+    assert ExpertProfile.objects.get(pk=one.pk).taxonomy_text == f" th{legal.pk} "
+    assert not ExpertProfile.objects.filter(taxonomy_text__contains=f" th{legal.pk}0 ").exists()
+    assert not selectors.roster_search(ExpertProfile.objects.all(), q=f"th{legal.pk}").exists()
+    assert list(selectors.roster_search(ExpertProfile.objects.all(), q="legal")) == [one]
+
+
+def test_profile_update_rebuilds_both_search_columns(expert_user):
+    from pontis.core.models import ThematicArea
+
+    profile = make_profile(user=expert_user, email=expert_user.email, themes=("legal",), biography="Asylum courts")
+    mad = ThematicArea.objects.get(code="mad")
+    services.profile_update(profile=profile, by=expert_user, fields={"biography": "Labour inspection"},
+                            m2m={"themes": [mad]}, languages=None)
+    profile.refresh_from_db()
+    assert "labour inspection" in profile.search_text and "asylum" not in profile.search_text
+    assert profile.taxonomy_text == f" th{mad.pk} "

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from pontis.core.models import Country, ThematicArea
 from pontis.experts import services
@@ -61,6 +62,23 @@ def test_roster_search_filters(client, officer):
     assert [p.family_name for p in c.get(reverse("experts:roster"), {"background": "academia"}).context["page"]] == ["Haddad"]
     response = c.get(reverse("experts:roster"), {"available_from": "2030-01-02"})
     assert response.status_code == 200 and list(response.context["page"]) == []
+
+
+def test_a_broad_roster_search_says_more_than_the_cap_and_a_narrow_one_counts_exactly(client, officer, monkeypatch):
+    from pontis.experts import views
+
+    monkeypatch.setattr(views, "ROSTER_COUNT_CAP", 3)
+    for n in range(5):
+        make_profile(family_name=f"Broad{n}", biography="return counselling")
+    make_profile(family_name="Narrow", biography="return counselling and port health")
+    c = client_for(client, officer)
+    broad = c.get(reverse("experts:roster"), {"q": "counselling"})
+    assert broad.context["page"].paginator.is_capped
+    assert "More than 3 experts match" in broad.content.decode()
+    assert [p.family_name for p in broad.context["page"]] == ["Broad0", "Broad1", "Broad2"]
+    narrow = c.get(reverse("experts:roster"), {"q": "port counselling"})
+    assert not narrow.context["page"].paginator.is_capped
+    assert "1 expert" in narrow.content.decode() and "More than" not in narrow.content.decode()
 
 
 def test_roster_availability_window_excludes_booked_experts(client, officer):
@@ -216,7 +234,7 @@ def test_vetting_from_the_profile_page(client, officer):
 
 
 def test_evaluation_page_per_role(client, officer, focal_point, make_user):
-    start = datetime.date.today() - datetime.timedelta(days=10)
+    start = timezone.localdate() - datetime.timedelta(days=10)
     dep = Deployment.objects.create(profile=make_profile(), activity=make_activity(start=start), start_date=start,
                                     end_date=start, status="completed")
     c = client_for(client, officer)

@@ -17,6 +17,28 @@ document.addEventListener("DOMContentLoaded", function () {
     if (button) button.classList.add("visually-hidden");
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // Formsets: "add another" clones the empty row (Django's empty_form) and counts it in TOTAL_FORMS.
+  document.querySelectorAll("button[data-formset-add]").forEach(function (button) {
+    var prefix = button.dataset.formsetAdd;
+    var rows = document.querySelector("[data-formset-rows='" + prefix + "']");
+    var template = document.getElementById(prefix + "-empty-row");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    if (!rows || !template || !total) return;
+    var limit = max ? parseInt(max.value, 10) : 1000;
+    var refresh = function () { button.hidden = parseInt(total.value, 10) >= limit; };
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      if (index >= limit) return;
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var added = rows.lastElementChild && rows.lastElementChild.querySelector("select, input");
+      if (added) added.focus();
+      refresh();
+    });
+    refresh();
+  });
   // A form submits once: a second click while the first is in flight does nothing.
   document.querySelectorAll("form[method=post]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
