@@ -3,8 +3,10 @@
 import datetime
 import uuid
 
+from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pontis.accounts.models import Institution
@@ -16,6 +18,7 @@ from pontis.core.permissions import can, get_visible_or_404
 from . import selectors, services
 from .eligibility import eligibility_messages
 from .models import Request
+from .views import letter_response
 
 router = Router(tags=["requests"])
 
@@ -196,6 +199,28 @@ def request_update(request, pk: int, payload: RequestIn):
     obj = _get(request, pk)
     services.request_save_draft(by=request.user, data=_data(payload), request=obj)
     return _out(_get(request, pk), request.user)
+
+
+@router.post("/requests/{int:pk}/endorsement-letter", response=RequestOut,
+             summary="Attach the leadership's endorsement letter (multipart field `file`: PDF, DOCX or image)")
+def request_letter_attach(request, pk: int, file: File[UploadedFile]):
+    services.request_endorsement_attach(request=_get(request, pk), by=request.user, upload=file)
+    return _out(_get(request, pk), request.user)
+
+
+@router.delete("/requests/{int:pk}/endorsement-letter", response=RequestOut, summary="Remove the endorsement letter")
+def request_letter_remove(request, pk: int):
+    return _move(request, pk, services.request_endorsement_remove)
+
+
+@router.get("/requests/{int:pk}/endorsement-letter", summary="Download the endorsement letter",
+            openapi_extra={"responses": {200: {"description": "The letter as it was uploaded",
+                                               "content": {"application/octet-stream": {}}}}})
+def request_letter_download(request, pk: int):
+    obj = _get(request, pk)
+    if not obj.endorsement_letter or not can(request.user, "download", obj):
+        raise Http404
+    return letter_response(obj)
 
 
 def _move(request, pk, func, **kwargs):

@@ -249,6 +249,11 @@ def endorsement_download(request, pk):
     obj = get_visible_or_404(request.user, Request, pk=pk)
     if not obj.endorsement_letter or not can(request.user, "download", obj):
         raise Http404
+    return letter_response(obj)
+
+
+def letter_response(obj):
+    """The stored letter as an attachment (the page and the API serve it alike); 404 when the file is gone."""
     try:
         handle = obj.endorsement_letter.open("rb")
     except (FileNotFoundError, OSError):

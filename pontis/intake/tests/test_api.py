@@ -117,3 +117,59 @@ def test_eligibility_hidden_from_requester(api_client, make_request, focal_point
     assert body["eligibility"] == []
     stranger = user_with_role("focal_point")
     assert api_client(stranger).get(f"/api/v1/requests/{request.pk}").status_code == 404
+
+
+LETTER = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_endorsement_letter_attach_download_and_remove(api_client, make_request, focal_point):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pontis.core.models import AuditEvent
+
+    request = make_request("draft")
+    client = api_client(focal_point)
+    url = f"/api/v1/requests/{request.pk}/endorsement-letter"
+    attached = client.post(url, {"file": SimpleUploadedFile("carta.pdf", LETTER, content_type="application/pdf")})
+    assert attached.status_code == 200 and attached.json()["has_endorsement_letter"] is True
+    assert AuditEvent.objects.filter(object_id=str(request.pk), note="endorsement letter attached").exists()
+    download = client.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == LETTER
+    assert 'filename="carta.pdf"' in download["Content-Disposition"]
+    removed = client.delete(url)
+    assert removed.status_code == 200 and removed.json()["has_endorsement_letter"] is False
+    assert client.get(url).status_code == 404
+
+
+def test_endorsement_letter_is_checked_by_content_and_refused_after_submission(api_client, make_request, focal_point):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    request = make_request("draft")
+    client = api_client(focal_point)
+    url = f"/api/v1/requests/{request.pk}/endorsement-letter"
+    fake = client.post(url, {"file": SimpleUploadedFile("carta.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")})
+    assert fake.status_code == 422 and fake.json()["detail"]
+    request.refresh_from_db()
+    assert not request.endorsement_letter
+    submitted = make_request("submitted")
+    late = client.post(f"/api/v1/requests/{submitted.pk}/endorsement-letter",
+                       {"file": SimpleUploadedFile("carta.pdf", LETTER, content_type="application/pdf")})
+    assert late.status_code == 409
+
+
+def test_endorsement_letter_routes_deny_other_people(api_client, make_request, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import InstitutionFactory
+
+    request = make_request("draft")
+    stranger = user_with_role("focal_point", institution=InstitutionFactory())
+    url = f"/api/v1/requests/{request.pk}/endorsement-letter"
+    letter = SimpleUploadedFile("carta.pdf", LETTER, content_type="application/pdf")
+    assert api_client(stranger).post(url, {"file": letter}).status_code == 404
+    assert api_client(officer).post(url, {"file": letter}).status_code == 404  # staff do not see drafts
+    assert api_client(stranger).get(url).status_code == 404
+    submitted = make_request("submitted")
+    refused = api_client(officer).post(f"/api/v1/requests/{submitted.pk}/endorsement-letter",
+                                       {"file": SimpleUploadedFile("c.pdf", LETTER)})
+    assert refused.status_code == 403  # staff see it, but only the requester changes the endorsement
