@@ -12,8 +12,9 @@ from django.db.models import Field, ForeignObject, Lookup
 
 
 class _InArray(Lookup):
+    """Subclasses set ``lookup_name`` and ``convert`` (the function applied to each value)."""
+
     prepare_rhs = False
-    convert = staticmethod(str)
 
     def get_prep_lookup(self):
         return [self.convert(value) for value in self.rhs]

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from .models import (
     ExpertProfile,
     Unavailability,
 )
+from .selectors import eu_memberships_on
 
 PARTS = {
     "topic": _("Topic and theme fit"),
@@ -88,7 +89,7 @@ class ActivityContext:
         """One UNION ALL query reads the Action's topics, themes, countries (and their regions), partners, the
         activity's languages and the EU members on the start date."""
         from pontis.actions.models import Action, ActionPartner, Activity
-        from pontis.core.models import Country, EUMembership
+        from pontis.core.models import Country
 
         action = activity.action
         start = activity.start_date or action.start_date or timezone.localdate()
@@ -102,8 +103,7 @@ class ActivityContext:
             countries.values_list(Value(3), "country_id"),
             countries.filter(country__region__isnull=False).values_list(Value(4), "country__region_id"),
             ActionPartner.objects.filter(**by_action).values_list(Value(5), "institution_id"),
-            EUMembership.objects.filter(Q(left_on__isnull=True) | Q(left_on__gte=start), joined_on__lte=start)
-            .values_list(Value(6), "country_id"),
+            eu_memberships_on(start).values_list(Value(6), "country_id"),
         ]
         if activity.country_id:
             parts.append(Country.objects.filter(pk=activity.country_id, region__isnull=False)

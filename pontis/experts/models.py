@@ -42,7 +42,7 @@ def topic_token(pk) -> str:
 
 def taxonomy_text_of(theme_ids, topic_ids) -> str:
     """`` th4 tp33 tp39 ``: each token between spaces, so ``contains(theme_token(4))`` matches exactly."""
-    tokens = [f"th{pk}" for pk in sorted(theme_ids)] + [f"tp{pk}" for pk in sorted(topic_ids)]
+    tokens = [theme_token(pk).strip() for pk in sorted(theme_ids)] + [topic_token(pk).strip() for pk in sorted(topic_ids)]
     return f" {' '.join(tokens)} " if tokens else ""
 
 

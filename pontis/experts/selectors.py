@@ -36,10 +36,14 @@ def confirmed_expert_count(activity) -> int:
         "profile_id").distinct().count()
 
 
+def eu_memberships_on(day: datetime.date):
+    """The EU memberships that were current on ``day`` (a queryset, so callers can pick their columns)."""
+    return EUMembership.objects.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+
 def eu_members_on(day: datetime.date) -> set[int]:
     """Ids of the countries that were EU member states on ``day``."""
-    return set(EUMembership.objects.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
-               .values_list("country_id", flat=True))
+    return set(eu_memberships_on(day).values_list("country_id", flat=True))
 
 
 def taxonomy_labels() -> dict[str, list[tuple[int, tuple[str, ...]]]]:

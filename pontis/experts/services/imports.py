@@ -306,6 +306,17 @@ def _taxonomy_ids(clean) -> tuple[list[int], list[int]]:
     return [t.id for t in clean["themes"]], [t.id for t in clean["topics"]]
 
 
+def _copy_rows(db, model, columns, rows):
+    """PostgreSQL: stream ``rows`` (tuples of plain values, in ``columns`` order) into ``model``'s table with COPY,
+    one command instead of SQL text built and parsed per batch. ``rows`` must be built beforehand: nothing else can
+    run on the connection during the COPY."""
+    qn = db.ops.quote_name
+    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+    with db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _create_profiles(profiles):
     """Insert new profiles. On PostgreSQL: ids drawn from the table's sequence, then one COPY of plain values;
     compiling 100,000 model instances into INSERT statements was the largest part of the import's Python time.
@@ -319,7 +330,6 @@ def _create_profiles(profiles):
     opts = ExpertProfile._meta
     fields = [f for f in opts.concrete_fields if not f.primary_key]
     now = timezone.now()
-    qn = db.ops.quote_name
     with db.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [opts.db_table, opts.pk.column, len(profiles)])
@@ -332,11 +342,7 @@ def _create_profiles(profiles):
             if getattr(f, "auto_now", False):
                 setattr(profile, f.attname, now)
         rows.append((pk, *(_copy_value(getattr(profile, f.attname)) for f in fields)))
-    sql = (f"COPY {qn(opts.db_table)} ({qn(opts.pk.column)}, {', '.join(qn(f.column) for f in fields)}) "
-           "FROM STDIN")
-    with db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    _copy_rows(db, ExpertProfile, [opts.pk.column, *(f.column for f in fields)], rows)
 
 
 def _copy_value(value):
@@ -356,14 +362,10 @@ def _insert_rows(model, columns, rows, chunk=2000):
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    qn = connection.ops.quote_name
     if connection.vendor == "postgresql":
-        # COPY streams the rows in one command: no SQL text to build and parse per 2,000 rows.
-        sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy_rows(connection, model, columns, rows)
         return
+    qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
     one = f"({', '.join(['%s'] * len(columns))})"
     max_params = connection.features.max_query_params
@@ -401,15 +403,10 @@ def _audit_bulk(objs, action, by):
         # The same rows as the bulk_create below (``changes`` {} as its default, ``at`` now), streamed with COPY:
         # compiling 100,000 model instances into INSERTs was most of the import's remaining Python time.
         names = ("at", "actor", "actor_label", "action", "content_type", "object_id", "object_repr", "changes", "note")
-        qn = db.ops.quote_name
-        sql = (f"COPY {qn(AuditEvent._meta.db_table)} "
-               f"({', '.join(qn(AuditEvent._meta.get_field(n).column) for n in names)}) FROM STDIN")
         actor_id = actor.pk if actor else None
         # Built before the COPY starts: str(o) may query (a deployment names its expert), which cannot run during it.
         rows = [(timezone.now(), actor_id, label, action, ct.pk, str(o.pk), str(o)[:255], "{}", "import") for o in objs]
-        with db.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy_rows(db, AuditEvent, [AuditEvent._meta.get_field(n).column for n in names], rows)
         return
     AuditEvent.objects.bulk_create([
         AuditEvent(actor=actor, actor_label=label, action=action, content_type=ct, object_id=str(o.pk),
