@@ -1,7 +1,9 @@
 """Shared test fixtures: people with roles, institutions, an API client with a bearer token."""
 
 import pytest
+from django.test import Client
 
+from pontis.accounts.services import api_token_issue
 from tests.factories import InstitutionFactory, UserFactory, user_with_role
 
 
@@ -53,10 +55,6 @@ def plain_user(db):
 @pytest.fixture
 def api_client(db):
     """``api_client(user)`` answers a Django test client that sends ``Authorization: Bearer <token>``."""
-    from django.test import Client
-
-    from pontis.accounts.services import api_token_issue
-
     def make(user):
         _token, raw = api_token_issue(user=user, name="tests")
         return Client(headers={"Authorization": f"Bearer {raw}"})

@@ -159,6 +159,8 @@ def measure(n: int) -> None:
               f"ms, ratio {p95 / TARGET_MS:.2f} {verdict(p95 / TARGET_MS)} [{before} -> {load()}]")
 
     path = gen_experts.OUT / f"roster_{n}.csv"
+    if not path.exists():  # bench/out/ is not committed: write the same seeded file the generator wrote
+        gen_experts.roster_csv(n, path, random.Random(gen_experts.SEED))
     rows = read_rows(path)
     for row in rows:
         row["email"] = row["email"].replace("@", "+new@")

@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-OUT = Path(__file__).resolve().parent / "out"
+OUT = Path(__file__).resolve().parent / "out"  # generated files, not committed (.gitignore)
+SEED = 42
 
 
 def roster_csv(n: int, path: Path, rng: random.Random) -> Path:
@@ -91,7 +92,7 @@ def deployments(n_deployments: int, rng: random.Random) -> int:
 def generate(n: int) -> None:
     from pontis.experts.services.imports import import_roster, read_rows
 
-    rng = random.Random(42)
+    rng = random.Random(SEED)
     path = roster_csv(n, OUT / f"roster_{n}.csv", rng)
     report = import_roster(read_rows(path), partial=True)
     print(f"roster: {report['created']} created, {report['updated']} updated, {len(report['errors'])} errors")

@@ -2,50 +2,22 @@
 
 Authentication: ``Authorization: Bearer <token>`` (tokens from ``manage.py issue_api_token`` or the
 profile page), or the browser session (with CSRF) for the application's own pages.
-Errors: domain refusals answer ``{"detail": ..., "code": ...}`` with 400/403/404/409/422.
+Errors: every error answers ``{"detail": ..., "code": ...}`` (schema ``ErrorOut``) with 400/401/403/404/409/422;
+each operation declares the statuses it can answer.
 """
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
-from ninja.errors import ValidationError as NinjaValidationError
-
 from pontis.accounts.api_auth import BearerToken, SessionAuth
-from pontis.core.errors import DomainError, ValidationFailed
+from pontis.core.api_helpers import PontisAPI
 
-api = NinjaAPI(
+# PontisAPI maps every error (domain refusals, 404, 403, invalid input, database integrity errors) to the same
+# JSON body and declares those statuses on every operation of the OpenAPI document.
+api = PontisAPI(
     title="Pontis API",
     version="1",
     description=__doc__,
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api-1",
 )
-
-
-@api.exception_handler(DomainError)
-def domain_error(request, exc: DomainError):
-    payload = {"detail": str(exc.message), "code": exc.code}
-    if exc.field:
-        payload["field"] = exc.field
-    if isinstance(exc, ValidationFailed) and exc.errors:
-        payload["errors"] = {k: [str(m) for m in v] if isinstance(v, (list, tuple)) else str(v) for k, v in exc.errors.items()}
-    return api.create_response(request, payload, status=exc.status_code)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": _("Not found."), "code": "not_found"}, status=404)
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": _("Authentication required."), "code": "unauthenticated"}, status=401)
-
-
-@api.exception_handler(NinjaValidationError)
-def invalid_input(request, exc):
-    return api.create_response(request, {"detail": _("The request is not valid."), "code": "invalid", "errors": exc.errors}, status=422)
 
 
 api.add_router("/", "pontis.core.api.router")

@@ -4,7 +4,9 @@ PONTIS_ENV selects the profile: ``development`` (default, demo-friendly), ``test
 Production refuses to start on an insecure configuration (see ``_check_production``).
 """
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 import dj_database_url
@@ -30,7 +32,13 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+PONTIS_ENVIRONMENTS = ("development", "test", "production")
 PONTIS_ENV = env("PONTIS_ENV", "development")
+if PONTIS_ENV not in PONTIS_ENVIRONMENTS:
+    # A misspelt profile ("Production", "prod") must not fall back to the relaxed development profile.
+    raise ImproperlyConfigured(
+        f"PONTIS_ENV={PONTIS_ENV!r} is not a Pontis profile; use exactly one of: " + ", ".join(PONTIS_ENVIRONMENTS) + "."
+    )
 PRODUCTION = PONTIS_ENV == "production"
 TESTING = PONTIS_ENV == "test"
 
@@ -43,6 +51,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PONTIS_DEMO = env_bool("PONTIS_DEMO", default=not PRODUCTION and not TESTING)
 PONTIS_RELAX_MFA = env_bool("PONTIS_RELAX_MFA", default=PONTIS_DEMO) and not PRODUCTION
 PONTIS_SITE_URL = env("PONTIS_SITE_URL", "http://127.0.0.1:8000")
+# The load benchmark's layout floor (/_floor, pontis.devtools.views.floor): routed only when this is on.
+PONTIS_BENCH_FLOOR = env_bool("PONTIS_BENCH_FLOOR", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,10 +76,12 @@ INSTALLED_APPS = [
     "pontis.actions",
     "pontis.experts",
     "pontis.events",
+    "pontis.devtools",  # top layer: stress data, the load benchmark's floor page (imports every app)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +95,8 @@ MIDDLEWARE = [
     "pontis.accounts.middleware.PreferredLanguageMiddleware",
     "pontis.accounts.middleware.RequireMFAMiddleware",
     "pontis.core.permissions.AccessDeclarationMiddleware",
+    # Last, so its process_exception sees a view's database outage first: 503, not 500 (pontis/core/middleware.py).
+    "pontis.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +134,20 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down or hangs must not hang the web workers (docs/deploy.md, "When the database is
+    # away"): connecting, each statement, and every wait for an answer are bounded; the request then answers 503.
+    DB_CONNECT_TIMEOUT = int(env("DB_CONNECT_TIMEOUT", "3"))
+    DB_STATEMENT_TIMEOUT = float(env("DB_STATEMENT_TIMEOUT", "30"))  # seconds; 0 turns both bounds off
+    DATABASES["default"]["ENGINE"] = "pontis.core.dbbackend"
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT:
+        _db_options["options"] = (
+            _db_options.get("options", "") + f" -c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
+        ).strip()
+        # The server cancels a slow statement first; the client gives up only on a server that says nothing.
+        DATABASES["default"]["CLIENT_WAIT_LIMIT"] = DB_STATEMENT_TIMEOUT + 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -148,12 +176,20 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Failed sign-ins are counted per account (5 in 5 minutes lock that account) and, separately, per client
+    # address (20 in 5 minutes, across accounts, lock that client). The account comes first so that attempts on
+    # an account already locked do not use up the address's allowance, which everyone behind a shared
+    # address (an office, the reverse proxy when PONTIS_TRUSTED_PROXY_COUNT is not set) depends on.
+    "login_failed": "5/5m/key,20/5m/ip",
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
     "signup": "10/m/ip",
 }
+# The client's address behind reverse proxies (pontis.core.http.client_ip): the proxy header is trusted only when
+# the operator says how many proxies append to it; then it is read right to left, that many entries.
+PONTIS_TRUSTED_PROXY_COUNT = int(env("PONTIS_TRUSTED_PROXY_COUNT", "0"))
+PONTIS_CLIENT_IP_HEADER = env("PONTIS_CLIENT_IP_HEADER", "X-Forwarded-For")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pontis"
 
@@ -166,6 +202,23 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from this site's static files. No inline
+# <script>, no on*= handlers, no hx-on, no eval (htmx's allowEval is off in base.html's htmx-config), so an
+# injected fragment of HTML cannot run code. Data URIs are allowed for images only (the TOTP QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -217,6 +270,15 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PONTIS_MAX_UPLOAD_BYTES = int(env("PONTIS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Office files (DOCX, XLSX) are zip archives, checked before anything opens them (pontis/core/uploads.py).
+PONTIS_UPLOAD_MAX_MEMBERS = int(env("PONTIS_UPLOAD_MAX_MEMBERS", "1000"))
+PONTIS_UPLOAD_MAX_UNCOMPRESSED_BYTES = int(env("PONTIS_UPLOAD_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
+PONTIS_UPLOAD_MAX_COMPRESSION_RATIO = int(env("PONTIS_UPLOAD_MAX_COMPRESSION_RATIO", "100"))
+# Text extracted from a CV for search, in the task worker: whichever limit comes first ends the extraction.
+PONTIS_EXTRACT_MAX_CHARS = int(env("PONTIS_EXTRACT_MAX_CHARS", "100000"))
+PONTIS_EXTRACT_MAX_PARAGRAPHS = int(env("PONTIS_EXTRACT_MAX_PARAGRAPHS", "20000"))
+PONTIS_EXTRACT_MAX_PAGES = int(env("PONTIS_EXTRACT_MAX_PAGES", "30"))
+PONTIS_EXTRACT_MAX_SECONDS = float(env("PONTIS_EXTRACT_MAX_SECONDS", "10"))
 
 # E-mail: SMTP from the environment; the console backend in development and the demo.
 EMAIL_BACKEND = env(
@@ -255,14 +317,57 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 
+SECRET_KEY_MIN_LENGTH = 50  # what `check --deploy` asks for
+SECRET_KEY_MIN_DISTINCT = 10  # a hex key (16 symbols) passes; "aaaa...", "abab..." and most typed phrases do not
+SECRET_KEY_MIN_BITS_PER_CHAR = 3.0  # Shannon estimate of the key's own characters
+SECRET_KEY_WORDS = ("secret", "password", "passwd", "changeme", "change-me", "change_me", "insecure", "django", "pontis",
+                    "example", "default", "qwerty")
+
+
+def secret_key_is_weak(key):
+    """True when the key is missing, short, made of few symbols, a repeated pattern or built from words."""
+    if not key or len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        return True
+    counts = Counter(key)
+    bits_per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    if bits_per_char < SECRET_KEY_MIN_BITS_PER_CHAR:
+        return True
+    # A short unit repeated ("Xy7!Xy7!...") has a period of at most half its length.
+    if any(key[period:] == key[:-period] for period in range(1, len(key) // 2 + 1)):
+        return True
+    lowered = key.lower()
+    return any(word in lowered for word in SECRET_KEY_WORDS)
+
+
+def web_workers():
+    """The number of web workers, from WEB_CONCURRENCY (what gunicorn and scripts/serve-production read).
+
+    Unset counts as "several": gunicorn may be started with --workers N, which the settings cannot see.
+    """
+    try:
+        return int(env("WEB_CONCURRENCY", "0")) or None
+    except ValueError:
+        return None
+
+
 def _check_production():
     problems = []
-    if not SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("pontis-insecure"):
-        problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
+    if secret_key_is_weak(SECRET_KEY):
+        problems.append(
+            "SECRET_KEY must be set to a random value of at least 50 characters "
+            f"(at least {SECRET_KEY_MIN_DISTINCT} different characters, no repeated pattern, no words)"
+        )
     if DEBUG:
         problems.append("DEBUG must be off")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the site's host names")
+    if any("*" in host for host in ALLOWED_HOSTS):
+        problems.append("ALLOWED_HOSTS must name the site's hosts; a wildcard (*) accepts forged Host headers")
+    if not env("REDIS_URL") and web_workers() != 1:
+        problems.append(
+            "REDIS_URL must be set when more than one web worker runs (set WEB_CONCURRENCY=1 for a single worker): "
+            "sign-in throttling counted in each worker's own memory multiplies the allowed attempts"
+        )
     if env_bool("PONTIS_RELAX_MFA", False) or env_bool("PONTIS_DEMO", False):
         problems.append("PONTIS_DEMO and PONTIS_RELAX_MFA are not allowed in production")
     if problems:

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,11 @@ urlpatterns = [
     path("events/", include("pontis.events.urls")),
     path("", include("pontis.core.urls")),
 ]
+
+if settings.PONTIS_BENCH_FLOOR:  # the load benchmark's reference page (bench/load/run.py), off by default
+    from pontis.devtools.views import floor
+
+    urlpatterns.insert(0, path("_floor", floor, name="bench_floor"))
 
 handler400 = "pontis.core.views.error_400"
 handler403 = "pontis.core.views.error_403"

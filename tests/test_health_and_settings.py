@@ -80,6 +80,7 @@ def test_production_with_a_proper_configuration_passes_the_deployment_checks(tmp
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="pontis.example.org",
         CSRF_TRUSTED_ORIGINS="https://pontis.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),

@@ -4,7 +4,7 @@ import pytest
 from django.http import Http404
 
 from pontis.accounts.models import Institution
-from pontis.core.permissions import can, get_visible_or_404, policy_for
+from pontis.core.permissions import UnknownPermission, can, ensure, get_visible_or_404, policy_for
 from tests.factories import InstitutionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.urls_testonly")]
@@ -81,9 +81,23 @@ def test_an_invisible_institution_page_answers_404_not_403(client, focal_point):
     assert response.status_code == 404
 
 
-def test_a_policy_says_no_to_an_undeclared_verb(officer, institution):
-    assert policy_for(Institution).can(officer, "demolish", institution) is False
+def test_an_undeclared_verb_is_a_programming_error_not_a_no(officer, institution):
+    with pytest.raises(UnknownPermission, match=r"InstitutionPolicy defines no permission 'demolish'"):
+        policy_for(Institution).can(officer, "demolish", institution)
+    with pytest.raises(UnknownPermission, match="demolish"):
+        can(officer, "demolish", institution)
+    with pytest.raises(UnknownPermission):
+        ensure(officer, "demolish", Institution)
     assert can(officer, "change", institution) is True
+
+
+def test_an_undeclared_verb_raises_even_for_people_who_may_do_nothing(officer, institution):
+    officer.is_active = False
+
+    with pytest.raises(LookupError):
+        can(officer, "demolish", institution)
+    with pytest.raises(LookupError):
+        can(None, "demolish", institution)
 
 
 def test_an_inactive_person_may_do_nothing(officer, institution):
@@ -97,3 +111,37 @@ def test_a_model_without_a_policy_is_an_error_not_a_yes():
 
     with pytest.raises(LookupError):
         policy_for(Session)
+
+
+def test_a_view_declared_by_its_policy_lets_in_whom_the_policy_allows(rf, officer, observer):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    from pontis.core.permissions import permission_required
+
+    @permission_required(Institution, "create")
+    def page(request):
+        return "page"
+
+    request = rf.get("/institutions/new/")
+    request.user = officer
+    assert page(request) == "page"
+    assert page.pontis_access == "policy:Institution.create"
+    request.user = observer
+    with pytest.raises(PermissionDenied):
+        page(request)
+    request.user = AnonymousUser()
+    assert page(request).status_code == 302
+
+
+def test_a_view_declared_with_an_unknown_verb_fails_loudly(rf, officer):
+    from pontis.core.permissions import permission_required
+
+    @permission_required(Institution, "demolish")
+    def page(request):
+        return "page"
+
+    request = rf.get("/")
+    request.user = officer
+    with pytest.raises(UnknownPermission):
+        page(request)

@@ -159,7 +159,8 @@ def test_sign_in_is_refused_after_repeated_failures(client, expert_user):
 
 
 def test_rate_limits_are_configured_for_failed_sign_ins():
-    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/ip,5/5m/key"
+    # per account first, then per client (behaviour: tests/test_sign_in_hardening.py)
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/key,20/5m/ip"
 
 
 def test_sessions_expire_after_a_working_day_and_at_browser_close():

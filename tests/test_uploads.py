@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from pontis.core.errors import ValidationFailed
-from pontis.core.uploads import DOCUMENTS, DOCUMENTS_AND_IMAGES, check_upload, safe_stored_name
+from pontis.core.uploads import DOCUMENTS, DOCUMENTS_AND_IMAGES, check_upload, original_name, stored_name
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -34,7 +34,7 @@ def test_docx_is_recognised_by_its_archive_content():
 
 def test_a_zip_renamed_docx_is_refused():
     with pytest.raises(ValidationFailed) as refused:
-        check_upload(SimpleUploadedFile("cv.docx", _zip(["evil.sh"])), accept=DOCUMENTS, field="cv")
+        check_upload(SimpleUploadedFile("cv.docx", _zip(["notes.xml"])), accept=DOCUMENTS, field="cv")
     assert refused.value.field == "cv"
     assert str(refused.value.message) == "Only PDF and Word (DOCX) documents are accepted."
 
@@ -60,6 +60,7 @@ def test_empty_and_too_large_files_are_refused():
     assert "too large" in str(large.value.message)
 
 
-def test_stored_name_takes_the_extension_of_the_content():
+def test_stored_name_comes_from_the_content_and_the_uploaded_name_is_data_only():
     upload = SimpleUploadedFile("../../etc/passwd report.exe", PDF_BYTES)
-    assert safe_stored_name(upload, check_upload(upload)) == "passwd_report.pdf"
+    assert stored_name("letter", 12, check_upload(upload)) == "letter-12.pdf"
+    assert original_name(upload) == "passwd report.exe"

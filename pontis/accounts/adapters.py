@@ -2,6 +2,12 @@ import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.mfa.models import Authenticator
+from django.utils import translation
+
+from pontis.core.http import client_ip, is_safe_next
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,9 +16,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
-    def get_login_redirect_url(self, request):
-        from django.utils import translation
+    def get_client_ip(self, request):
+        """Sign-in throttling counts per client with the project's one reading of the proxy header."""
+        return client_ip(request) or super().get_client_ip(request)
 
+    def is_safe_url(self, url):
+        """allauth's ``next`` after sign-in follows the same rule as every other ``next`` in Pontis."""
+        return is_safe_next(context.request, url)
+
+    def get_login_redirect_url(self, request):
         user = request.user
         if getattr(user, "language", None):
             translation.activate(user.language)
@@ -29,9 +41,6 @@ class AccountAdapter(DefaultAccountAdapter):
         request = getattr(self, "request", None)
         if not required or app != "allauth.mfa" or request is None or not request.user.is_authenticated:
             return required
-        from allauth.account.internal.flows.login import get_authentication_records
-        from allauth.mfa.models import Authenticator
-
         records = get_authentication_records(request, request.user)
         signed_in_recently = bool(records) and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
         first_factor_only = not Authenticator.objects.filter(user=request.user).exists()

@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from .models import ApiToken
+from .selectors import tokens_of
 
 router = Router(tags=["accounts"])
 
@@ -45,5 +45,5 @@ def my_tokens(request):
             "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
             "active": t.is_active,
         }
-        for t in ApiToken.objects.filter(user=request.user)
+        for t in tokens_of(request.user)
     ]

@@ -1,8 +1,16 @@
 """How the API knows who is calling: a bearer token, or the signed-in browser session (with CSRF)."""
 
+from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 
+from pontis.core.errors import NotAllowed
+
+from .middleware import mfa_missing
 from .services import api_token_authenticate
+
+
+class MFARequired(NotAllowed):
+    default_message = _("Set up two-factor sign-in before using the API from this session.")
 
 
 class BearerToken(HttpBearer):
@@ -24,7 +32,18 @@ class SessionAuth(APIKeyCookie):
         super().__init__(csrf=True)
 
     def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
+        return session_user(request)
+
+
+def session_user(request):
+    """The person signed in by the browser session, or None.
+
+    Raises ``MFARequired`` (403) for a person whose role needs two-factor sign-in and who has not set it up:
+    the API must not be a way around what the pages enforce (``RequireMFAMiddleware``).
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return None
+    if mfa_missing(user):
+        raise MFARequired(code="mfa_required")
+    return user

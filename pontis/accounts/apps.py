@@ -18,3 +18,7 @@ class AccountsConfig(AppConfig):
                      roles=(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.OBSERVER, Role.FOCAL_POINT))
         registry.nav(_("People"), "accounts:people", order=90, roles=(Role.ADMIN, Role.OFFICER))
         registry.home_panel(account_panel, order=900)
+
+        from .demo import load_foundation
+
+        registry.demo_loader("foundation", load_foundation, order=10)

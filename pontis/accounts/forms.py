@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core.models import AuthorityType, Country
+from pontis.core.once import OneTimeTokenForm, OneTimeTokenMixin
 
 from .models import Institution, Role, User
 
@@ -17,7 +18,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("A label to recognise the token by, e.g. the script that uses it."))
 
 
-class InstitutionForm(forms.ModelForm):
+class InstitutionForm(OneTimeTokenMixin, forms.ModelForm):
     country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False)
     type = forms.ModelChoiceField(AuthorityType.objects.all(), label=_("Type"))
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -39,14 +40,13 @@ class RoleGrantForm(forms.Form):
         return data
 
 
-class PersonCreateForm(forms.Form):
+class PersonCreateForm(OneTimeTokenForm):
     email = forms.EmailField(label=_("E-mail address"))
     given_name = forms.CharField(label=_("Given name"), max_length=150)
     family_name = forms.CharField(label=_("Family name"), max_length=150)
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Someone already uses this e-mail address."))
-        return email
+        # A taken address is refused by the service (user_create), after the one-time token had its say: a
+        # double-submitted form answers the account its first submission created instead of "already used".
+        return self.cleaned_data["email"].strip().lower()

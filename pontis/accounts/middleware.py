@@ -1,16 +1,31 @@
 """Staff and committee roles must sign in with a second factor (TOTP)."""
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/", "/media/")
 
 
 def user_has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_missing(user) -> bool:
+    """True when a signed-in person holds a role that needs two-factor sign-in and has not set it up.
+
+    The one rule for pages (RequireMFAMiddleware) and for the API's session authentication
+    (``pontis.accounts.api_auth.SessionAuth``); bearer tokens are issued to people who already passed it.
+    """
+    return (
+        user is not None
+        and user.is_authenticated
+        and not settings.PONTIS_RELAX_MFA
+        and user.needs_mfa
+        and not user_has_mfa(user)
+    )
 
 
 class RequireMFAMiddleware:
@@ -24,14 +39,7 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not settings.PONTIS_RELAX_MFA
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and user.needs_mfa
-            and not user_has_mfa(user)
-        ):
+        if not request.path.startswith(EXEMPT_PREFIXES) and mfa_missing(user):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
@@ -47,8 +55,6 @@ class PreferredLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils import translation
-
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -14,19 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pontis.core.i18n import TranslatedField, translate
 from pontis.core.models import AuthorityType, Country, TimeStampedModel
+from pontis.core.roles import MFA_ROLES, STAFF_ROLES, Role
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    OFFICER = "officer", _("Programme officer")
-    COMMITTEE = "committee", _("Steering-committee member")
-    FOCAL_POINT = "focal_point", _("Partner focal point")
-    EXPERT = "expert", _("Expert")
-    OBSERVER = "observer", _("Donor observer")
-
-
-STAFF_ROLES = {Role.ADMIN, Role.OFFICER}
-MFA_ROLES = {Role.ADMIN, Role.OFFICER, Role.COMMITTEE}
+# Role, STAFF_ROLES and MFA_ROLES are core's (pontis.core.roles); imported above so existing imports keep working.
 
 
 class UserManager(BaseUserManager):
@@ -222,6 +212,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    # The digest is never audited (core.audit's rule); last use is noise, not a change.
+    audit_exclude = frozenset({"last_used_at"})
 
     class Meta:
         ordering = ["-created_at"]

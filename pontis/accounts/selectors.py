@@ -2,7 +2,7 @@ from django.db.models import Count, Q
 
 from pontis.core.permissions import visible_to
 
-from .models import Institution, User
+from .models import ApiToken, Institution, User
 
 
 def institutions_for(user, *, q: str = "", country: str = ""):
@@ -12,6 +12,15 @@ def institutions_for(user, *, q: str = "", country: str = ""):
     if country:
         qs = qs.filter(country__code=country.upper())
     return qs.order_by("country__code", "acronym", "id")
+
+
+def tokens_of(user):
+    """A person's own API tokens (never anyone else's: tokens are not shared, not even with administrators)."""
+    return ApiToken.objects.filter(user=user)
+
+
+def institution_detail_queryset():
+    return Institution.objects.select_related("country", "type")
 
 
 def people_for(user, *, q: str = "", role: str = ""):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pontis.core import audit
 from pontis.core.errors import Conflict, ValidationFailed
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
 
 from .models import ApiToken, Institution, Membership, Role, RoleAssignment, User
@@ -15,8 +16,14 @@ from .models import ApiToken, Institution, Membership, Role, RoleAssignment, Use
 
 @transaction.atomic
 def user_create(*, email: str, password: str | None = None, given_name: str = "", family_name: str = "",
-                language: str = "en", by=None, **extra) -> User:
-    """Create a person. Raises Conflict if the e-mail address is taken (case-insensitive)."""
+                language: str = "en", by=None, idempotency_key: str | None = None, **extra) -> User:
+    """Create a person. The same ``idempotency_key`` twice (from ``by``) answers the person the first call created.
+
+    Raises Conflict if the e-mail address is taken (case-insensitive).
+    """
+    claim = creation_claim(scope="accounts.user_create", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     email = (email or "").strip().lower()
     if not email:
         raise ValidationFailed(_("An e-mail address is required."), field="email")
@@ -28,7 +35,7 @@ def user_create(*, email: str, password: str | None = None, given_name: str = ""
         user.set_unusable_password()
         user.save(update_fields=["password"])
     audit.record_create(user, by=by)
-    return user
+    return claim.fulfil(user)
 
 
 @transaction.atomic
@@ -64,14 +71,22 @@ def role_revoke(*, assignment: RoleAssignment, by) -> None:
 
 
 @transaction.atomic
-def institution_create(*, by=None, name: dict, type, country=None, acronym: str = "", website: str = "") -> Institution:
+def institution_create(*, by=None, name: dict, type, country=None, acronym: str = "", website: str = "",
+                       idempotency_key: str | None = None) -> Institution:
+    """Add an institution. The same ``idempotency_key`` twice answers the institution the first call added.
+
+    Raises NotAllowed, ValidationFailed (no name).
+    """
     if by is not None:
         ensure(by, "create", Institution)
+    claim = creation_claim(scope="accounts.institution_create", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     if not name:
         raise ValidationFailed(_("An institution needs a name."), field="name")
     institution = Institution.objects.create(name=name, type=type, country=country, acronym=acronym, website=website)
     audit.record_create(institution, by=by)
-    return institution
+    return claim.fulfil(institution)
 
 
 @transaction.atomic

@@ -1,18 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pontis.core.audit import history_for
 from pontis.core.errors import DomainError
-from pontis.core.permissions import can, get_visible_or_404, roles_required, signed_in
+from pontis.core.http import safe_next
+from pontis.core.permissions import can, get_visible_or_404, permission_required, signed_in
 
 from . import services
 from .forms import InstitutionForm, PersonCreateForm, ProfileForm, RoleGrantForm, TokenForm
 from .models import ApiToken, Institution, Role, RoleAssignment, User
-from .selectors import institutions_for, people_for
+from .selectors import institution_detail_queryset, institutions_for, people_for, tokens_of
 
 
 @signed_in
@@ -22,11 +24,9 @@ def profile(request):
         services.user_update_profile(user=request.user, by=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")
-        from django.conf import settings
-
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax")
         return response
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = tokens_of(request.user)
     return render(request, "accounts/profile.html", {"form": form, "tokens": tokens, "token_form": TokenForm()})
 
 
@@ -47,10 +47,10 @@ def token_revoke(request, pk):
     token = get_visible_or_404(request.user, ApiToken, pk=pk)
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token is revoked."))
-    return redirect(request.POST.get("next") or "accounts:profile")
+    return redirect(safe_next(request, "accounts:profile"))
 
 
-@roles_required(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.OBSERVER, Role.FOCAL_POINT)
+@permission_required(Institution, "list")
 def institutions(request):
     qs = institutions_for(request.user, q=request.GET.get("q", "").strip(), country=request.GET.get("country", "").strip())
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -58,26 +58,31 @@ def institutions(request):
                                                            "may_create": can(request.user, "create", Institution)})
 
 
-@roles_required(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.OBSERVER, Role.FOCAL_POINT)
+@permission_required(Institution, "list")
 def institution_detail(request, pk):
-    institution = get_visible_or_404(request.user, Institution.objects.select_related("country", "type"), pk=pk)
+    institution = get_visible_or_404(request.user, institution_detail_queryset(), pk=pk)
     memberships = institution.memberships.select_related("user")
+    # Observers see how many people, never who (no name, address or position reaches the page).
+    may_see_people = can(request.user, "see_personal_data", User)
     return render(request, "accounts/institution_detail.html", {
-        "institution": institution, "memberships": memberships,
+        "institution": institution, "memberships": memberships if may_see_people else [],
+        "may_see_people": may_see_people, "people_count": None if may_see_people else memberships.count(),
         "may_change": can(request.user, "change", institution),
     })
 
 
-@roles_required(Role.ADMIN, Role.OFFICER)
+@permission_required(Institution, "change")
 def institution_edit(request, pk=None):
     institution = get_visible_or_404(request.user, Institution, pk=pk) if pk else None
     form = InstitutionForm(request.POST or None, instance=institution)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("idempotency_key", None)
         try:
             if institution is None:
-                institution = services.institution_create(by=request.user, **form.cleaned_data)
+                institution = services.institution_create(by=request.user, idempotency_key=key, **data)
             else:
-                services.institution_update(institution=institution, by=request.user, **form.cleaned_data)
+                services.institution_update(institution=institution, by=request.user, **data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -86,7 +91,7 @@ def institution_edit(request, pk=None):
     return render(request, "accounts/institution_form.html", {"form": form, "institution": institution})
 
 
-@roles_required(Role.ADMIN, Role.OFFICER)
+@permission_required(User, "list")
 def people(request):
     qs = people_for(request.user, q=request.GET.get("q", "").strip(), role=request.GET.get("role", ""))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -95,7 +100,7 @@ def people(request):
                                                      "may_manage": can(request.user, "manage_roles", User)})
 
 
-@roles_required(Role.ADMIN, Role.OFFICER)
+@permission_required(User, "list")
 def person_detail(request, pk):
     person = get_visible_or_404(request.user, User, pk=pk)
     may_manage = can(request.user, "manage_roles", User)
@@ -116,7 +121,7 @@ def person_detail(request, pk):
     })
 
 
-@roles_required(Role.ADMIN)
+@permission_required(User, "create")
 def person_create(request):
     form = PersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,10 +136,10 @@ def person_create(request):
     return render(request, "accounts/person_form.html", {"form": form})
 
 
-@roles_required(Role.ADMIN)
+@permission_required(RoleAssignment, "revoke")
 @require_POST
 def role_revoke(request, pk):
-    assignment = get_object_or_404(RoleAssignment, pk=pk)
+    assignment = get_visible_or_404(request.user, RoleAssignment, pk=pk)
     services.role_revoke(assignment=assignment, by=request.user)
     messages.success(request, _("The role is removed."))
     return redirect("accounts:person", pk=assignment.user_id)

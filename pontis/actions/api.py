@@ -5,20 +5,44 @@ services as the pages."""
 
 import datetime
 
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from pontis.accounts.models import Institution
-from pontis.core.errors import NotAllowed, ValidationFailed
+from pontis.core.api_helpers import (
+    Code,
+    CodePath,
+    Count,
+    Id,
+    IdPath,
+    Int32,
+    LazyRows,
+    LongText,
+    Paging,
+    Text,
+    Translations,
+    Year,
+    by_code,
+    by_codes,
+    model_int,
+    model_text,
+)
+from pontis.core.errors import IllegalTransition, NotAllowed
 from pontis.core.i18n import clean_translations, translate
 from pontis.core.models import ActivityType, Country, DeliverableType, Language, Region, ThematicArea, Topic
 from pontis.core.permissions import can, get_visible_or_404
+from pontis.intake import api as intake_api
 
 from . import selectors, services
 from .models import Action, Activity, Deliverable
 
 router = Router(tags=["actions"])
+
+
+@router.post("/requests/{pk}/approve", response=intake_api.RequestOut, tags=["requests"],
+             summary="Approve and create the Action (committee)")
+def request_approve(request, pk: IdPath, payload: intake_api.ReasonIn):
+    return intake_api.request_change(request, pk, services.request_approve, reason=payload.reason)
 
 
 # ---------------------------------------------------------------- schemas
@@ -66,42 +90,42 @@ class ActionDetailOut(ActionOut):
 
 
 class ActionIn(Schema):
-    countries: list[str]
-    themes: list[str]
-    topics: list[str] = []
-    title: dict | None = None
-    code: str | None = None
-    region: str | None = None
+    countries: list[Code]
+    themes: list[Code]
+    topics: list[Code] = []
+    title: Translations | None = None
+    code: model_text(Action, "code") | None = None
+    region: Code | None = None
     requested_on: datetime.date | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
-    partner_institutions: list[int] = []
-    idempotency_key: str | None = None
+    partner_institutions: list[Id] = []
+    idempotency_key: Text(100) | None = None
 
 
 class ActionPatch(Schema):
-    title: dict | None = None
-    countries: list[str] | None = None
-    themes: list[str] | None = None
-    topics: list[str] | None = None
-    region: str | None = None
+    title: Translations | None = None
+    countries: list[Code] | None = None
+    themes: list[Code] | None = None
+    topics: list[Code] | None = None
+    region: Code | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: LongText
 
 
 class ScoreIn(Schema):
-    score: int
-    comment: str = ""
+    score: Int32
+    comment: LongText = ""
 
 
 class CloseIn(Schema):
-    final_report: str
-    lessons_learnt: str
-    scores: dict[str, ScoreIn]
+    final_report: model_text(Action, "final_report")
+    lessons_learnt: model_text(Action, "lessons_learnt")
+    scores: dict[Code, ScoreIn]
 
 
 class ActivityOut(Schema):
@@ -126,33 +150,35 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(Schema):
-    action: str
-    type: str
-    title: dict = {}
+    action: Code
+    type: Code
+    title: Translations = {}
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     online: bool = False
-    place: str = ""
-    country: str | None = None
-    languages: list[str] = []
-    expected_participants: int | None = None
-    expert_profile: str = ""
-    idempotency_key: str | None = None
+    place: model_text(Activity, "place") = ""
+    country: Code | None = None
+    languages: list[Code] = []
+    expected_participants: model_int(Activity, "expected_participants") | None = None
+    expert_profile: model_text(Activity, "expert_profile") = ""
+    idempotency_key: Text(100) | None = None
 
 
 class ActivityPatch(Schema):
-    type: str | None = None
-    title: dict | None = None
+    # Leave a field out to keep it; ``null`` is accepted only where the column may be empty.
+    type: Code = None
+    title: Translations = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
-    online: bool | None = None
-    place: str | None = None
-    expected_participants: int | None = None
-    expert_profile: str | None = None
+    online: bool = None
+    place: model_text(Activity, "place") = None
+    expected_participants: model_int(Activity, "expected_participants") | None = None
+    expert_profile: model_text(Activity, "expert_profile") = None
 
 
 class DeliverIn(Schema):
-    delivered_on: datetime.date | None = None
+    delivered_on: datetime.date = Field(description="The actual day of delivery (it stops the 90-day clock): not in the "
+                                        "future, not before the activity's start nor before the request.")
 
 
 class RescheduleIn(Schema):
@@ -161,15 +187,15 @@ class RescheduleIn(Schema):
 
 
 class InstitutionCount(Schema):
-    institution: str
-    count: int
+    institution: Text(300)
+    count: Count
 
 
 class ReportIn(Schema):
-    report: str
-    participants_women: int | None = None
-    participants_men: int | None = None
-    participants_other: int | None = None
+    report: model_text(Activity, "report")
+    participants_women: model_int(Activity, "participants_women") | None = None
+    participants_men: model_int(Activity, "participants_men") | None = None
+    participants_other: model_int(Activity, "participants_other") | None = None
     participants_by_institution: list[InstitutionCount] = []
 
 
@@ -186,47 +212,28 @@ class DeliverableOut(Schema):
 
 
 class DeliverableIn(Schema):
-    action: str
-    type: str
-    title: dict
-    activity: int | None = None
-    evidence: str = ""
-    languages: list[str] = []
-    idempotency_key: str | None = None
+    action: Code
+    type: Code
+    title: Translations
+    activity: Id | None = None
+    evidence: model_text(Deliverable, "evidence") = ""
+    languages: list[Code] = []
+    idempotency_key: Text(100) | None = None
 
 
 class DeliverablePatch(Schema):
-    type: str | None = None
-    title: dict | None = None
-    evidence: str | None = None
-    languages: list[str] | None = None
+    # Leave a field out to keep it; none of these may be emptied with ``null``.
+    type: Code = None
+    title: Translations = None
+    evidence: model_text(Deliverable, "evidence") = None
+    languages: list[Code] = None
 
 
 class EvidenceIn(Schema):
-    evidence: str = ""
+    evidence: model_text(Deliverable, "evidence") = ""
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _codes(model, codes, field):
-    codes = list(dict.fromkeys(codes or []))
-    lookup = "code__in"
-    objects = list(model.objects.filter(**{lookup: [c.upper() if model is Country else c for c in codes]}))
-    if len(objects) != len(codes):
-        known = {o.code for o in objects}
-        missing = [c for c in codes if (c.upper() if model is Country else c) not in known]
-        raise ValidationFailed(errors={field: [f"unknown: {', '.join(missing)}"]}, field=field)
-    return objects
-
-
-def _one(model, code, field):
-    if code is None:
-        return None
-    obj = model.objects.filter(code=code.upper() if model is Country else code).first()
-    if obj is None:
-        raise ValidationFailed(errors={field: [f"unknown: {code}"]}, field=field)
-    return obj
 
 
 def _action_out(a: Action) -> dict:
@@ -278,41 +285,26 @@ def _action(request, code):
 
 
 def _activity(request, pk):
-    return get_visible_or_404(request.user, Activity.objects.select_related("action", "type"), pk=pk)
+    return get_visible_or_404(request.user, selectors.activity_detail_queryset(), pk=pk)
 
 
 def _deliverable(request, pk):
-    return get_visible_or_404(request.user, Deliverable.objects.select_related("action", "type").prefetch_related("languages"), pk=pk)
+    return get_visible_or_404(request.user, selectors.deliverable_detail_queryset(), pk=pk)
 
 
 # ---------------------------------------------------------------- Actions
 
 
 @router.get("/actions", response=list[ActionOut], summary="Actions I may see (filter by status, region, theme, country, year, q)")
-@paginate(LimitOffsetPagination)
-def action_list(request, status: str = "", region: str = "", theme: str = "", country: str = "", year: str = "", q: str = ""):
-    qs = selectors.actions_for(request.user, q=q, status=status, region=region, theme=theme, country=country, year=year)
-    return _LazyMap(qs, _action_out)
-
-
-class _LazyMap:
-    """Map rows to dicts after the paginator has sliced the queryset (one query per page, not per row)."""
-
-    def __init__(self, qs, func):
-        self.qs, self.func = qs, func
-
-    def __len__(self):
-        return self.qs.count()
-
-    def count(self):
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        return [self.func(x) for x in self.qs[item]]
+@paginate(Paging)
+def action_list(request, status: Code = "", region: Code = "", theme: Code = "", country: Code = "", year: Year | None = None,
+                q: Text(200) = ""):
+    qs = selectors.actions_for(request.user, q=q, status=status, region=region, theme=theme, country=country, year=year or "")
+    return LazyRows(qs, _action_out)
 
 
 @router.get("/actions/{code}", response=ActionDetailOut, summary="One Action")
-def action_detail(request, code: str):
+def action_detail(request, code: CodePath):
     return _action_detail(_action(request, code))
 
 
@@ -320,19 +312,19 @@ def action_detail(request, code: str):
 def action_create(request, payload: ActionIn):
     if not can(request.user, "create", Action):
         raise NotAllowed()
-    partners = [(inst, None, None) for inst in Institution.objects.filter(pk__in=payload.partner_institutions)]
+    partners = [(inst, None, None) for inst in by_codes(Institution, payload.partner_institutions, field="partner_institutions", key="pk")]
     action = services.action_create(
-        by=request.user, countries=_codes(Country, payload.countries, "countries"),
-        themes=_codes(ThematicArea, payload.themes, "themes"), topics=_codes(Topic, payload.topics, "topics"),
+        by=request.user, countries=by_codes(Country, payload.countries, field="countries"),
+        themes=by_codes(ThematicArea, payload.themes, field="themes"), topics=by_codes(Topic, payload.topics, field="topics"),
         title=clean_translations(payload.title) if payload.title else None, code=payload.code,
-        region=_one(Region, payload.region, "region"), requested_on=payload.requested_on,
+        region=by_code(Region, payload.region, field="region"), requested_on=payload.requested_on,
         start_date=payload.start_date, end_date=payload.end_date, partners=partners, idempotency_key=payload.idempotency_key,
     )
     return Status(201, _action_detail(selectors.action_detail_queryset().get(pk=action.pk)))
 
 
 @router.patch("/actions/{code}", response=ActionDetailOut, summary="Change an Action (staff)")
-def action_update(request, code: str, payload: ActionPatch):
+def action_update(request, code: CodePath, payload: ActionPatch):
     action = _action(request, code)
     data = payload.dict(exclude_unset=True)
     fields = {}
@@ -342,22 +334,22 @@ def action_update(request, code: str, payload: ActionPatch):
     if "title" in data:
         fields["title"] = clean_translations(data["title"])
     if "region" in data:
-        fields["region"] = _one(Region, data["region"], "region")
+        fields["region"] = by_code(Region, data["region"], field="region")
     for key, model in (("countries", Country), ("themes", ThematicArea), ("topics", Topic)):
         if data.get(key) is not None:
-            fields[key] = _codes(model, data[key], key)
+            fields[key] = by_codes(model, data[key], field=key)
     services.action_update(action=action, by=request.user, **fields)
     return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
 
 
 @router.post("/actions/{code}/cancel", response=ActionDetailOut, summary="Cancel an Action (409 if not possible)")
-def action_cancel(request, code: str, payload: ReasonIn):
+def action_cancel(request, code: CodePath, payload: ReasonIn):
     action = services.action_cancel(action=_action(request, code), by=request.user, reason=payload.reason)
     return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
 
 
 @router.post("/actions/{code}/close", response=ActionDetailOut, summary="Close an Action with report and self-assessment")
-def action_close(request, code: str, payload: CloseIn):
+def action_close(request, code: CodePath, payload: CloseIn):
     action = services.action_close(action=_action(request, code), by=request.user, final_report=payload.final_report,
                                    lessons_learnt=payload.lessons_learnt,
                                    scores={k: (v.score, v.comment) for k, v in payload.scores.items()})
@@ -365,12 +357,10 @@ def action_close(request, code: str, payload: CloseIn):
 
 
 @router.post("/actions/{code}/fiche/agree", response=ActionDetailOut, summary="Record the agreement of the draft fiche")
-def fiche_agree(request, code: str):
+def fiche_agree(request, code: CodePath):
     action = _action(request, code)
     draft = services.current_draft(action)
     if draft is None:
-        from pontis.core.errors import IllegalTransition
-
         raise IllegalTransition(code="fiche_not_draft")
     services.fiche_agree(version=draft, by=request.user)
     return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
@@ -380,16 +370,16 @@ def fiche_agree(request, code: str):
 
 
 @router.get("/activities", response=list[ActivityOut], summary="Activities I may see (filter by action, status, type, dates)")
-@paginate(LimitOffsetPagination)
-def activity_list(request, action: str = "", status: str = "", type: str = "", date_from: datetime.date | None = None,
+@paginate(Paging)
+def activity_list(request, action: Code = "", status: Code = "", type: Code = "", date_from: datetime.date | None = None,
                   date_to: datetime.date | None = None):
     action_obj = _action(request, action) if action else None
     qs = selectors.activities_for(request.user, action=action_obj, status=status, type=type, date_from=date_from, date_to=date_to)
-    return _LazyMap(qs, _activity_out)
+    return LazyRows(qs, _activity_out)
 
 
 @router.get("/activities/{pk}", response=ActivityOut, summary="One activity")
-def activity_detail(request, pk: int):
+def activity_detail(request, pk: IdPath):
     return _activity_out(_activity(request, pk))
 
 
@@ -397,9 +387,10 @@ def activity_detail(request, pk: int):
 def activity_create(request, payload: ActivityIn):
     action = _action(request, payload.action)
     activity = services.activity_create(
-        action=action, by=request.user, type=_one(ActivityType, payload.type, "type"), title=clean_translations(payload.title),
+        action=action, by=request.user, type=by_code(ActivityType, payload.type, field="type"), title=clean_translations(payload.title),
         start_date=payload.start_date, end_date=payload.end_date, online=payload.online, place=payload.place,
-        country=_one(Country, payload.country, "country"), languages=Language.objects.filter(code__in=payload.languages),
+        country=by_code(Country, payload.country, field="country"),
+        languages=by_codes(Language, payload.languages, field="languages"),
         expected_participants=payload.expected_participants, expert_profile=payload.expert_profile,
         idempotency_key=payload.idempotency_key,
     )
@@ -407,28 +398,28 @@ def activity_create(request, payload: ActivityIn):
 
 
 @router.patch("/activities/{pk}", response=ActivityOut, summary="Change an activity's plan (staff)")
-def activity_update(request, pk: int, payload: ActivityPatch):
+def activity_update(request, pk: IdPath, payload: ActivityPatch):
     activity = _activity(request, pk)
     data = payload.dict(exclude_unset=True)
     if "type" in data:
-        data["type"] = _one(ActivityType, data["type"], "type")
+        data["type"] = by_code(ActivityType, data["type"], field="type")
     if "title" in data:
         data["title"] = clean_translations(data["title"])
     return _activity_out(services.activity_update(activity=activity, by=request.user, **data))
 
 
 @router.post("/activities/{pk}/confirm", response=ActivityOut, summary="planned -> confirmed")
-def activity_confirm(request, pk: int):
+def activity_confirm(request, pk: IdPath):
     return _activity_out(services.activity_confirm(activity=_activity(request, pk), by=request.user))
 
 
 @router.post("/activities/{pk}/deliver", response=ActivityOut, summary="confirmed -> delivered")
-def activity_deliver(request, pk: int, payload: DeliverIn):
+def activity_deliver(request, pk: IdPath, payload: DeliverIn):
     return _activity_out(services.activity_deliver(activity=_activity(request, pk), by=request.user, delivered_on=payload.delivered_on))
 
 
 @router.post("/activities/{pk}/report", response=ActivityOut, summary="delivered -> reported, with the activity report")
-def activity_report(request, pk: int, payload: ReportIn):
+def activity_report(request, pk: IdPath, payload: ReportIn):
     return _activity_out(services.activity_report(
         activity=_activity(request, pk), by=request.user, report=payload.report, participants_women=payload.participants_women,
         participants_men=payload.participants_men, participants_other=payload.participants_other,
@@ -436,18 +427,18 @@ def activity_report(request, pk: int, payload: ReportIn):
 
 
 @router.post("/activities/{pk}/postpone", response=ActivityOut, summary="planned/confirmed -> postponed")
-def activity_postpone(request, pk: int, payload: ReasonIn):
+def activity_postpone(request, pk: IdPath, payload: ReasonIn):
     return _activity_out(services.activity_postpone(activity=_activity(request, pk), by=request.user, reason=payload.reason))
 
 
 @router.post("/activities/{pk}/reschedule", response=ActivityOut, summary="postponed -> planned, with new dates")
-def activity_reschedule(request, pk: int, payload: RescheduleIn):
+def activity_reschedule(request, pk: IdPath, payload: RescheduleIn):
     return _activity_out(services.activity_reschedule(activity=_activity(request, pk), by=request.user,
                                                       start_date=payload.start_date, end_date=payload.end_date))
 
 
 @router.post("/activities/{pk}/cancel", response=ActivityOut, summary="-> cancelled, with a reason")
-def activity_cancel(request, pk: int, payload: ReasonIn):
+def activity_cancel(request, pk: IdPath, payload: ReasonIn):
     return _activity_out(services.activity_cancel(activity=_activity(request, pk), by=request.user, reason=payload.reason))
 
 
@@ -455,44 +446,46 @@ def activity_cancel(request, pk: int, payload: ReasonIn):
 
 
 @router.get("/deliverables", response=list[DeliverableOut], summary="Deliverables I may see (filter by action, status, type)")
-@paginate(LimitOffsetPagination)
-def deliverable_list(request, action: str = "", status: str = "", type: str = ""):
+@paginate(Paging)
+def deliverable_list(request, action: Code = "", status: Code = "", type: Code = ""):
     action_obj = _action(request, action) if action else None
-    return _LazyMap(selectors.deliverables_for(request.user, action=action_obj, status=status, type=type), _deliverable_out)
+    return LazyRows(selectors.deliverables_for(request.user, action=action_obj, status=status, type=type), _deliverable_out)
 
 
 @router.get("/deliverables/{pk}", response=DeliverableOut, summary="One deliverable")
-def deliverable_detail(request, pk: int):
+def deliverable_detail(request, pk: IdPath):
     return _deliverable_out(_deliverable(request, pk))
 
 
 @router.post("/deliverables", response={201: DeliverableOut}, summary="Register a deliverable (staff)")
 def deliverable_create(request, payload: DeliverableIn):
     action = _action(request, payload.action)
-    activity = get_object_or_404(Activity, pk=payload.activity, action=action) if payload.activity else None
+    activity = (get_visible_or_404(request.user, selectors.activity_detail_queryset().filter(action=action), pk=payload.activity)
+                if payload.activity else None)
     deliverable = services.deliverable_create(
-        action=action, by=request.user, type=_one(DeliverableType, payload.type, "type"), title=clean_translations(payload.title),
-        activity=activity, evidence=payload.evidence, languages=Language.objects.filter(code__in=payload.languages),
+        action=action, by=request.user, type=by_code(DeliverableType, payload.type, field="type"), title=clean_translations(payload.title),
+        activity=activity, evidence=payload.evidence, languages=by_codes(Language, payload.languages, field="languages"),
         idempotency_key=payload.idempotency_key)
     return Status(201, _deliverable_out(deliverable))
 
 
 @router.patch("/deliverables/{pk}", response=DeliverableOut, summary="Change a deliverable (staff)")
-def deliverable_update(request, pk: int, payload: DeliverablePatch):
+def deliverable_update(request, pk: IdPath, payload: DeliverablePatch):
     deliverable = _deliverable(request, pk)
     data = payload.dict(exclude_unset=True)
     languages = data.pop("languages", None)
     if "type" in data:
-        data["type"] = _one(DeliverableType, data["type"], "type")
+        data["type"] = by_code(DeliverableType, data["type"], field="type")
     if "title" in data:
         data["title"] = clean_translations(data["title"])
     services.deliverable_update(deliverable=deliverable, by=request.user,
-                                languages=Language.objects.filter(code__in=languages) if languages is not None else None, **data)
+                                languages=by_codes(Language, languages, field="languages") if languages is not None else None,
+                                **data)
     return _deliverable_out(_deliverable(request, pk))
 
 
 def _advance(to):
-    def view(request, pk: int, payload: EvidenceIn):
+    def view(request, pk: IdPath, payload: EvidenceIn):
         deliverable = services.deliverable_advance(deliverable=_deliverable(request, pk), by=request.user, to=to, evidence=payload.evidence)
         return _deliverable_out(_deliverable(request, deliverable.pk))
 

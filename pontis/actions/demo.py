@@ -7,13 +7,19 @@ Codes come from the report where it gives them; the others (marked "invented") a
 from __future__ import annotations
 
 import datetime
+import zlib
 
 from django.utils import timezone
 
+from pontis.accounts.models import Institution, User
+from pontis.accounts.services import institution_create
 from pontis.core import audit
 from pontis.core.models import ActivityType, AuthorityType, Country, DeliverableType, GoodPracticeFeature, ThematicArea
+from pontis.intake.demo import demo_backdate_decision, demo_requests_to_approve
 
 from .models import Action, ActionPartner, Activity, Deliverable, FicheVersion, FollowUp, SelfAssessment
+from .services import request_approve
+from .services._common import add_months
 from .services.actions import region_for
 
 D = datetime.date
@@ -112,8 +118,6 @@ def _ongoing_2026(today):
 
 def _spread(key: str, n: int) -> int:
     """A stable number in 0..n-1 for ``key`` (demo data must be the same on every run)."""
-    import zlib
-
     return zlib.crc32(key.encode()) % n
 
 
@@ -128,9 +132,6 @@ def _pre_launch_dates(code, first_activity):
 
 
 def _institution(acronym, name, country):
-    from pontis.accounts.models import Institution
-    from pontis.accounts.services import institution_create
-
     found = Institution.objects.filter(acronym=acronym, country=country).first()
     if found:
         return found
@@ -142,8 +143,6 @@ def _build(case, stdout):
     (code, title, country_codes, theme_codes, status, requested, approved, agreed, start, end, partner, activities, deliverables) = case
     if Action.objects.filter(code=code).exists():
         return False
-    from pontis.accounts.models import User
-
     if code < "2026" and activities:
         requested, approved, agreed = _pre_launch_dates(code, activities[0][2])
     countries = list(Country.objects.filter(code__in=country_codes))
@@ -190,13 +189,18 @@ def _build(case, stdout):
         action.save()
         for feature in GoodPracticeFeature.objects.all():
             SelfAssessment.objects.get_or_create(action=action, feature=feature, defaults={"score": 3 + _spread(code + feature.code, 3)})
-        from .services._common import add_months
-
         for months in (6, 12):
             FollowUp.objects.get_or_create(action=action, months=months, defaults={"due_on": add_months(end, months)})
     audit.record_create(action, note="demo data")
     stdout.write(f"  Action {code} {title}")
     return True
+
+
+def load_demo_approvals(stdout):
+    """Approve the intake demo's requests marked approved (approval creates their Action). Idempotent."""
+    for request, committee, reason, days in demo_requests_to_approve():
+        request_approve(request=request, by=committee, reason=reason)
+        demo_backdate_decision(request, days)
 
 
 def load_demo_actions(stdout):

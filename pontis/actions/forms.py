@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.forms import DateField
 from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature, Language, Region, ThematicArea
+from pontis.core.once import OneTimeTokenForm
 
-from .models import Action, Activity, Deliverable
+from .models import FICHE_TEXT_SECTIONS, Action, Activity, Deliverable
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class IdempotentForm(forms.Form):
-    """A hidden one-time key: a double-submitted create form answers the record made by the first submission."""
-
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+IdempotentForm = OneTimeTokenForm  # the project's one-time form token (pontis.core.once)
 
 
 class ActionFilterForm(forms.Form):
@@ -36,8 +26,8 @@ class ActionFilterForm(forms.Form):
 
 
 class ProcessFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("Requested from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Requested until"), required=False, widget=DATE)
+    date_from = DateField(label=_("Requested from"), required=False)
+    date_to = DateField(label=_("Requested until"), required=False)
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code",
                                     empty_label=_("Any"))
     theme = forms.ModelChoiceField(label=_("Thematic area"), required=False, queryset=ThematicArea.objects.filter(is_active=True),
@@ -54,8 +44,8 @@ class ActivityForm(IdempotentForm):
     type = forms.ModelChoiceField(label=_("Type"), queryset=ActivityType.objects.filter(is_active=True))
     # One input per language (the model's TranslatedField form field); optional: the type names the activity.
     title = Activity._meta.get_field("title").formfield(label=_("Title"), required=False, max_length=300)
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+    start_date = DateField(label=_("Start date"), required=False)
+    end_date = DateField(label=_("End date"), required=False)
     online = forms.BooleanField(label=_("Online"), required=False)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     country = forms.ModelChoiceField(label=_("Country"), required=False, queryset=Country.objects.all())
@@ -76,12 +66,13 @@ class ReasonForm(forms.Form):
 
 
 class DeliverForm(forms.Form):
-    delivered_on = forms.DateField(label=_("Delivered on"), required=False, widget=DATE)
+    # The actual day: it stops the 90-day clock. Today is offered; the service refuses impossible days.
+    delivered_on = DateField(label=_("Delivered on"), initial=timezone.localdate)
 
 
 class RescheduleForm(forms.Form):
-    start_date = forms.DateField(label=_("New start date"), widget=DATE)
-    end_date = forms.DateField(label=_("New end date"), required=False, widget=DATE)
+    start_date = DateField(label=_("New start date"))
+    end_date = DateField(label=_("New end date"), required=False)
 
 
 class ReportForm(forms.Form):
@@ -143,8 +134,6 @@ class ProposalForm(IdempotentForm):
     text = forms.CharField(label=_("Proposed text"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
 
     def __init__(self, *args, **kwargs):
-        from .models import FICHE_TEXT_SECTIONS
-
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = list(FICHE_TEXT_SECTIONS) + [("activities", _("Activities"))]
 

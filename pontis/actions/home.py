@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Role
+from pontis.core.roles import is_staff
 
 from . import selectors
 
@@ -9,7 +10,7 @@ from . import selectors
 def actions_panel(request):
     """Staff see the Actions needing attention; partners, committee and experts see their ongoing Actions."""
     user = request.user
-    if user.has_any_role(Role.ADMIN, Role.OFFICER):
+    if is_staff(user):
         items = [{"action": a, "reason": r} for a, r in selectors.actions_at_risk()[:5]]
         return {"title": _("Actions needing attention"), "template": "actions/_panel_actions.html", "items": items,
                 "more_url": reverse("actions:at_risk"), "more_label": _("All Actions needing attention")}

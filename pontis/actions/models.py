@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.facility import RAPID_REACTION_DAYS, days_on_clock
 from pontis.core.i18n import TranslatedField, translate
 from pontis.core.models import (
     ActivityType,
@@ -28,7 +29,17 @@ from pontis.core.models import (
     Topic,
 )
 
-TARGET_DAYS = 90  # the facility's promise: an Action launched within three months of the request
+TARGET_DAYS = RAPID_REACTION_DAYS  # the facility's promise (core.facility): launched within three months of the request
+
+
+def stage_days(start: datetime.date, end: datetime.date) -> int:
+    """Days from ``start`` to ``end`` for the clock and the process view, never negative.
+
+    The services refuse a delivery before the request or the activity's start, but dates recorded earlier or
+    imported (a fiche agreed again after a redesign, a history spreadsheet) can still be out of order: such a
+    stage counts as taking no time rather than giving back days to the others.
+    """
+    return days_on_clock(start, end)
 
 
 class Action(TimeStampedModel):
@@ -66,7 +77,9 @@ class Action(TimeStampedModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     # The 90-day clock and the process view read these dates; they are set by the services, never typed in.
-    source_request_id = models.PositiveBigIntegerField(_("request"), null=True, blank=True, unique=True, editable=False)
+    # The one link between a request and its Action (written by approval; ``request.action`` reads it back).
+    source_request = models.OneToOneField("intake.Request", verbose_name=_("request"), null=True, blank=True,
+                                          editable=False, on_delete=models.PROTECT, related_name="action")
     requested_on = models.DateField(_("requested on"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     fiche_agreed_on = models.DateField(_("fiche agreed on"), null=True, blank=True)
@@ -91,7 +104,7 @@ class Action(TimeStampedModel):
         if not self.requested_on:
             return None
         end = self.launched_on or today or timezone.localdate()
-        return (end - self.requested_on).days
+        return stage_days(self.requested_on, end)
 
     def clock(self, today: datetime.date | None = None) -> dict:
         days = self.days_elapsed(today)
@@ -169,6 +182,8 @@ class FicheVersion(TimeStampedModel):
         AGREED = "agreed", _("Agreed")
         SUPERSEDED = "superseded", _("Superseded")
 
+    TRANSITIONS = {Status.DRAFT: {Status.AGREED}, Status.AGREED: {Status.SUPERSEDED}, Status.SUPERSEDED: set()}
+
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="fiche_versions")
     number = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -219,6 +234,8 @@ class FicheProposal(models.Model):
         OPEN = "open", _("Open")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+
+    TRANSITIONS = {Status.OPEN: {Status.ACCEPTED, Status.DECLINED}, Status.ACCEPTED: set(), Status.DECLINED: set()}
 
     version = models.ForeignKey(FicheVersion, on_delete=models.CASCADE, related_name="proposals")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

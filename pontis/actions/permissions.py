@@ -2,35 +2,24 @@
 
 Visibility: administrators and programme officers see everything; steering-committee members see every
 Action (they approved them); partner focal points see the Actions where one of their institutions is a
-partner; experts see the Actions they are deployed on (asked of the experts app when it answers);
+partner; experts see the Actions they take part in (``core.registry.action_participation``, answered by experts);
 donor observers see no Action individually (they get the aggregate process view).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from pontis.accounts.models import Role
+from pontis.core import registry
 from pontis.core.permissions import Policy, register
+from pontis.core.roles import is_staff
 
 from .models import Action, Activity, Deliverable, FicheVersion, FollowUp
 
-STAFF = (Role.ADMIN, Role.OFFICER)
-
 
 def _expert_action_ids(user) -> set[int]:
-    """Ask the experts app which Actions ``user`` is deployed on; none while that app cannot answer."""
-    try:
-        if importlib.util.find_spec("pontis.experts.selectors") is None:
-            return set()
-        module = importlib.import_module("pontis.experts.selectors")
-    except ImportError:
-        return set()
-    func = getattr(module, "action_ids_for_expert", None)
-    if func is None:
-        return set()
-    return set(func(user))
+    """The Actions ``user`` takes part in, as the apps above answer through ``registry.action_participation``
+    (the experts app: the Actions the person is deployed on)."""
+    return registry.action_ids_taking_part(user)
 
 
 def visible_actions(user):
@@ -48,10 +37,6 @@ def visible_actions(user):
     if not ids:
         return Action.objects.none()
     return Action.objects.filter(pk__in=ids)
-
-
-def is_staff(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.has_any_role(*STAFF)
 
 
 def is_partner_focal_point(user, action) -> bool:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import importlib
-import importlib.util
 import statistics
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import TARGET_DAYS, Action, ActionPartner, Activity, Deliverable, FicheVersion
-from .permissions import visible_actions
+from pontis.core import registry
+
+from .models import TARGET_DAYS, Action, ActionPartner, Activity, Deliverable, FicheVersion, FollowUp, stage_days
+from .permissions import ActivityPolicy, DeliverablePolicy, visible_actions
 
 
 def _list_related(qs):
@@ -50,9 +50,24 @@ def action_detail_queryset():
     )
 
 
-def activities_for(user, *, action=None, status: str = "", type: str = "", date_from=None, date_to=None):
-    from .permissions import ActivityPolicy
+def activity_detail_queryset(*, action=None):
+    """Activities with what their pages and API answers show (for ``get_visible_or_404``), of one Action if given."""
+    qs = Activity.objects.select_related("action", "type", "country").prefetch_related("languages")
+    return qs.filter(action=action) if action is not None else qs
 
+
+def deliverable_detail_queryset(*, action=None):
+    """Deliverables with their type, activity and languages (for ``get_visible_or_404``), of one Action if given."""
+    qs = Deliverable.objects.select_related("action", "type", "activity").prefetch_related("languages")
+    return qs.filter(action=action) if action is not None else qs
+
+
+def follow_ups_of(action):
+    """The follow-ups of one Action (for ``get_visible_or_404``)."""
+    return FollowUp.objects.filter(action=action)
+
+
+def activities_for(user, *, action=None, status: str = "", type: str = "", date_from=None, date_to=None):
     qs = ActivityPolicy().visible_to(user).select_related("action", "type")
     if action is not None:
         qs = qs.filter(action=action)
@@ -68,8 +83,6 @@ def activities_for(user, *, action=None, status: str = "", type: str = "", date_
 
 
 def deliverables_for(user, *, action=None, status: str = "", type: str = ""):
-    from .permissions import DeliverablePolicy
-
     qs = DeliverablePolicy().visible_to(user).select_related("action", "type", "activity").prefetch_related("languages")
     if action is not None:
         qs = qs.filter(action=action)
@@ -95,17 +108,6 @@ def actions_for_complementarity(*, countries, themes):
     return _list_related(qs).order_by("-shared_countries", "-shared_themes", "-code")
 
 
-def _expert_counter():
-    """``pontis.experts.selectors.confirmed_expert_count`` when the experts app provides it, else None."""
-    try:
-        if importlib.util.find_spec("pontis.experts.selectors") is None:
-            return None
-        module = importlib.import_module("pontis.experts.selectors")
-    except ImportError:
-        return None
-    return getattr(module, "confirmed_expert_count", None)
-
-
 def actions_at_risk(*, today: datetime.date | None = None) -> list:
     """Actions not yet launched (no activity delivered) whose 90-day clock is at risk, with the reason.
 
@@ -114,7 +116,8 @@ def actions_at_risk(*, today: datetime.date | None = None) -> list:
     activity dates, for experts. Answers [(action, reason)], the oldest request first.
     """
     today = today or timezone.localdate()
-    counter = _expert_counter()
+    # People confirmed per activity, counted by the apps that staff activities (experts); None: nobody counts.
+    counter = registry.activity_people_count if registry.has_activity_people() else None
     actions = (
         Action.objects.filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING], launched_on__isnull=True,
                               requested_on__isnull=False)
@@ -194,7 +197,7 @@ def process_stats(*, date_from: datetime.date | None = None, date_to: datetime.d
     rows = list(qs.distinct().values("requested_on", "approved_on", "fiche_agreed_on", "launched_on"))
     stages = []
     for key, start, end in STAGES:
-        days = [(r[end] - r[start]).days for r in rows if r[start] and r[end] and r[end] >= r[start]]
+        days = [stage_days(r[start], r[end]) for r in rows if r[start] and r[end]]
         stage = {"key": key, "count": len(days), "median": None if not days else round(float(statistics.median(days)), 1),
                  "p90": percentile(days, 90)}
         if key == "request_to_launch":

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.action_list, name="list"),
     path("process/", views.process, name="process"),
     path("at-risk/", views.at_risk, name="at_risk"),
+    path("requests/<int:pk>/approve/", views.request_approve, name="request_approve"),
     path("<str:code>/", views.action_detail, name="detail"),
     path("<str:code>/cancel/", views.action_cancel, name="cancel"),
     path("<str:code>/close/", views.action_close, name="close"),

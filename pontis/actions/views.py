@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pontis.accounts.models import Role
+from pontis.core import audit
+from pontis.core import selectors as reference
 from pontis.core.errors import DomainError
 from pontis.core.permissions import can, get_visible_or_404, roles_required, staff_required
+from pontis.core.uploads import CONTENT_EXTENSIONS, download_response, stored_name
+from pontis.intake.models import Request
 
 from . import forms, selectors, services
-from .models import FICHE_TEXT_SECTIONS, Action, Activity, Deliverable, FicheVersion, FollowUp
+from .models import FICHE_TEXT_SECTIONS, Action, Activity, Deliverable, FicheVersion
 from .permissions import is_staff
 
 ACTION_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT)
@@ -95,7 +99,7 @@ def action_close(request, code):
 @require_POST
 def follow_up_record(request, code, pk):
     action = _action(request, code)
-    follow_up = get_visible_or_404(request.user, FollowUp.objects.filter(action=action), pk=pk)
+    follow_up = get_visible_or_404(request.user, selectors.follow_ups_of(action), pk=pk)
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Describe the outcome observed."))
@@ -193,14 +197,12 @@ def fiche(request, code):
                 return redirect(f"{request.path}?v={version.number}")
     rows = list((content or {}).get("activities", []))
     blank_rows = 2 if may_edit else 0
-    from pontis.core.models import ActivityType, Language
-
     return render(request, "actions/fiche.html", {
         "action": action, "version": version, "versions": versions, "content": content, "errors": errors,
         "sections": [(key, label, (content or {}).get(key, "")) for key, label in FICHE_TEXT_SECTIONS],
         "rows": rows + [{} for _i in range(blank_rows)], "row_count": len(rows) + blank_rows,
-        "activity_types": ActivityType.objects.filter(is_active=True) if may_edit else [],
-        "languages": Language.objects.all() if may_edit else [],
+        "activity_types": reference.active_activity_types() if may_edit else [],
+        "languages": reference.languages() if may_edit else [],
         "may_edit": may_edit, "staff": is_staff(user),
         "may_propose": can(user, "propose_fiche", action) and version.status == FicheVersion.Status.DRAFT,
         "may_comment": can(user, "comment_fiche", action),
@@ -236,7 +238,7 @@ def fiche_pdf(request, code, number):
     html = render_to_string("actions/fiche_pdf.html", {
         "action": action, "version": version,
         "sections": [(label, version.section(key)) for key, label in FICHE_TEXT_SECTIONS]}, request=request)
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy library (cairo, pango), loaded only to print a fiche
 
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -266,8 +268,8 @@ def activity_create(request, code):
 @roles_required(*ACTION_ROLES)
 def activity_detail(request, code, pk):
     action = _action(request, code)
-    activity = get_visible_or_404(request.user, Activity.objects.filter(action=action).select_related("type", "country")
-                                  .prefetch_related("languages", "deliverables__type"), pk=pk)
+    activity = get_visible_or_404(request.user, selectors.activity_detail_queryset(action=action)
+                                  .prefetch_related("deliverables__type"), pk=pk)
     staff = is_staff(request.user)
     edit_form = None
     if staff and activity.status not in (Activity.Status.REPORTED, Activity.Status.CANCELLED):
@@ -288,7 +290,7 @@ def activity_detail(request, code, pk):
 @require_POST
 def activity_edit(request, code, pk):
     action = _action(request, code)
-    activity = get_visible_or_404(request.user, Activity.objects.filter(action=action), pk=pk)
+    activity = get_visible_or_404(request.user, selectors.activity_detail_queryset(action=action), pk=pk)
     form = forms.ActivityForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -308,16 +310,16 @@ def activity_edit(request, code, pk):
 @require_POST
 def activity_move(request, code, pk, step):
     action = _action(request, code)
-    activity = get_visible_or_404(request.user, Activity.objects.filter(action=action), pk=pk)
+    activity = get_visible_or_404(request.user, selectors.activity_detail_queryset(action=action), pk=pk)
     by = request.user
     try:
         if step == "confirm":
             services.activity_confirm(activity=activity, by=by)
         elif step == "deliver":
             form = forms.DeliverForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("The date is not valid."))
-            services.activity_deliver(activity=activity, by=by, delivered_on=form.cleaned_data["delivered_on"])
+            # No valid date goes to the service as None: it names an illegal step first, then the missing date.
+            delivered_on = form.cleaned_data["delivered_on"] if form.is_valid() else None
+            services.activity_deliver(activity=activity, by=by, delivered_on=delivered_on)
         elif step in ("postpone", "cancel"):
             reason = request.POST.get("reason", "")
             func = services.activity_postpone if step == "postpone" else services.activity_cancel
@@ -362,8 +364,8 @@ def deliverable_create(request, code):
 @roles_required(*ACTION_ROLES)
 def deliverable_detail(request, code, pk):
     action = _action(request, code)
-    deliverable = get_visible_or_404(request.user, Deliverable.objects.filter(action=action).select_related("type", "activity")
-                                     .prefetch_related("languages", "files"), pk=pk)
+    deliverable = get_visible_or_404(request.user, selectors.deliverable_detail_queryset(action=action)
+                                     .prefetch_related("files"), pk=pk)
     return render(request, "actions/deliverable_detail.html", {
         "action": action, "deliverable": deliverable, "staff": is_staff(request.user),
         "next_status": [(s, label) for s, label in Deliverable.Status.choices
@@ -377,7 +379,7 @@ def deliverable_detail(request, code, pk):
 @require_POST
 def deliverable_move(request, code, pk):
     action = _action(request, code)
-    deliverable = get_visible_or_404(request.user, Deliverable.objects.filter(action=action), pk=pk)
+    deliverable = get_visible_or_404(request.user, selectors.deliverable_detail_queryset(action=action), pk=pk)
     form = forms.EvidenceForm(request.POST)
     try:
         services.deliverable_advance(deliverable=deliverable, by=request.user, to=request.POST.get("to", ""),
@@ -392,7 +394,7 @@ def deliverable_move(request, code, pk):
 @require_POST
 def deliverable_upload(request, code, pk):
     action = _action(request, code)
-    deliverable = get_visible_or_404(request.user, Deliverable.objects.filter(action=action), pk=pk)
+    deliverable = get_visible_or_404(request.user, selectors.deliverable_detail_queryset(action=action), pk=pk)
     form = forms.UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file."))
@@ -408,15 +410,15 @@ def deliverable_upload(request, code, pk):
 @roles_required(*ACTION_ROLES)
 def deliverable_file(request, code, pk, file_pk):
     action = _action(request, code)
-    deliverable = get_visible_or_404(request.user, Deliverable.objects.filter(action=action), pk=pk)
+    deliverable = get_visible_or_404(request.user, selectors.deliverable_detail_queryset(action=action), pk=pk)
     item = deliverable.files.filter(pk=file_pk).first()
-    if item is None:
+    if item is None or not item.file:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    # Downloaded under the name its checked content gives it, never the name it was uploaded with.
+    ext = CONTENT_EXTENSIONS.get(item.content_type, "bin")
+    response = download_response(item.file, filename=stored_name("deliverable", item.pk, ext))
+    audit.record_access(item, by=request.user, what="deliverable file")
+    return response
 
 
 # ---------------------------------------------------------------- rapid reaction
@@ -437,6 +439,20 @@ def process(request):
     for stage in stats["stages"]:
         stage["label"] = labels[stage["key"]]
     return render(request, "actions/process.html", {"form": form, "stats": stats})
+
+
+@roles_required(Role.COMMITTEE)
+@require_POST
+def request_approve(request, pk):
+    """The committee approves a request (its page shows the form through a panel); back to the request."""
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    try:
+        services.request_approve(request=obj, by=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The request is approved and its Action is created."))
+    return redirect("intake:detail", pk=obj.pk)
 
 
 @staff_required

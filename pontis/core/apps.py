@@ -8,10 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core and reference data")
 
     def ready(self):
-        from . import demo, lookups, registry
+        from . import files, lookups, registry
         from .home import notifications_panel
+        from .roles import Role
 
         lookups.register()
+        files.connect_file_cleanup()
         registry.nav(_("Home"), "core:home", order=0, public=True)
+        registry.nav(_("Access log"), "core:access_log", order=95, roles=(Role.ADMIN, Role.OFFICER))
         registry.home_panel(notifications_panel, order=0)
-        registry.demo_loader("foundation", demo.load_foundation, order=10)

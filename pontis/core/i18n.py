@@ -8,6 +8,9 @@ Why JSON rather than one column per language: see docs/decisions.md.
 
 from __future__ import annotations
 
+import json
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -98,8 +101,6 @@ EXTRA_KEY = "_other"
 
 def _other_languages(value: dict) -> dict:
     """Texts in languages the UI does not offer (an official name in Thai, say): kept as they are."""
-    import re
-
     ui = set(content_languages())
     return {
         k: v for k, v in (value or {}).items()
@@ -119,8 +120,6 @@ class TranslatedWidget(forms.MultiWidget):
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
-        import json
-
         value = value or {}
         if isinstance(value, str):
             try:
@@ -157,8 +156,6 @@ class TranslatedFormField(forms.MultiValueField):
         )
 
     def compress(self, data_list):
-        import json
-
         data_list = list(data_list or [])
         codes = content_languages()
         result = clean_translations(dict(zip(codes, data_list[: len(codes)], strict=False)))

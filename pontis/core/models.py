@@ -227,6 +227,8 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("deleted")
         TRANSITION = "transition", _("status changed")
         ACCESS = "access", _("accessed")
+        DOWNLOAD = "download", _("downloaded")
+        EXPORT = "export", _("exported")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -273,6 +275,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     dedupe_key = models.CharField(max_length=200, blank=True, help_text="Same key, same recipient: stored once.")
+    # Set in the same transaction that sends the e-mail copy, so a retried task does not send it again.
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -287,3 +291,68 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class OutboxEmail(models.Model):
+    """A plain e-mail waiting to leave (or gone). The key is unique, so asking twice queues one e-mail;
+    ``sent_at`` is set in the transaction that sends it, so a retried task does not send it again."""
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return self.subject
+
+
+# ---------------------------------------------------------------- periodic tasks
+
+
+class PeriodicTaskRun(models.Model):
+    """When a periodic task was last queued. The worker claims a due task with a conditional UPDATE on this row,
+    so two workers running side by side queue it once per period."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic task")
+        verbose_name_plural = _("periodic tasks")
+
+    def __str__(self):
+        return self.name
+
+
+# ---------------------------------------------------------------- one-time form tokens
+
+
+class CreationClaim(models.Model):
+    """A create form's one-time token (or an API ``idempotency_key``), claimed by the first submission.
+
+    The unique constraint makes the claim atomic: a second submission of the same token, even at the same
+    moment in another worker, finds the claim and answers the object the first one created
+    (``pontis.core.once``). Keys are per person and per kind of creation, so one person's key never reveals
+    another's object.
+    """
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("one-time form token")
+        verbose_name_plural = _("one-time form tokens")
+        constraints = [models.UniqueConstraint(fields=["scope", "user", "key"], name="core_creation_claim_once")]
+
+    def __str__(self):
+        return f"{self.scope}:{self.key}"

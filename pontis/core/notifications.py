@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from .models import Notification
+from .errors import NotAllowed
+from .models import Notification, OutboxEmail
+from .tasks import send_email, send_notification_email
 
 
 def notify(*, recipients, subject, body="", url: str = "", dedupe_key: str = "", email: bool = True) -> list[Notification]:
@@ -27,16 +29,46 @@ def notify(*, recipients, subject, body="", url: str = "", dedupe_key: str = "",
             continue
         created.append(note)
         if email:
-            from .tasks import send_notification_email
-
             transaction.on_commit(lambda pk=note.pk: send_notification_email.enqueue(pk))
     return created
 
 
+def email_queue(*, key: str, to: list[str], subject, body: str = "") -> OutboxEmail:
+    """Queue a plain e-mail (one with no in-app notification) to leave after the transaction commits.
+
+    ``key`` names the e-mail for good (for example ``expert-registration-confirm-42``): queueing the same key again
+    returns the first one and sends nothing more, and the task sends each key once.
+    """
+    outbox, created = OutboxEmail.objects.get_or_create(
+        key=key[:200], defaults={"to": list(to), "subject": str(subject)[:255], "body": str(body)})
+    if created:
+        transaction.on_commit(lambda: send_email.enqueue(outbox.pk))
+    return outbox
+
+
+def outbox_forget(*, addresses) -> int:
+    """Erasure: queued or sent e-mails to any of ``addresses`` lose those addresses and the body (which may hold a
+    personal link); their key stays, so nothing is queued again, and one left with no recipient is marked as gone
+    and never sent. Answers the number of e-mails changed."""
+    wanted = {a.strip().lower() for a in addresses if a and a.strip()}
+    changed = 0
+    candidates = OutboxEmail.objects.none()
+    for address in wanted:
+        candidates = candidates | OutboxEmail.objects.filter(to__icontains=address)
+    for email in candidates.distinct():
+        kept = [a for a in email.to if str(a).strip().lower() not in wanted]
+        if kept == email.to:
+            continue
+        email.to, email.body = kept, ""
+        if not kept:  # nobody left to send it to
+            email.sent_at = email.sent_at or timezone.now()
+        email.save(update_fields=["to", "body", "sent_at"])
+        changed += 1
+    return changed
+
+
 def notification_mark_read(*, notification: Notification, by) -> Notification:
     if notification.recipient_id != by.pk:
-        from .errors import NotAllowed
-
         raise NotAllowed()
     if notification.read_at is None:
         notification.read_at = timezone.now()

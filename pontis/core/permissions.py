@@ -3,7 +3,7 @@
 A policy answers two questions, and views, the API and exports all ask the same policy:
 
     policy.visible_to(user) -> QuerySet        # what may this person see?
-    policy.can(user, "approve", obj) -> bool   # may this person do this to that?
+    policy.can(user, "change", obj) -> bool    # may this person do this to that?
 
 Deny by default: a policy that does not say yes says no; a view without an access declaration is refused
 by ``AccessDeclarationMiddleware``; an object lookup goes through ``get_visible_or_404``.
@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .errors import NotAllowed
+from .roles import STAFF_ROLES
 
 _policies: dict = {}
+
+
+class UnknownPermission(LookupError):
+    """A view or service asked a policy about a verb it does not define (a programming error, never a "no")."""
 
 
 class Policy:
@@ -29,11 +35,23 @@ class Policy:
     def visible_to(self, user):
         return self.model.objects.none()
 
-    def can(self, user, action: str, obj=None) -> bool:
+    def check_verb(self, action: str):
+        """Return the ``can_<action>`` method, or raise ``UnknownPermission``.
+
+        An unknown verb is a programming error (a typo, or a verb asked of the wrong policy), not a "no": answering
+        False would hide the mistake and deny silently, so it raises."""
         method = getattr(self, f"can_{action}", None)
-        if method is None:
-            return False
-        return bool(method(user, obj))
+        if method is None or not callable(method):
+            raise UnknownPermission(
+                f"{type(self).__name__} defines no permission {action!r} (known: {', '.join(self.verbs()) or 'none'})"
+            )
+        return method
+
+    def verbs(self) -> list[str]:
+        return sorted(name[4:] for name in dir(self) if name.startswith("can_") and callable(getattr(self, name)))
+
+    def can(self, user, action: str, obj=None) -> bool:
+        return bool(self.check_verb(action)(user, obj))
 
 
 def register(policy_cls):
@@ -50,10 +68,14 @@ def policy_for(model_or_obj) -> Policy:
 
 
 def can(user, action: str, obj_or_model) -> bool:
+    """May ``user`` do ``action`` to ``obj_or_model``? Raises ``UnknownPermission`` for a verb the policy lacks,
+    also for anonymous and inactive people, so that a typo cannot hide behind a refusal."""
+    policy = policy_for(obj_or_model)
+    policy.check_verb(action)
     if user is None or not getattr(user, "is_active", False):
         return False
     obj = None if isinstance(obj_or_model, type) else obj_or_model
-    return policy_for(obj_or_model).can(user, action, obj)
+    return policy.can(user, action, obj)
 
 
 def ensure(user, action: str, obj_or_model):
@@ -76,7 +98,8 @@ def get_visible_or_404(user, model_or_queryset, **lookup):
         queryset = policy_for(model_or_queryset).visible_to(user)
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        # OverflowError: SQLite cannot bind an integer above 2**63 (/requests/99999999999999999999/); no such row.
         raise Http404
     except queryset.model.MultipleObjectsReturned:
         raise Http404
@@ -101,8 +124,6 @@ def signed_in(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
@@ -116,8 +137,6 @@ def roles_required(*roles):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
                 return redirect_to_login(request.get_full_path())
             if not request.user.has_any_role(*roles):
                 raise PermissionDenied
@@ -129,9 +148,27 @@ def roles_required(*roles):
 
 
 def staff_required(view):
-    from pontis.accounts.models import Role
+    return roles_required(*sorted(STAFF_ROLES))(view)
 
-    return roles_required(Role.ADMIN, Role.OFFICER)(view)
+
+def permission_required(model, verb: str):
+    """Only people whom ``model``'s policy allows ``verb`` (on the model, not an object) may open this view.
+
+    The access is declared once, by the policy: the view does not repeat the role list the policy encodes.
+    Anonymous people are sent to sign in, others get 403; an unknown verb raises ``UnknownPermission``."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, verb, model):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return _declare(wrapper, f"policy:{model.__name__}.{verb}")
+
+    return decorator
 
 
 # Third-party views that declare their own access rules.
@@ -173,6 +210,7 @@ class AccessDeclarationMiddleware:
 
 __all__ = [
     "Policy",
+    "UnknownPermission",
     "register",
     "policy_for",
     "can",
@@ -183,5 +221,6 @@ __all__ = [
     "signed_in",
     "roles_required",
     "staff_required",
+    "permission_required",
     "NotAllowed",
 ]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import pycountry
 import yaml
+from babel import Locale
+from django.apps import apps as django_apps
 
 DATA_FILE = Path(__file__).with_name("data") / "reference.yaml"
 UI_LANGS = ("en", "fr", "es", "pt", "ru")
@@ -22,8 +25,6 @@ def read_data() -> dict:
 
 
 def _country_names(alpha2: str, fallback: str) -> dict:
-    from babel import Locale
-
     names = {}
     for lang in UI_LANGS:
         try:
@@ -34,8 +35,6 @@ def _country_names(alpha2: str, fallback: str) -> dict:
 
 
 def _language_names(code: str) -> dict:
-    from babel import Locale
-
     names = {}
     for lang in UI_LANGS:
         name = Locale.parse(lang).languages.get(code)
@@ -46,12 +45,8 @@ def _language_names(code: str) -> dict:
 
 def load_reference_data(apps=None, *, force: bool = True) -> dict:
     """Create or update every reference table; answer counts per table."""
-    import pycountry
-
     if apps is None:
-        from django.apps import apps as registry
-
-        apps = registry
+        apps = django_apps
 
     def model(name):
         return apps.get_model("core", name)

@@ -5,6 +5,9 @@ Each app, in its AppConfig.ready(), registers:
 - home panels: ``home_panel(func, order=...)`` where ``func(request) -> dict | None`` answers
   ``{"title": ..., "template": ..., ...context}`` for what needs this person's attention, or None.
 - demo loaders: ``demo_loader(func, order=...)`` called by ``manage.py load_demo`` in order.
+
+and, at the bottom of its tasks.py, periodic tasks: ``periodic_task(task, every=timedelta(days=1))``, queued by
+the worker (``manage.py run_worker``, see core/periodic.py).
 """
 
 from __future__ import annotations
@@ -76,3 +79,116 @@ def demo_loader(name, func, *, order=100):
 
 def demo_loaders():
     return [(name, func) for _o, name, func in _demo]
+
+
+# ------------------------------------------------------------------ extension points for what flows upward
+#
+# A lower app asks; an upper app answers by registering a provider in its AppConfig.ready(). Each point has a
+# fixed signature and an empty default, so the lower app works (and its tests run) with nobody registered.
+
+_detail_panels: dict[str, list[tuple[int, object]]] = {}
+_participation: list[object] = []
+_activity_people: list[object] = []
+_risk_lists: list[tuple[int, object]] = []
+
+
+def detail_panel(model_label: str, func, *, order: int = 100) -> None:
+    """Add a panel to the page of one object of ``model_label`` (``"intake.Request"``).
+
+    ``func(request, obj) -> dict | None`` answers ``{"title": ..., "template": ..., ...context}`` or None (nothing
+    to show to this person). The page renders each panel's template with ``panel`` in its context.
+    """
+    panels = _detail_panels.setdefault(model_label, [])
+    if func not in [f for _o, f in panels]:
+        panels.append((order, func))
+        panels.sort(key=lambda item: item[0])
+
+
+def detail_panels_for(model_label: str, request, obj) -> list[dict]:
+    """The panels other apps add to this object's page, in order (empty when nobody registered one)."""
+    panels = []
+    for _order, func in _detail_panels.get(model_label, []):
+        panel = func(request, obj)
+        if panel:
+            panels.append(panel)
+    return panels
+
+
+def action_participation(func) -> None:
+    """Register ``func(user) -> Iterable[int]``: ids of the Actions ``user`` takes part in through the registering
+    app (an expert deployed on one of its activities). The actions policy lets such people see those Actions."""
+    if func not in _participation:
+        _participation.append(func)
+
+
+def action_ids_taking_part(user) -> set[int]:
+    """Ids of the Actions ``user`` takes part in, as every registered app answers (empty by default)."""
+    ids: set[int] = set()
+    for func in _participation:
+        ids |= set(func(user))
+    return ids
+
+
+def activity_people(func) -> None:
+    """Register ``func(activity) -> int``: how many people are confirmed to deliver the activity (experts)."""
+    if func not in _activity_people:
+        _activity_people.append(func)
+
+
+def has_activity_people() -> bool:
+    """Whether any app counts the people on an activity."""
+    return bool(_activity_people)
+
+
+def activity_people_count(activity) -> int | None:
+    """People confirmed on ``activity`` by every registered app, or None when no app counts them (then callers
+    do not judge staffing at all rather than report an activity as unstaffed)."""
+    if not _activity_people:
+        return None
+    return sum(func(activity) for func in _activity_people)
+
+
+def risk_list(func, *, order: int = 100) -> None:
+    """Register ``func(user) -> list[dict]`` for the "at risk" page: rows ``{"label", "url", "why"}``."""
+    if func not in [f for _o, f in _risk_lists]:
+        _risk_lists.append((order, func))
+        _risk_lists.sort(key=lambda item: item[0])
+
+
+def risk_rows_for(user) -> list[dict] | None:
+    """Rows other apps list as at risk for ``user``; None when no app registered a list."""
+    if not _risk_lists:
+        return None
+    rows = []
+    for _order, func in _risk_lists:
+        rows.extend(func(user))
+    return rows
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    name: str
+    task: object
+    every: object  # datetime.timedelta
+
+
+_periodic: dict[str, PeriodicTask] = {}
+
+
+def periodic_task(task, *, every):
+    """Have the worker queue ``task`` (a django-tasks task taking no arguments) once every ``every`` (a timedelta).
+
+    Called at the bottom of an app's tasks.py; ``manage.py run_worker`` finds the tasks modules, and
+    core.periodic.periodic_enqueue_due() queues what is due, at most once per period however many workers run.
+    """
+    _periodic[task.module_path] = PeriodicTask(task.module_path, task, every)
+    return task
+
+
+def periodic_tasks() -> list[PeriodicTask]:
+    return sorted(_periodic.values(), key=lambda entry: entry.name)
+
+
+def periodic_task_forget(name: str) -> None:
+    """Remove a registration (tests register throw-away tasks)."""
+    _periodic.pop(name, None)

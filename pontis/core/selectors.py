@@ -1,14 +1,72 @@
 """Reads of the core: reference data lists and the facility's public figures."""
 
-from django.db.models import Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q
 
-from .models import Country, EUMembership, ThematicArea, Topic
+from .models import (
+    ActivityType,
+    Country,
+    DeliverableType,
+    EUMembership,
+    Language,
+    Notification,
+    Region,
+    ThematicArea,
+    Topic,
+)
 
 
 def themes_with_topics():
     return ThematicArea.objects.filter(is_active=True).prefetch_related(
         Prefetch("topics", queryset=Topic.objects.filter(is_active=True))
     )
+
+
+def notifications_of(user):
+    """A person's own notifications, newest first (the model's order)."""
+    return Notification.objects.filter(recipient=user)
+
+
+def content_type_by_id(content_type_id):
+    """The content type with this id (cached by Django); raises ``ContentType.DoesNotExist``."""
+    return ContentType.objects.get_for_id(content_type_id)
+
+
+def active_themes():
+    return ThematicArea.objects.filter(is_active=True)
+
+
+def active_topics(*, theme: str = "", theme_ids=None):
+    """Active topics with their theme, of one theme code or of the themes ``theme_ids`` if given."""
+    qs = Topic.objects.filter(is_active=True).select_related("theme")
+    if theme:
+        qs = qs.filter(theme__code=theme)
+    if theme_ids is not None:
+        qs = qs.filter(theme__in=theme_ids)
+    return qs
+
+
+def regions(*, active_only: bool = False):
+    qs = Region.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def active_activity_types():
+    return ActivityType.objects.filter(is_active=True)
+
+
+def active_deliverable_types():
+    return DeliverableType.objects.filter(is_active=True)
+
+
+def languages():
+    return Language.objects.all()
+
+
+def countries_for_api(*, region: str = ""):
+    """Countries with region, EU memberships and instruments (for the reference API), of one region if given."""
+    qs = Country.objects.select_related("region").prefetch_related("eu_memberships", "instruments")
+    return qs.filter(region__code=region) if region else qs
 
 
 def countries_with_membership():
@@ -19,8 +77,6 @@ def countries_with_membership():
 
 def eu_member_codes_on(day) -> set[str]:
     """ISO codes of the countries that were EU members on ``day``."""
-    from django.db.models import Q
-
     return set(
         EUMembership.objects.filter(joined_on__lte=day)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))

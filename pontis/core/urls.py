@@ -9,4 +9,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("history/<int:content_type_id>/<str:object_id>/", views.history, name="history"),
+    path("history/access/", views.access_log, name="access_log"),
 ]

@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -8,14 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pontis.accounts.models import Role
-
 from . import registry
+from .audit import access_log as audit_access_log
+from .dbbackend.base import database_wait_limit
+from .middleware import database_unavailable_response, is_database_unavailable
 from .audit import history_for
 from .models import Notification
 from .notifications import notification_mark_read
 from .permissions import get_visible_or_404, policy_for, public, roles_required, signed_in
-from .selectors import facility_figures
+from .roles import Role
+from .selectors import content_type_by_id, facility_figures, notifications_of
 
 
 @public
@@ -26,12 +30,16 @@ def home(request):
     return render(request, "core/home.html", {"panels": panels})
 
 
+# A load balancer's health check must get its answer well within its own timeout, even from a database that hangs.
+HEALTHZ_WAIT_SECONDS = 2
+
+
 @public
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 when it does not. No details leak out."""
+    """200 when the database answers, 503 when it does not (within HEALTHZ_WAIT_SECONDS). No details leak out."""
     try:
-        with connection.cursor() as cursor:
+        with database_wait_limit(HEALTHZ_WAIT_SECONDS), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
@@ -41,7 +49,7 @@ def healthz(request):
 
 @signed_in
 def notifications(request):
-    queryset = Notification.objects.filter(recipient=request.user)
+    queryset = notifications_of(request.user)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
@@ -61,7 +69,7 @@ def notification_read(request, pk):
 def history(request, content_type_id, object_id):
     """An object's audit trail, for facility staff (embedded on object pages with htmx)."""
     try:
-        content_type = ContentType.objects.get_for_id(content_type_id)
+        content_type = content_type_by_id(content_type_id)
     except ContentType.DoesNotExist:
         raise Http404
     model = content_type.model_class()
@@ -78,6 +86,13 @@ def history(request, content_type_id, object_id):
     return render(request, template, {"object": obj, "events": events})
 
 
+@roles_required(Role.ADMIN, Role.OFFICER)
+def access_log(request):
+    """Who downloaded which personal file or exported which list, and when (access rows of the audit trail)."""
+    events = Paginator(audit_access_log(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/access_log.html", {"events": events})
+
+
 def error_403(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
@@ -87,10 +102,17 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    # Called while the exception is being handled: a database outage raised outside a view (loading the session
+    # or the user in a middleware) answers 503 like one raised inside a view (pontis/core/middleware.py).
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     return render(request, "errors/500.html", status=500)
 
 
 def error_400(request, exception=None):
+    # A session that could not be saved because the database went away is not the client's fault.
+    if is_database_unavailable(exception):
+        return database_unavailable_response(request)
     return render(request, "errors/400.html", status=400)
 
 

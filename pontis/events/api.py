@@ -9,11 +9,13 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from pontis.accounts.api_auth import BearerToken
+from pontis.accounts.api_auth import BearerToken, session_user
+from pontis.accounts.models import User
+from pontis.core.api_helpers import Code, IdPath, LazyRows, Paging, Year
 from pontis.core.i18n import translate
-from pontis.core.permissions import get_visible_or_404
+from pontis.core.permissions import can, get_visible_or_404
 
 from .models import Meeting
 from .selectors import meeting_agenda, meeting_detail_queryset, meetings_for
@@ -28,8 +30,7 @@ def _anonymous(request):
 
 
 def _session(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    return session_user(request)
 
 
 router = Router(tags=["events"], auth=[BearerToken(), _session, _anonymous])
@@ -77,8 +78,8 @@ class MeetingDetailOut(MeetingOut):
 
 class MeetingFilters(Schema):
     kind: Meeting.Kind | None = None
-    year: int | None = None
-    region: str | None = None
+    year: Year | None = None
+    region: Code | None = None
 
 
 def _meeting(m: Meeting) -> dict:
@@ -90,40 +91,33 @@ def _meeting(m: Meeting) -> dict:
     }
 
 
-@router.get("/events", response=list[MeetingOut], summary="Meetings the caller may see, newest first")
-@paginate(LimitOffsetPagination)
+# Public meetings need no credentials: the document says so with an empty security requirement.
+OPTIONAL_AUTH = {"security": [{"BearerToken": []}, {}]}
+
+
+@router.get("/events", response=list[MeetingOut], summary="Meetings the caller may see, newest first",
+            openapi_extra=OPTIONAL_AUTH)
+@paginate(Paging)
 def events_list(request, filters: Query[MeetingFilters]):
     queryset = meetings_for(request.user, kind=filters.kind or "", year=filters.year, region=filters.region or "")
-    return _LazyMeetings(queryset)
+    return LazyRows(queryset, _meeting)
 
 
-class _LazyMeetings:
-    """Let the paginator slice the queryset first, then turn only that page into plain dicts."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        return [_meeting(m) for m in self.queryset[item]]
-
-
-@router.get("/events/{int:meeting_id}", response=MeetingDetailOut, summary="A meeting with its agenda")
-def events_detail(request, meeting_id: int):
+@router.get("/events/{meeting_id}", response=MeetingDetailOut, summary="A meeting with its agenda",
+            openapi_extra=OPTIONAL_AUTH)
+def events_detail(request, meeting_id: IdPath):
     meeting = get_visible_or_404(request.user, meeting_detail_queryset(), pk=meeting_id)
+    # As on the page: an unpublished agenda names people only for those who may see personal data.
+    people = meeting.is_public or can(request.user, "see_personal_data", User)
     data = _meeting(meeting)
     data.update({
         "summary": meeting.summary, "notes": meeting.notes, "organisers": meeting.organisers,
         "languages": [lang.code for lang in meeting.languages.all()],
         "themes": [theme.code for theme in meeting.themes.all()],
         "sessions": [
-            {"number": s.number, "title": s.title, "day": s.day, "moderator": s.moderator,
-             "contributions": [{"speaker_name": c.speaker_name, "speaker_role": c.speaker_role,
+            {"number": s.number, "title": s.title, "day": s.day, "moderator": s.moderator if people else "",
+             "contributions": [{"speaker_name": c.speaker_name if people else "",
+                                "speaker_role": c.speaker_role if people else "",
                                 "country": c.country.code if c.country_id else None, "title": c.title}
                                for c in s.contributions.all()]}
             for _day, sessions in meeting_agenda(meeting) for s in sessions

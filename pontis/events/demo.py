@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import datetime
 
+from pontis.core.models import Country, Language, Region, ThematicArea
+
+from .models import Meeting
+from .services import contribution_create, meeting_create, session_create
+
 D = datetime.date
 
 MINSK_SUMMARY = """Migration strategies were the focus of the Panel meeting held in Minsk on 7-8 December 2016. Participants from the EU and Eastern Partnership countries discussed why it is important for a country, or even for a whole region, to have a migration strategy, how to organise its drafting effectively and how to remove obstacles to its adoption and implementation.
@@ -177,15 +182,10 @@ ROUND_TABLES = [
 
 
 def _country(code):
-    from pontis.core.models import Country
-
     return Country.objects.filter(code=code).first() if code else None
 
 
 def _create(slug, *, agenda, **fields) -> bool:
-    from .models import Meeting
-    from .services import contribution_create, meeting_create, session_create
-
     if Meeting.objects.filter(slug=slug).exists():
         return False
     meeting = meeting_create(by=None, slug=slug, held=True, **fields)
@@ -199,8 +199,6 @@ def _create(slug, *, agenda, **fields) -> bool:
 
 def load_events(stdout) -> str:
     """Create the demo meetings that do not exist yet; answer a one-line summary."""
-    from pontis.core.models import Language, Region, ThematicArea
-
     def themes(codes):
         return list(ThematicArea.objects.filter(code__in=codes))
 
@@ -238,6 +236,4 @@ def load_events(stdout) -> str:
         start_date=D(2018, 11, 12), end_date=D(2018, 11, 16), region=Region.objects.filter(code="eu_neighbourhood").first(),
         organisers=MIEUX, languages=list(Language.objects.filter(code__in=["en", "ru"])), is_public=False,
     )
-    from .models import Meeting
-
     return f"{created} meetings created ({Meeting.objects.count()} in all)"

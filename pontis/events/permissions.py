@@ -1,16 +1,10 @@
 """Who sees and changes meetings. Public meetings are open to everyone, including anonymous visitors;
 the others to signed-in people. Facility staff (administrators, programme officers) create and change them."""
 
-from pontis.accounts.models import Role
 from pontis.core.permissions import Policy, register
+from pontis.core.roles import is_staff as _is_staff
 
 from .models import Contribution, Meeting, Session
-
-STAFF = (Role.ADMIN, Role.OFFICER)
-
-
-def _is_staff(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.has_any_role(*STAFF))
 
 
 @register

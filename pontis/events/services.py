@@ -19,6 +19,7 @@ from pontis.core import audit
 from pontis.core.errors import Conflict, IllegalTransition, ValidationFailed
 from pontis.core.i18n import clean_translations
 from pontis.core.permissions import ensure
+from pontis.core.workflow import transition
 
 from .models import Contribution, Meeting, Session
 
@@ -123,11 +124,7 @@ def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
         raise IllegalTransition(_("This meeting is already recorded as held."))
     if meeting.start_date > timezone.localdate():
         raise ValidationFailed(_("A meeting that has not started cannot be recorded as held."), field="status")
-    before = meeting.status
-    meeting.status = Meeting.Status.HELD
-    meeting.save(update_fields=["status", "updated_at"])
-    audit.record_transition(meeting, by=by, before=before, after=meeting.status)
-    return meeting
+    return transition(meeting, to=Meeting.Status.HELD, by=by)
 
 
 @transaction.atomic

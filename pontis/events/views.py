@@ -3,7 +3,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from pontis.core.models import Region
+from pontis.accounts.models import User
+from pontis.core import selectors as reference
 from pontis.core.permissions import can, get_visible_or_404, public
 
 from .models import Meeting
@@ -23,7 +24,7 @@ def _filters(request):
     if year is not None and not 1900 <= year <= 2200:
         year = None
     region = request.GET.get("region", "")
-    regions = list(Region.objects.filter(is_active=True))
+    regions = list(reference.regions(active_only=True))
     region = region if region in {r.code for r in regions} else ""
     return kind, year, region, regions
 
@@ -41,6 +42,10 @@ def meeting_list(request):
 @public
 def meeting_detail(request, slug):
     meeting = get_visible_or_404(request.user, meeting_detail_queryset(), slug=slug)
+    # A published agenda names its speakers for everyone; an unpublished one only for people who may see
+    # personal data (never a donor observer).
+    show_people = meeting.is_public or can(request.user, "see_personal_data", User)
     return render(request, "events/meeting_detail.html", {
         "meeting": meeting, "agenda": meeting_agenda(meeting), "may_change": can(request.user, "change", meeting),
+        "show_people": show_people,
     })

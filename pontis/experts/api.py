@@ -6,11 +6,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from pontis.actions.selectors import activity_detail_queryset
+from pontis.core.api_helpers import IdPath
 from pontis.core.errors import NotAllowed, ValidationFailed
 from pontis.core.permissions import can, get_visible_or_404
 
 from . import matching, selectors
 from .models import ExpertProfile
+from .services import profile_export_data
 
 router = Router(tags=["experts"])
 
@@ -49,34 +52,19 @@ class CandidateOut(Schema):
 
 @router.get("/activities/{activity_id}/candidates", response=list[CandidateOut],
             summary="Ranked candidates for an activity (staff)")
-def activity_candidates(request: HttpRequest, activity_id: int):
-    from pontis.actions.models import Activity
-
+def activity_candidates(request: HttpRequest, activity_id: IdPath):
     if not can(request.user, "match", ExpertProfile):
         raise NotAllowed()
-    activity = get_visible_or_404(request.user, Activity, pk=activity_id) if _has_policy(Activity) else \
-        Activity.objects.select_related("action").get(pk=activity_id)
+    activity = get_visible_or_404(request.user, activity_detail_queryset(), pk=activity_id)
     ranked = matching.rank(activity, matching.parse_weights(request.GET), limit=50)
     return [{"profile_id": c.profile.pk, "name": c.profile.full_name, "score": c.score,
              "parts": {k: round(v, 3) for k, v in c.parts.items()}, "non_eu": c.non_eu,
              "partner_institution": c.partner_institution} for c in ranked]
 
 
-def _has_policy(model):
-    from pontis.core.permissions import policy_for
-
-    try:
-        policy_for(model)
-        return True
-    except LookupError:
-        return False
-
-
 @router.get("/experts/me/data", summary="My personal data on the roster (JSON)")
 def my_data(request: HttpRequest):
-    from .services import profile_export_data
-
-    profile = ExpertProfile.objects.filter(user=request.user).first()
+    profile = selectors.profile_of(request.user)
     if profile is None:
         raise NotAllowed()
     return profile_export_data(profile=profile, by=request.user)

@@ -10,7 +10,12 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.db.models import Max
 from django.utils import timezone
+
+from pontis.accounts.models import User
+from pontis.actions.models import Activity
+from pontis.core.models import Country, Language, ThematicArea, Topic
 
 from .models import (
     Background,
@@ -90,9 +95,6 @@ def _plan(rng):
 
 
 def load_demo_experts(stdout=None):
-    from pontis.accounts.models import User
-    from pontis.core.models import Country, Language, ThematicArea, Topic
-
     rng = random.Random(20260401)
     if ExpertProfile.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
         if stdout:
@@ -188,9 +190,6 @@ def _dates(activity):
 
 
 def _deploy_demo(rng, profiles, extras, today, stdout):
-    from pontis.accounts.models import User
-    from pontis.actions.models import Activity
-
     activities = [a for a in Activity.objects.select_related("action").order_by("id") if _dates(a)[0]]
     if not activities:
         if stdout:
@@ -219,8 +218,6 @@ def _deploy_demo(rng, profiles, extras, today, stdout):
                               communication=rng.randint(3, 5), adaptation=rng.randint(2, 5),
                               comments="Clear, practical and well prepared.") for d in saved if rng.random() < 0.6]
     Evaluation.objects.bulk_create(evaluations, ignore_conflicts=True)
-    from django.db.models import Max
-
     last = dict(Deployment.objects.filter(profile__in=profiles).values("profile_id").annotate(m=Max("start_date"))
                 .values_list("profile_id", "m"))
     for p in profiles:

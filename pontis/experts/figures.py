@@ -2,7 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from pontis.accounts.models import Role
+
 from .models import Deployment, ExpertProfile
+from .selectors import expert_statistics
 
 
 def roster_figures():
@@ -15,12 +18,8 @@ def roster_figures():
 
 def observer_panel(request):
     """Donor observers see the roster's aggregate figures, never a person."""
-    from pontis.accounts.models import Role
-
     if not request.user.has_role(Role.OBSERVER):
         return None
-    from .selectors import expert_statistics
-
     stats = expert_statistics()
     return {
         "title": _("The roster in numbers"),

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.forms import DateField
 from pontis.core.models import Country, Language, Region, ThematicArea, Topic
+from pontis.core.once import OneTimeTokenForm
 
 from .matching import DEFAULT_WEIGHTS, PARTS, RULES
 from .models import Background, DeploymentRole, ExpertProfile, Gender, Level
@@ -92,9 +94,9 @@ def languages_from(formset):
             if f.cleaned_data.get("language")]
 
 
-class UnavailabilityForm(forms.Form):
-    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+class UnavailabilityForm(OneTimeTokenForm):
+    start_date = DateField(label=_("From"))
+    end_date = DateField(label=_("Until"))
     note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
 
     def clean(self):
@@ -115,8 +117,8 @@ class RosterFilterForm(forms.Form):
     background = forms.ChoiceField(label=_("Background"), required=False, choices=[("", _("Any"))] + list(Background.choices))
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any"))] + list(ExpertProfile.Status.choices))
-    available_from = forms.DateField(label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    available_to = forms.DateField(label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    available_from = DateField(label=_("Available from"), required=False)
+    available_to = DateField(label=_("Available until"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -147,11 +149,11 @@ class WeightsForm(forms.Form):
                                                         initial=DEFAULT_WEIGHTS[key])
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(OneTimeTokenForm):
     profile = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=DeploymentRole.choices, initial=DeploymentRole.EXPERT)
-    start_date = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = DateField(label=_("From"), required=False)
+    end_date = DateField(label=_("Until"), required=False)
     days = forms.DecimalField(label=_("Working days"), min_value=0, max_value=365, decimal_places=1, required=False)
     message = forms.CharField(label=_("Message to the expert"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))

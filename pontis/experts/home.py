@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Role
+from pontis.core.roles import is_staff
 
 from . import selectors
 from .services import profiles_stale
@@ -11,7 +12,7 @@ from .services import profiles_stale
 
 def staff_panel(request):
     user = request.user
-    if not user.has_any_role(Role.ADMIN, Role.OFFICER):
+    if not is_staff(user):
         return None
     awaiting = list(selectors.profiles_awaiting_vetting().order_by("created_at")[:5])
     erasure = list(selectors.profiles_erasure_requested()[:3])

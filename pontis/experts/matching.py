@@ -15,6 +15,9 @@ from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pontis.actions.models import Action, ActionPartner, Activity
+from pontis.core.models import Country
+
 from .models import (
     LEVEL_WEIGHT,
     WORKING_LEVELS,
@@ -88,9 +91,6 @@ class ActivityContext:
     def of(cls, activity):
         """One UNION ALL query reads the Action's topics, themes, countries (and their regions), partners, the
         activity's languages and the EU members on the start date."""
-        from pontis.actions.models import Action, ActionPartner, Activity
-        from pontis.core.models import Country
-
         action = activity.action
         start = activity.start_date or action.start_date or timezone.localdate()
         end = activity.end_date or start
@@ -167,6 +167,7 @@ class Facts:
         ("region_ids", ExpertProfile.regions_experience.through, "region_id"),
     )
     LANGUAGE, BUSY = len(LINKS), len(LINKS) + 1
+    REGION = 3  # the index of "region_ids" in LINKS
 
     def __init__(self, ids, ctx):
         # Scoring only intersects these with the activity's own topics, themes, countries and regions: fetch just those.
@@ -174,6 +175,11 @@ class Facts:
         parts = [model.objects.filter(expertprofile_id__id_in=ids, **{f"{column}__id_in": getattr(ctx, wanted)})
                  .values_list(Value(n), "expertprofile_id", column, none)
                  for n, (wanted, model, column) in enumerate(self.LINKS)]
+        # A country of experience counts for its region (Mexico for a Peru activity): its region joins the
+        # explicit region links. The join reaches the small country table by primary key.
+        parts.append(ExpertProfile.countries_experience.through.objects.filter(
+            expertprofile_id__id_in=ids, country__region_id__id_in=ctx.region_ids)
+            .values_list(Value(self.REGION), "expertprofile_id", "country__region_id", none))
         parts.append(ExpertLanguage.objects.filter(profile_id__id_in=ids).values_list(
             Value(self.LANGUAGE), "profile_id", "language_id", "level"))
         parts.append(Deployment.objects.filter(profile_id__id_in=ids, status__in=("confirmed", "completed"),

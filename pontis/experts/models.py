@@ -77,6 +77,12 @@ LEVEL_WEIGHT = {"A1": 0.1, "A2": 0.2, "B1": 0.5, "B2": 0.7, "C1": 0.85, "C2": 1.
 WORKING_LEVELS = ("B1", "B2", "C1", "C2", "native")
 
 
+class CvTextStatus(models.TextChoices):
+    PENDING = "pending", _("Text being extracted")
+    DONE = "done", _("Text extracted")
+    UNREADABLE = "unreadable", _("No text could be read")
+
+
 class ExpertProfile(TimeStampedModel):
     """One expert on the roster. The account (``user``) exists once the e-mail address is confirmed."""
 
@@ -116,8 +122,12 @@ class ExpertProfile(TimeStampedModel):
                                                   related_name="experts_with_experience")
     regions_experience = models.ManyToManyField(Region, verbose_name=_("regions of experience"), blank=True,
                                                 related_name="experts_with_experience")
-    cv = models.FileField(_("CV"), upload_to="experts/cv/%Y/", blank=True)
+    cv = models.FileField(_("CV"), upload_to="experts/cv/%Y/", blank=True)  # stored as cv-<id>.<pdf|docx>
+    cv_original_name = models.CharField(_("CV file name"), max_length=255, blank=True, editable=False)  # data only
     cv_text = models.TextField(blank=True, editable=False)
+    # The CV's text is extracted by a task after the upload commits (never in the web request).
+    cv_text_status = models.CharField(_("CV text"), max_length=20, choices=CvTextStatus.choices, blank=True,
+                                      default="", editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     vetting_notes = models.TextField(_("vetting notes"), blank=True)
     consent_purpose = models.TextField(_("purpose of processing consented to"), blank=True)
@@ -372,6 +382,10 @@ class ImportJob(models.Model):
     report = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # started_at is set when a worker claims the job; heartbeat_at on every progress step. A RUNNING job whose
+    # heartbeat is old belongs to a worker that died: services.import_jobs_fail_stale() marks it failed.
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,14 +4,9 @@ from django.db.models import Q
 
 from pontis.accounts.models import Role
 from pontis.core.permissions import Policy, register
+from pontis.core.roles import is_staff
 
 from .models import Deployment, Evaluation, ExpertProfile, ImportJob, Invitation
-
-STAFF = (Role.ADMIN, Role.OFFICER)
-
-
-def is_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_any_role(*STAFF))
 
 
 @register

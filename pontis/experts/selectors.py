@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from pontis.actions.selectors import activity_detail_queryset
 from pontis.core.i18n import content_languages
 from pontis.core.models import EUMembership, ThematicArea, Topic
 
@@ -14,6 +15,7 @@ from .models import (
     Deployment,
     ExpertLanguage,
     ExpertProfile,
+    ImportJob,
     Invitation,
     Unavailability,
     fold,
@@ -117,6 +119,42 @@ def roster_page_queryset(queryset):
     return queryset.select_related("nationality").prefetch_related(
         Prefetch("languages", queryset=ExpertLanguage.objects.select_related("language")), "themes").defer(
         "search_text", "cv_text", "biography", "references", "vetting_notes")
+
+
+def profile_of(user) -> ExpertProfile | None:
+    """The roster profile of a signed-in person (experts have at most one), or ``None``."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ExpertProfile.objects.filter(user=user).select_related("nationality").first()
+
+
+def roster_base():
+    """Every profile that has not been anonymised (the roster search and export start from it)."""
+    return ExpertProfile.objects.filter(anonymised_at__isnull=True)
+
+
+def profile_detail_queryset():
+    return ExpertProfile.objects.select_related("nationality", "institution", "user")
+
+
+def invitation_detail_queryset():
+    return Invitation.objects.select_related("profile", "activity__action")
+
+
+def deployment_detail_queryset():
+    return Deployment.objects.select_related("profile", "activity__action")
+
+
+def activities_by_date(*, upcoming: bool, today: datetime.date):
+    """Activities from ``today`` on (soonest first), or before it (latest first), with Action and type."""
+    qs = activity_detail_queryset()
+    if upcoming:
+        return qs.filter(start_date__gte=today).order_by("start_date", "id")
+    return qs.filter(start_date__lt=today).order_by("-start_date", "-id")
+
+
+def import_jobs():
+    return ImportJob.objects.select_related("created_by")
 
 
 def profiles_awaiting_vetting():

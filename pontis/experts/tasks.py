@@ -1,46 +1,58 @@
-"""Background work: thin, idempotent wrappers around services."""
+"""Background work of the roster: thin wrappers that call a service; each is safe to run twice."""
+
+import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
+
+from pontis.core import registry
 
 from .models import ImportJob
 
 
+# Tasks call services and services queue tasks: the task side imports the services when it runs (allowed in
+# pyproject's per-file-ignores for tasks.py), so that neither module needs the other while it loads.
 @task()
-def run_import(job_id: int) -> None:
-    """Run a web import; progress is written to its ImportJob row, which the page polls. Safe to run twice."""
-    from .services.imports import ImportFileError, import_deployments, import_roster, read_rows
+def run_import(job_id: int) -> bool:
+    """Run a web import; only a QUEUED job is claimed, so a second run does nothing."""
+    from .services import import_job_run
 
-    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).first()
-    if job is None:
-        return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
-
-    def progress(done, total):
-        ImportJob.objects.filter(pk=job.pk).update(processed=done, total=total)
-
-    try:
-        with job.file.open("rb") as handle:
-            rows = read_rows(handle, name=job.file.name)
-        ImportJob.objects.filter(pk=job.pk).update(total=len(rows))
-        importer = import_roster if job.kind == ImportJob.Kind.ROSTER else import_deployments
-        report = importer(rows, partial=job.partial, by=job.created_by, progress=progress)
-    except ImportFileError as exc:
-        report = {"errors": [{"row": 0, "messages": [str(exc.message)]}], "warnings": [], "imported": False}
-    report = {k: ([{"row": i["row"], "messages": [str(m) for m in i["messages"]]} for i in v]
-                  if k in ("errors", "warnings") else v) for k, v in report.items()}
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.DONE if report.get("imported") else ImportJob.Status.FAILED, report=report,
-        finished_at=timezone.now())
+    return import_job_run(job_id=job_id)
 
 
 @task()
 def remind_reconfirmation() -> int:
+    """Yearly reminder to stale experts; the notification's dedupe key makes a second run send nothing."""
     from .services import profiles_remind_reconfirmation
 
     return profiles_remind_reconfirmation()
 
 
+@task()
+def fail_stale_imports() -> int:
+    """Mark FAILED the imports whose worker died (see services/jobs.py)."""
+    from .services import import_jobs_fail_stale
+
+    return import_jobs_fail_stale()
+
+
 def enqueue_import(job: ImportJob) -> None:
     transaction.on_commit(lambda: run_import.enqueue(job.pk))
+
+
+@task()
+def extract_cv_text(profile_id: int, cv_name: str) -> str:
+    """Extract a CV's text for search (bounded in size and time); does nothing if the CV was replaced since."""
+    from .services.cv import profile_cv_text_extract
+
+    return profile_cv_text_extract(profile_id=profile_id, cv_name=cv_name)
+
+
+def enqueue_cv_text(profile) -> None:
+    """Queue the extraction once the upload commits: never in the web request that received the file."""
+    profile_id, cv_name = profile.pk, profile.cv.name
+    transaction.on_commit(lambda: extract_cv_text.enqueue(profile_id, cv_name))
+
+
+registry.periodic_task(remind_reconfirmation, every=datetime.timedelta(days=1))
+registry.periodic_task(fail_stale_imports, every=datetime.timedelta(minutes=5))

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pontis.accounts.models import Role
+from pontis.actions.selectors import activity_detail_queryset
+from pontis.core import audit
 from pontis.core.errors import DomainError
+from pontis.core.exports import export_response
+from pontis.core.http import client_ip
 from pontis.core.pagination import CappedPaginator
-from pontis.core.permissions import can, get_visible_or_404, public, roles_required, signed_in, staff_required
+from pontis.core.permissions import (
+    can,
+    get_visible_or_404,
+    permission_required,
+    public,
+    roles_required,
+    signed_in,
+    staff_required,
+)
+from pontis.core.uploads import download_response, stored_name
 
 from . import matching, selectors, services
 from .forms import (
@@ -39,7 +50,7 @@ from .forms import (
     WeightsForm,
     languages_from,
 )
-from .models import Deployment, ExpertProfile, ImportJob, Invitation, Unavailability
+from .models import Deployment, ExpertProfile, ImportJob, Unavailability
 from .services.imports import import_job_create  # noqa: F401
 from .services.profiles import TRANSITION_VERBS
 
@@ -47,13 +58,11 @@ REGISTRATIONS_PER_HOUR = 5
 
 
 def _client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def _activity(pk):
-    from pontis.actions.models import Activity
-
-    return get_object_or_404(Activity.objects.select_related("action", "type"), pk=pk)
+    return get_object_or_404(activity_detail_queryset(), pk=pk)
 
 
 def _error(request, exc: DomainError):
@@ -119,10 +128,10 @@ def confirm(request, token):
 ROSTER_COUNT_CAP = 500  # a broader search says "more than 500" (counting 30,000 matches costs more than the page)
 
 
-@staff_required
+@permission_required(ExpertProfile, "view_roster")
 def roster(request):
     form = RosterFilterForm(request.GET or None)
-    queryset = ExpertProfile.objects.filter(anonymised_at__isnull=True)
+    queryset = selectors.roster_base()
     if form.is_valid():
         queryset = selectors.roster_search(queryset, **form.search_kwargs())
     elif form.is_bound:
@@ -134,13 +143,11 @@ def roster(request):
     return render(request, "experts/roster.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-@staff_required
+@permission_required(ExpertProfile, "export")
 def export(request, fmt):
     """The filtered roster as CSV or XLSX (staff only; no CV text, no references)."""
-    if not can(request.user, "export", ExpertProfile):
-        raise Http404
     form = RosterFilterForm(request.GET or None)
-    queryset = ExpertProfile.objects.filter(anonymised_at__isnull=True)
+    queryset = selectors.roster_base()
     if form.is_valid():
         queryset = selectors.roster_search(queryset, **form.search_kwargs())
     header = ["email", "given_name", "family_name", "gender", "nationality", "background", "institution", "languages",
@@ -148,34 +155,19 @@ def export(request, fmt):
     rows = ([p.email, p.given_name, p.family_name, p.gender, p.nationality.code if p.nationality_id else "", p.background,
              p.institution_name, ";".join(f"{el.language.code}:{el.level}" for el in p.languages.all()),
              ";".join(t.code for t in p.themes.all()), ";".join(t.code for t in p.topics.all()),
-             ";".join(c.code for c in p.countries_experience.all()), p.status, p.registered_on.isoformat()]
+             ";".join(c.code for c in p.countries_experience.all()), p.status, p.registered_on]
             for p in queryset.select_related("nationality").prefetch_related(
                 "languages__language", "themes", "topics", "countries_experience").order_by("id").iterator(chunk_size=2000))
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("roster")
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        out.seek(0)
-        return FileResponse(out, as_attachment=True, filename="roster.xlsx",
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="roster.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(row)
+    # Names and institutions come from public registration: the export helper keeps them from running as formulas.
+    fmt = "xlsx" if fmt == "xlsx" else "csv"
+    response = export_response(fmt, header, rows, filename="roster", sheet="roster")
+    audit.record_access(ExpertProfile, by=request.user, what=f"roster export ({fmt})", action="export")
     return response
 
 
 @signed_in
 def profile(request, pk):
-    profile = get_visible_or_404(request.user, ExpertProfile.objects.select_related("nationality", "institution", "user"), pk=pk)
+    profile = get_visible_or_404(request.user, selectors.profile_detail_queryset(), pk=pk)
     if profile.user_id == request.user.pk and not can(request.user, "vet", profile):
         return redirect("experts:me")
     allowed = sorted(ExpertProfile.TRANSITIONS.get(profile.status, ()))
@@ -221,15 +213,17 @@ def cv_download(request, pk):
     profile = get_visible_or_404(request.user, ExpertProfile, pk=pk)
     if not profile.cv:
         raise Http404
-    ext = profile.cv.name.rsplit(".", 1)[-1]
-    return FileResponse(profile.cv.open("rb"), as_attachment=True, filename=f"cv-{profile.pk}.{ext}")
+    ext = profile.cv.name.rsplit(".", 1)[-1].lower()  # from the checked content when it was stored
+    response = download_response(profile.cv, filename=stored_name("cv", profile.pk, ext))
+    audit.record_access(profile, by=request.user, what="CV")
+    return response
 
 
 # ---------------------------------------------------------------- the expert's own pages
 
 
 def _my_profile(request):
-    profile = ExpertProfile.objects.filter(user=request.user).select_related("nationality").first()
+    profile = selectors.profile_of(request.user)
     if profile is None:
         raise Http404
     return profile
@@ -237,7 +231,7 @@ def _my_profile(request):
 
 @signed_in
 def me(request):
-    profile = ExpertProfile.objects.filter(user=request.user).select_related("nationality").first()
+    profile = selectors.profile_of(request.user)
     if profile is None:
         return render(request, "experts/me_none.html")
     return render(request, "experts/me.html", {
@@ -359,7 +353,7 @@ def _answer(request, invitation, via_token):
 
 @signed_in
 def invitation(request, pk):
-    invitation = get_visible_or_404(request.user, Invitation.objects.select_related("profile", "activity__action"), pk=pk)
+    invitation = get_visible_or_404(request.user, selectors.invitation_detail_queryset(), pk=pk)
     if invitation.profile.user_id != request.user.pk:
         return redirect("experts:activity_experts", activity_id=invitation.activity_id)
     return _answer(request, invitation, via_token=False)
@@ -391,15 +385,9 @@ def activity_criteria(request, activity_id):
 
 @staff_required
 def activities(request):
-    from django.utils import timezone
-
-    from pontis.actions.models import Activity
-
     upcoming = request.GET.get("when") != "past"
     today = timezone.localdate()
-    qs = Activity.objects.select_related("action", "type")
-    qs = qs.filter(start_date__gte=today).order_by("start_date", "id") if upcoming else qs.filter(
-        start_date__lt=today).order_by("-start_date", "-id")
+    qs = selectors.activities_by_date(upcoming=upcoming, today=today)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "experts/activities.html", {"page": page, "upcoming": upcoming})
 
@@ -436,7 +424,8 @@ def invite(request, activity_id):
             inv = services.invitation_create(activity=activity, profile=profile, by=request.user,
                                              role=form.cleaned_data["role"], start_date=form.cleaned_data["start_date"],
                                              end_date=form.cleaned_data["end_date"], days=form.cleaned_data["days"],
-                                             message=form.cleaned_data["message"])
+                                             message=form.cleaned_data["message"],
+                                             idempotency_key=form.cleaned_data["idempotency_key"])
             messages.success(request, _("%(name)s is invited.") % {"name": profile.full_name})
             if inv.conflict_of_interest:
                 messages.warning(request, _("Possible conflict of interest: the expert works for a partner institution."))
@@ -474,7 +463,7 @@ def deployment_transition(request, pk):
 
 @roles_required(Role.ADMIN, Role.OFFICER, Role.FOCAL_POINT)
 def evaluate(request, pk):
-    deployment = get_visible_or_404(request.user, Deployment.objects.select_related("profile", "activity__action"), pk=pk)
+    deployment = get_visible_or_404(request.user, selectors.deployment_detail_queryset(), pk=pk)
     if not can(request.user, "evaluate", deployment):
         raise Http404
     form = EvaluationForm(request.POST or None)
@@ -491,7 +480,7 @@ def evaluate(request, pk):
 
 @signed_in
 def feedback(request, pk):
-    deployment = get_object_or_404(Deployment.objects.select_related("activity__action"), pk=pk, profile__user=request.user)
+    deployment = get_object_or_404(selectors.deployment_detail_queryset(), pk=pk, profile__user=request.user)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -518,12 +507,14 @@ def imports(request):
             form.add_error("file", exc.message)
         else:
             return redirect("experts:import_job", pk=job.pk)
-    page = Paginator(ImportJob.objects.select_related("created_by"), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.import_jobs(), 20).get_page(request.GET.get("page"))
     return render(request, "experts/imports.html", {"form": form, "page": page})
 
 
 @staff_required
 def import_job(request, pk):
+    # A job whose worker died would otherwise show "Running" for ever; the worker also sweeps every 5 minutes.
+    services.import_jobs_fail_stale()
     job = get_visible_or_404(request.user, ImportJob, pk=pk)
     template = "experts/_import_progress.html" if request.headers.get("HX-Request") else "experts/import_job.html"
     return render(request, template, {"job": job})

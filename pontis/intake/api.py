@@ -4,15 +4,15 @@ import datetime
 import uuid
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from pontis.accounts.models import Institution
-from pontis.core.errors import ValidationFailed
+from pontis.core.api_helpers import Code, Id, IdPath, LazyRows, LongText, Paging, by_codes, model_choice, model_text
 from pontis.core.i18n import translate
 from pontis.core.models import Country, ThematicArea, Topic
+from pontis.core.once import IdempotentIn
 from pontis.core.permissions import can, get_visible_or_404
 
 from . import selectors, services
@@ -74,54 +74,56 @@ def _out(request: Request, user) -> dict:
         "days_elapsed": request.days_elapsed(),
         "eligible": request.eligible if internal else None,
         "eligibility": [text for _ok, text in eligibility_messages(request)] if internal and request.eligibility else [],
-        "action_code": request.action.code if request.action_id else None,
+        # The reverse side of Action.source_request (actions depends on intake; intake names no actions code).
+        "action_code": getattr(getattr(request, "action", None), "code", None),
     }
 
 
 class RequestIn(Schema):
-    title: str | None = Field(None, description="The title, in `language`.")
-    language: str | None = None
-    institutions: list[int] | None = Field(None, description="Institution ids; include your own.")
-    countries: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes.")
-    themes: list[str] | None = Field(None, description="Thematic area codes.")
-    topics: list[str] | None = Field(None, description="Topic codes (of the chosen themes).")
-    problem: str | None = None
-    objectives: str | None = None
-    target_groups: str | None = None
-    preferred_timing: str | None = None
-    other_actors: str | None = None
-    endorsement_official_name: str | None = None
-    endorsement_official_position: str | None = None
+    # Leave a field out to keep it; the texts may be emptied with "" but not with null (their columns are not null).
+    title: model_text(Request, "title") = Field(None, description="The title, in `language`.")
+    language: model_choice(Request, "language") = None
+    institutions: list[Id] | None = Field(None, description="Institution ids; include your own.")
+    countries: list[Code] | None = Field(None, description="ISO 3166-1 alpha-2 codes.")
+    themes: list[Code] | None = Field(None, description="Thematic area codes.")
+    topics: list[Code] | None = Field(None, description="Topic codes (of the chosen themes).")
+    problem: model_text(Request, "problem") = None
+    objectives: model_text(Request, "objectives") = None
+    target_groups: model_text(Request, "target_groups") = None
+    preferred_timing: model_text(Request, "preferred_timing") = None
+    other_actors: model_text(Request, "other_actors") = None
+    endorsement_official_name: model_text(Request, "endorsement_official_name") = None
+    endorsement_official_position: model_text(Request, "endorsement_official_position") = None
 
 
-class RequestCreateIn(RequestIn):
-    client_token: uuid.UUID | None = Field(None, description="Idempotency key: the same key twice answers the same draft.")
+class RequestCreateIn(RequestIn, IdempotentIn):
+    client_token: uuid.UUID | None = Field(None, description="The former name of `idempotency_key` (a UUID); still accepted.")
 
 
 class Filters(Schema):
-    status: str = ""
-    country: str = ""
-    theme: str = ""
+    status: Code = ""
+    country: Code = ""
+    theme: Code = ""
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: LongText = ""
 
 
 class QuestionIn(Schema):
-    question: str
+    question: LongText
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: LongText
 
 
 class ForwardIn(Schema):
-    justification: str = ""
+    justification: LongText = ""
 
 
-class NoteIn(Schema):
-    body: str
+class NoteIn(IdempotentIn):
+    body: LongText
 
 
 class NoteOut(Schema):
@@ -131,28 +133,19 @@ class NoteOut(Schema):
     created_at: datetime.datetime
 
 
-def _resolve(model, values, field, *, key="code"):
-    values = list(dict.fromkeys(values))
-    found = {str(getattr(o, key)): o for o in model.objects.filter(**{f"{key}__in": values})}
-    missing = [str(v) for v in values if str(v) not in found]
-    if missing:
-        message = _("Unknown values: %(values)s") % {"values": ", ".join(missing)}
-        raise ValidationFailed(message, field=field, errors={field: message})
-    return [found[str(v)] for v in values]
-
-
 def _data(payload: RequestIn) -> dict:
     raw = payload.dict(exclude_unset=True)
     raw.pop("client_token", None)
+    raw.pop("idempotency_key", None)
     data = {k: v for k, v in raw.items() if k not in ("institutions", "countries", "themes", "topics")}
     if raw.get("countries") is not None:
-        data["countries"] = _resolve(Country, [c.upper() for c in raw["countries"]], "countries")
+        data["countries"] = by_codes(Country, raw["countries"], field="countries")
     if raw.get("themes") is not None:
-        data["themes"] = _resolve(ThematicArea, raw["themes"], "themes")
+        data["themes"] = by_codes(ThematicArea, raw["themes"], field="themes")
     if raw.get("topics") is not None:
-        data["topics"] = _resolve(Topic, raw["topics"], "topics")
+        data["topics"] = by_codes(Topic, raw["topics"], field="topics")
     if raw.get("institutions") is not None:
-        data["institutions"] = _resolve(Institution, raw["institutions"], "institutions", key="pk")
+        data["institutions"] = by_codes(Institution, raw["institutions"], field="institutions", key="pk")
     return data
 
 
@@ -161,66 +154,51 @@ def _get(request, pk):
 
 
 @router.get("/requests", response=list[RequestOut], summary="Requests I may see (filter by status, country, theme)")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def request_list(request, filters: Query[Filters]):
     qs = selectors.requests_visible_to(request.user, status=filters.status, country=filters.country, theme=filters.theme)
-    return _Rows(qs, request.user)
+    return LazyRows(qs, lambda row: _out(row, request.user))
 
 
-class _Rows:
-    """Paginate the queryset, then shape only the page's rows."""
-
-    def __init__(self, qs, user):
-        self.qs, self.user = qs, user
-
-    def count(self):
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        return [_out(r, self.user) for r in self.qs[item]]
-
-    def __len__(self):  # ninja counts with len() when the object has no .all()
-        return self.count()
-
-
-@router.get("/requests/{int:pk}", response=RequestOut, summary="One request")
-def request_detail(request, pk: int):
+@router.get("/requests/{pk}", response=RequestOut, summary="One request")
+def request_detail(request, pk: IdPath):
     return _out(_get(request, pk), request.user)
 
 
 @router.post("/requests", response={201: RequestOut}, summary="Create a draft request (partner focal points)")
 def request_create(request, payload: RequestCreateIn):
-    obj = services.request_save_draft(by=request.user, data=_data(payload), client_token=payload.client_token)
+    obj = services.request_create(by=request.user, data=_data(payload), idempotency_key=payload.idempotency_key,
+                                  client_token=payload.client_token)
     return Status(201, _out(_get(request, obj.pk), request.user))
 
 
-@router.patch("/requests/{int:pk}", response=RequestOut, summary="Change a draft (or a request awaiting information)")
-def request_update(request, pk: int, payload: RequestIn):
+@router.patch("/requests/{pk}", response=RequestOut, summary="Change a draft (or a request awaiting information)")
+def request_update(request, pk: IdPath, payload: RequestIn):
     obj = _get(request, pk)
     services.request_save_draft(by=request.user, data=_data(payload), request=obj)
     return _out(_get(request, pk), request.user)
 
 
-@router.post("/requests/{int:pk}/endorsement-letter", response=RequestOut,
+@router.post("/requests/{pk}/endorsement-letter", response=RequestOut,
              summary="Attach the leadership's endorsement letter (multipart field `file`: PDF, DOCX or image)")
-def request_letter_attach(request, pk: int, file: File[UploadedFile]):
+def request_letter_attach(request, pk: IdPath, file: File[UploadedFile]):
     services.request_endorsement_attach(request=_get(request, pk), by=request.user, upload=file)
     return _out(_get(request, pk), request.user)
 
 
-@router.delete("/requests/{int:pk}/endorsement-letter", response=RequestOut, summary="Remove the endorsement letter")
-def request_letter_remove(request, pk: int):
+@router.delete("/requests/{pk}/endorsement-letter", response=RequestOut, summary="Remove the endorsement letter")
+def request_letter_remove(request, pk: IdPath):
     return _move(request, pk, services.request_endorsement_remove)
 
 
-@router.get("/requests/{int:pk}/endorsement-letter", summary="Download the endorsement letter",
+@router.get("/requests/{pk}/endorsement-letter", summary="Download the endorsement letter",
             openapi_extra={"responses": {200: {"description": "The letter as it was uploaded",
                                                "content": {"application/octet-stream": {}}}}})
-def request_letter_download(request, pk: int):
+def request_letter_download(request, pk: IdPath):
     obj = _get(request, pk)
     if not obj.endorsement_letter or not can(request.user, "download", obj):
         raise Http404
-    return letter_response(obj)
+    return letter_response(obj, by=request.user)
 
 
 def _move(request, pk, func, **kwargs):
@@ -228,47 +206,49 @@ def _move(request, pk, func, **kwargs):
     return _out(_get(request, pk), request.user)
 
 
-@router.post("/requests/{int:pk}/submit", response=RequestOut, summary="Submit (draft -> submitted)")
-def request_submit(request, pk: int):
+def request_change(request, pk, func, **kwargs) -> dict:
+    """For routes an app above adds on a request (approval, in actions): fetch the request through its policy
+    (404 when invisible), call ``func(request=..., by=..., **kwargs)``, answer the request as ``RequestOut``."""
+    return _move(request, pk, func, **kwargs)
+
+
+@router.post("/requests/{pk}/submit", response=RequestOut, summary="Submit (draft -> submitted)")
+def request_submit(request, pk: IdPath):
     return _move(request, pk, services.request_submit)
 
 
-@router.post("/requests/{int:pk}/withdraw", response=RequestOut, summary="Withdraw (requester)")
-def request_withdraw(request, pk: int, payload: ReasonIn):
+@router.post("/requests/{pk}/withdraw", response=RequestOut, summary="Withdraw (requester)")
+def request_withdraw(request, pk: IdPath, payload: ReasonIn):
     return _move(request, pk, services.request_withdraw, reason=payload.reason)
 
 
-@router.post("/requests/{int:pk}/request-info", response=RequestOut, summary="Ask the requester for information (officer)")
-def request_ask_info(request, pk: int, payload: QuestionIn):
+@router.post("/requests/{pk}/request-info", response=RequestOut, summary="Ask the requester for information (officer)")
+def request_ask_info(request, pk: IdPath, payload: QuestionIn):
     return _move(request, pk, services.request_ask_info, question=payload.question)
 
 
-@router.post("/requests/{int:pk}/answer", response=RequestOut, summary="Answer the facility's question (requester)")
-def request_answer(request, pk: int, payload: AnswerIn):
+@router.post("/requests/{pk}/answer", response=RequestOut, summary="Answer the facility's question (requester)")
+def request_answer(request, pk: IdPath, payload: AnswerIn):
     return _move(request, pk, services.request_answer, answer=payload.answer)
 
 
-@router.post("/requests/{int:pk}/forward", response=RequestOut, summary="Forward to the steering committee (officer)")
-def request_forward(request, pk: int, payload: ForwardIn):
+@router.post("/requests/{pk}/forward", response=RequestOut, summary="Forward to the steering committee (officer)")
+def request_forward(request, pk: IdPath, payload: ForwardIn):
     return _move(request, pk, services.request_forward, justification=payload.justification)
 
 
-@router.post("/requests/{int:pk}/reject", response=RequestOut, summary="Reject with a reason (officer at screening, committee)")
-def request_reject(request, pk: int, payload: ReasonIn):
+@router.post("/requests/{pk}/reject", response=RequestOut, summary="Reject with a reason (officer at screening, committee)")
+def request_reject(request, pk: IdPath, payload: ReasonIn):
     return _move(request, pk, services.request_reject, reason=payload.reason)
 
 
-@router.post("/requests/{int:pk}/defer", response=RequestOut, summary="Defer with a reason (committee)")
-def request_defer(request, pk: int, payload: ReasonIn):
+@router.post("/requests/{pk}/defer", response=RequestOut, summary="Defer with a reason (committee)")
+def request_defer(request, pk: IdPath, payload: ReasonIn):
     return _move(request, pk, services.request_defer, reason=payload.reason)
 
 
-@router.post("/requests/{int:pk}/approve", response=RequestOut, summary="Approve and create the Action (committee)")
-def request_approve(request, pk: int, payload: ReasonIn):
-    return _move(request, pk, services.request_approve, reason=payload.reason)
-
-
-@router.post("/requests/{int:pk}/notes", response={201: NoteOut}, summary="Add an internal note (staff, committee)")
-def request_note(request, pk: int, payload: NoteIn):
-    note = services.request_note(request=_get(request, pk), by=request.user, body=payload.body)
+@router.post("/requests/{pk}/notes", response={201: NoteOut}, summary="Add an internal note (staff, committee)")
+def request_note(request, pk: IdPath, payload: NoteIn):
+    note = services.request_note(request=_get(request, pk), by=request.user, body=payload.body,
+                                 idempotency_key=payload.idempotency_key)
     return Status(201, note)

@@ -4,7 +4,7 @@ From /work/shared/domain/taxonomy.yaml (``rapid_reaction_days``): an Action is r
 within three months of the request.
 """
 
-RAPID_REACTION_DAYS = 90
+from pontis.core.facility import RAPID_REACTION_DAYS  # noqa: F401  (defined once, in core)
 
 # A submitted request nobody has screened for this long is listed as at risk.
 UNSCREENED_AFTER_DAYS = 10

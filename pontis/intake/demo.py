@@ -8,7 +8,11 @@ import uuid
 from django.utils import timezone
 
 from pontis.accounts.models import Institution, Role, User
+from pontis.accounts.services import institution_create, role_grant, user_create
 from pontis.core.models import AuthorityType, Country, ThematicArea, Topic
+
+from . import services
+from .models import Request
 
 NAMESPACE = uuid.UUID("6f1c2d0e-4b7a-4f43-9a57-2a1f0c9e7d31")
 
@@ -74,16 +78,12 @@ REQUESTS = [
 
 
 def _institution(acronym, code, type_code, name):
-    from pontis.accounts.services import institution_create
-
     country = Country.objects.get(code=code)
     found = Institution.objects.filter(acronym=acronym, country=country).first()
     return found or institution_create(name=name, type=AuthorityType.objects.get(code=type_code), country=country, acronym=acronym)
 
 
 def _focal(email, institution):
-    from pontis.accounts.services import role_grant, user_create
-
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = user_create(email=email, password="Pontis-demo-2026", given_name="Focal", family_name=institution.acronym)
@@ -94,8 +94,6 @@ def _focal(email, institution):
 
 def _backdate(request, *, submitted_days, changed_days=None):
     """Demo only: make the clocks show realistic ages (services always stamp 'now')."""
-    from .models import Request
-
     now = timezone.now()
     fields = {"submitted_at": now - datetime.timedelta(days=submitted_days),
               "status_changed_at": now - datetime.timedelta(days=changed_days if changed_days is not None else submitted_days)}
@@ -104,10 +102,26 @@ def _backdate(request, *, submitted_days, changed_days=None):
     Request.objects.filter(pk=request.pk).update(**fields)
 
 
-def load_demo_requests(stdout):
-    from . import services
-    from .models import Request
+def demo_requests_to_approve():
+    """The demo requests the committee approves, for the actions app's demo loader (approval lives there):
+    [(request, committee member, reason, days since submission)], only those still forwarded."""
+    committee = User.objects.filter(email="committee@pontis.example").first()
+    rows = []
+    for key, _acronym, status, days, *_rest in REQUESTS:
+        if status != "approved":
+            continue
+        request = Request.objects.filter(client_token=uuid.uuid5(NAMESPACE, key), status="forwarded").first()
+        if request is not None and committee is not None:
+            rows.append((request, committee, "A priority for the partnership with Peru.", days))
+    return rows
 
+
+def demo_backdate_decision(request, days):
+    """Put an approved demo request's dates back in time, as the other demo requests are."""
+    _backdate(request, submitted_days=days, changed_days=max(1, days - 30))
+
+
+def load_demo_requests(stdout):
     officer = User.objects.filter(email="officer@pontis.example").first()
     committee = User.objects.filter(email="committee@pontis.example").first()
     if officer is None or committee is None:
@@ -166,7 +180,7 @@ def load_demo_requests(stdout):
             services.request_defer(request=request, by=committee, reason=extra["reason"])
         elif status == "rejected":
             services.request_reject(request=request, by=committee, reason=extra["reason"])
-        elif status == "approved":
-            services.request_approve(request=request, by=committee, reason="A priority for the partnership with Peru.")
+        # "approved" stays forwarded here: approval creates an Action, so the actions app's demo loader
+        # approves it (``demo_requests_to_approve``) after this one.
         _backdate(request, submitted_days=days, changed_days=max(1, days - 30))
     stdout.write(f"intake: {made} demo requests created.")

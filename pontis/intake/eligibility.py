@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from pontis.core.models import AuthorityType, Country
+
 
 def eligibility_checks(request) -> list[dict]:
     checks: list[dict] = []
@@ -38,8 +40,6 @@ def is_eligible(checks: list[dict]) -> bool:
 
 def eligibility_messages(request) -> list[tuple[bool, str]]:
     """(ok, sentence) pairs in the active language, for the screening page and the API."""
-    from pontis.core.models import AuthorityType, Country
-
     codes = {c["subject"] for c in request.eligibility if c["code"].startswith("country")}
     names = {c.code: str(c) for c in Country.objects.filter(code__in=codes)}
     types = {t.code: str(t) for t in AuthorityType.objects.filter(code__in={c["detail"] for c in request.eligibility})}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from pontis.accounts.models import Institution
 from pontis.core.models import Country, ThematicArea, Topic
 
-from .models import Request
+from .models import Request, RequestStatus
 
 
 class RequestForm(forms.Form):
@@ -97,8 +97,6 @@ class FilterForm(forms.Form):
     theme = forms.ModelChoiceField(ThematicArea.objects.all(), label=_("Thematic area"), required=False, to_field_name="code")
 
     def __init__(self, *args, **kwargs):
-        from .models import RequestStatus
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), *RequestStatus.choices]
         self.fields["country"].empty_label = _("Any country")

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Role
+from pontis.core.roles import is_staff
 
 from . import selectors
 
@@ -19,7 +20,7 @@ def _panel(title, qs, link_text, link_url, empty):
 
 def screening_panel(request):
     user = request.user
-    if not user.has_any_role(Role.ADMIN, Role.OFFICER):
+    if not is_staff(user):
         return None
     return _panel(_("Requests awaiting screening"), selectors.requests_awaiting_screening(user),
                   _("All requests awaiting screening"), reverse("intake:list") + "?status=submitted",

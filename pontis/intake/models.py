@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.facility import days_on_clock
 from pontis.core.i18n import TranslatedField, translate
 from pontis.core.models import Country, ThematicArea, TimeStampedModel, Topic
 
@@ -26,7 +29,7 @@ class RequestStatus(models.TextChoices):
 
 S = RequestStatus
 
-# The allowed moves: (from, to). One service per move checks this table before doing anything.
+# The allowed moves: (from, to), read by pontis.core.workflow.transition() / check_transition().
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
     S.SUBMITTED: {S.INFO_REQUESTED, S.FORWARDED, S.REJECTED, S.WITHDRAWN},
@@ -46,14 +49,8 @@ COMMITTEE_STATUSES = (S.FORWARDED, S.DEFERRED, S.APPROVED, S.REJECTED)
 EDITABLE_STATUSES = (S.DRAFT, S.INFO_REQUESTED)
 
 
-def can_move(current: str, target: str) -> bool:
-    return target in TRANSITIONS.get(current, set())
-
-
 def endorsement_upload_to(instance, filename):
     # The original name is kept separately; the stored name never reveals it.
-    import uuid
-
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"intake/endorsements/{timezone.now():%Y}/{uuid.uuid4().hex}.{ext}"
 
@@ -62,6 +59,7 @@ class Request(TimeStampedModel):
     """A partner authority's request for assistance, from draft to the committee's decision."""
 
     Status = RequestStatus
+    TRANSITIONS = TRANSITIONS  # read by pontis.core.workflow.transition()
 
     title = TranslatedField(_("title"), blank=False, max_length_per_language=300)
     language = models.CharField(_("language of the request"), max_length=5, choices=settings.LANGUAGES, default="en")
@@ -96,7 +94,7 @@ class Request(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     closed_reason = models.TextField(_("reason"), blank=True)
 
-    action = models.OneToOneField("actions.Action", null=True, blank=True, on_delete=models.PROTECT, related_name="request")
+    # Its Action (after approval) is ``request.action``: the link is ``actions.Action.source_request``.
     # Set by the create form so a double submission finds the first draft instead of making a second one.
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -131,7 +129,7 @@ class Request(TimeStampedModel):
         end = now or timezone.now()
         if self.status in (S.REJECTED, S.WITHDRAWN) and self.decided_at:
             end = self.decided_at
-        return max(0, (end - self.submitted_at).days)
+        return days_on_clock(self.submitted_at, end)
 
     def days_remaining(self, now=None) -> int | None:
         days = self.days_elapsed(now)

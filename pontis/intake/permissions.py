@@ -4,23 +4,27 @@ from django.db.models import Q
 
 from pontis.accounts.models import Role
 from pontis.core.permissions import Policy, register
+from pontis.core.roles import is_staff as _is_staff
 
 from .models import COMMITTEE_STATUSES, EDITABLE_STATUSES, Request
 from .models import RequestStatus as S
 
 
+# Who works with requests: requesters (focal points), staff who screen them, the committee that decides.
+REQUEST_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT)
+
+
 def _requester_of(user, obj) -> bool:
-    """A focal point of one of the requesting institutions (or the author of a draft with none yet)."""
+    """A focal point of one of the requesting institutions (or the author of a draft with none yet).
+    Without a request (``obj`` None, the question a page asks before it opens one): any focal point."""
     if not user.has_role(Role.FOCAL_POINT):
         return False
+    if obj is None:
+        return True
     ids = {i.pk for i in obj.institutions.all()}
     if not ids:
         return obj.submitted_by_id == user.pk
     return bool(ids & user.focal_institution_ids)
-
-
-def _is_staff(user) -> bool:
-    return user.has_any_role(Role.ADMIN, Role.OFFICER)
 
 
 @register
@@ -48,21 +52,29 @@ class RequestPolicy(Policy):
     def _visible(self, user, obj):
         return obj is not None and self.visible_to(user).filter(pk=obj.pk).exists()
 
+    # Asked without a request (``can(user, "view", Request)``), a verb answers whether the person may ever do it:
+    # that is the gate of the page; asked of a request, whether they may do it to that one.
+    def can_list(self, user, obj=None):
+        return user.has_any_role(*REQUEST_ROLES)
+
+    def can_view(self, user, obj=None):
+        return user.has_any_role(*REQUEST_ROLES) if obj is None else self._visible(user, obj)
+
     # requester
     def can_create(self, user, obj=None):
         return user.has_role(Role.FOCAL_POINT)
 
     def can_edit(self, user, obj):
-        return obj is not None and obj.status in EDITABLE_STATUSES and _requester_of(user, obj)
+        return _requester_of(user, obj) and (obj is None or obj.status in EDITABLE_STATUSES)
 
     def can_submit(self, user, obj):
-        return obj is not None and _requester_of(user, obj)
+        return _requester_of(user, obj)
 
     def can_withdraw(self, user, obj):
-        return obj is not None and _requester_of(user, obj)
+        return _requester_of(user, obj)
 
     def can_answer(self, user, obj):
-        return obj is not None and _requester_of(user, obj)
+        return _requester_of(user, obj)
 
     # officers
     def can_screen(self, user, obj):
@@ -81,7 +93,7 @@ class RequestPolicy(Policy):
     def can_reject(self, user, obj):
         """Officers reject at screening (not eligible); the committee rejects what was forwarded to it."""
         if obj is None:
-            return False
+            return self.can_screen(user, None) or self.can_decide(user, None)
         if obj.status == S.FORWARDED:
             return self.can_decide(user, obj)
         return self.can_screen(user, obj)
@@ -89,7 +101,7 @@ class RequestPolicy(Policy):
     def can_note(self, user, obj):
         """Internal notes: staff on anything submitted, committee members on what reached them."""
         if obj is None:
-            return False
+            return self.can_screen(user, None) or self.can_decide(user, None)
         if self.can_screen(user, obj):
             return True
         return user.has_role(Role.COMMITTEE) and obj.status in COMMITTEE_STATUSES and obj.forwarded_at is not None
@@ -98,4 +110,8 @@ class RequestPolicy(Policy):
         return _is_staff(user) or user.has_role(Role.COMMITTEE)
 
     def can_download(self, user, obj):
-        return self._visible(user, obj)
+        return self.can_view(user, obj)
+
+    def can_see_at_risk(self, user, obj=None):
+        """The list of requests at risk of missing the 90-day promise: the staff who keep it."""
+        return _is_staff(user)

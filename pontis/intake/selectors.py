@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pontis.core.permissions import visible_to
+from pontis.core.permissions import can, visible_to
 
 from .constants import RAPID_REACTION_DAYS, UNSCREENED_AFTER_DAYS, WAITING_AFTER_DAYS
 from .models import Comment, Decision, Request
@@ -43,24 +43,10 @@ def request_detail_queryset():
 
 def comments_for(user, request: Request):
     """The thread as this person may read it: requesters never see internal notes."""
-    from pontis.core.permissions import can
-
     comments = list(request.comments.all())
     if can(user, "see_internal", request):
         return comments
     return [c for c in comments if c.shared_with_requester]
-
-
-def complementarity_for(request: Request):
-    """Past and ongoing Actions in the same countries and themes, from the actions app (empty until it answers)."""
-    try:
-        from pontis.actions import selectors as action_selectors
-    except ImportError:  # pragma: no cover - the actions app always ships selectors once built
-        return None
-    if not hasattr(action_selectors, "actions_for_complementarity"):
-        return None
-    return list(action_selectors.actions_for_complementarity(countries=list(request.countries.all()),
-                                                             themes=list(request.themes.all())))
 
 
 def clock(request: Request, now=None) -> dict:
@@ -103,34 +89,6 @@ def requests_at_risk(user, *, now=None) -> list[dict]:
             why = _("Submitted and not screened for %(n)d days.") % {"n": waited}
         rows.append({"request": request, "why": why, "clock": clock(request, now)})
     return rows
-
-
-def actions_at_risk(user):
-    """The actions app's own list of Actions at risk, when it offers one (None otherwise)."""
-    try:
-        from pontis.actions import selectors as action_selectors
-    except ImportError:  # pragma: no cover
-        return None
-    func = getattr(action_selectors, "actions_at_risk", None)
-    if func is None:
-        return None
-    rows = []
-    for item in func():
-        action, why = item if isinstance(item, (tuple, list)) else (item, "")
-        rows.append({"action": action, "why": why, "url": action_url(action)})
-    return rows
-
-
-def action_url(action) -> str:
-    """The Action's page, once the actions app has one (empty until then)."""
-    from django.urls import NoReverseMatch, reverse
-
-    for args in ((action.code,), (action.pk,)):
-        try:
-            return reverse("actions:detail", args=args)
-        except NoReverseMatch:
-            continue
-    return ""
 
 
 def requests_awaiting_screening(user):

@@ -19,7 +19,6 @@ urlpatterns = [
     path("<int:pk>/ask-info/", views.request_ask_info, name="ask_info"),
     path("<int:pk>/forward/", views.request_forward, name="forward"),
     path("<int:pk>/reject/", views.request_reject, name="reject"),
-    path("<int:pk>/approve/", views.request_approve, name="approve"),
     path("<int:pk>/defer/", views.request_defer, name="defer"),
     path("<int:pk>/note/", views.request_note, name="note"),
     path("<int:pk>/endorsement/", views.endorsement_download, name="endorsement"),

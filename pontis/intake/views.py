@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import mimetypes
 import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -16,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pontis.accounts.models import Role
+from pontis.core import audit, registry
+from pontis.core import selectors as reference
 from pontis.core.errors import DomainError, ValidationFailed
-from pontis.core.models import Topic
-from pontis.core.permissions import can, get_visible_or_404, roles_required
+from pontis.core.permissions import can, get_visible_or_404, permission_required, roles_required
+from pontis.core.uploads import download_response, stored_name
 
 from . import selectors, services
 from .eligibility import eligibility_messages
@@ -80,10 +81,8 @@ def _after_save(request, obj):
     return redirect("intake:edit", pk=obj.pk)
 
 
-@roles_required(Role.FOCAL_POINT)
+@permission_required(Request, "create")
 def request_create(request):
-    if not can(request.user, "create", Request):
-        raise Http404
     if request.method == "POST":
         form = RequestForm(request.POST, request.FILES)
         if form.is_valid():
@@ -138,9 +137,9 @@ def request_autosave(request, pk=None):
 @require_GET
 def topics_for_themes(request):
     """The topic choices for the chosen themes (htmx swaps them into the form)."""
-    ids = [v for v in request.GET.getlist("themes") if v.isdigit()]
+    ids = [v for v in request.GET.getlist("themes") if v.isdigit() and len(v) <= 18]  # a 64-bit id at most
     chosen = {v for v in request.GET.getlist("topics") if v.isdigit()}
-    topics = Topic.objects.filter(theme__in=ids, is_active=True).select_related("theme")
+    topics = reference.active_topics(theme_ids=ids)
     return render(request, "intake/_topics.html", {"topics": topics, "chosen": chosen})
 
 
@@ -157,9 +156,9 @@ def request_detail(request, pk):
         "may": {verb: can(user, verb, obj) for verb in
                 ("edit", "submit", "withdraw", "answer", "ask_info", "forward", "reject", "decide", "note", "see_internal")},
         "eligibility": eligibility_messages(obj) if staff_view and obj.eligibility else [],
-        "complementarity": selectors.complementarity_for(obj) if staff_view else None,
         "staff_view": staff_view,
-        "action_url": selectors.action_url(obj.action) if obj.action_id else "",
+        # What other apps add to this page (the Action and its approval, complementarity): core.registry.
+        "panels": registry.detail_panels_for("intake.Request", request, obj),
     }
     return render(request, "intake/detail.html", context)
 
@@ -226,13 +225,6 @@ def request_reject(request, pk):
 
 @roles_required(Role.COMMITTEE)
 @require_POST
-def request_approve(request, pk):
-    return _transition(request, pk, services.request_approve, _("The request is approved and its Action is created."),
-                       reason=True)
-
-
-@roles_required(Role.COMMITTEE)
-@require_POST
 def request_defer(request, pk):
     return _transition(request, pk, services.request_defer, _("The deferral and its reason are recorded."), reason=True)
 
@@ -240,7 +232,7 @@ def request_defer(request, pk):
 @roles_required(Role.ADMIN, Role.OFFICER, Role.COMMITTEE)
 @require_POST
 def request_note(request, pk):
-    return _transition(request, pk, services.request_note, _("Your note is added."), body=True)
+    return _transition(request, pk, services.request_note, _("Your note is added."), body=True, idempotency_key=True)
 
 
 @roles_required(*REQUEST_ROLES)
@@ -249,19 +241,16 @@ def endorsement_download(request, pk):
     obj = get_visible_or_404(request.user, Request, pk=pk)
     if not obj.endorsement_letter or not can(request.user, "download", obj):
         raise Http404
-    return letter_response(obj)
+    return letter_response(obj, by=request.user)
 
 
-def letter_response(obj):
-    """The stored letter as an attachment (the page and the API serve it alike); 404 when the file is gone."""
-    try:
-        handle = obj.endorsement_letter.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404
-    content_type = mimetypes.guess_type(obj.endorsement_letter.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=obj.endorsement_letter_name or "letter",
-                            content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
+def letter_response(obj, *, by):
+    """The stored letter as an attachment (the page and the API serve it alike); 404 when the file is gone.
+    Each download writes an access row (who, what, when)."""
+    # The stored file's extension came from its checked content; the uploaded name is never the download name.
+    ext = obj.endorsement_letter.name.rsplit(".", 1)[-1].lower()
+    response = download_response(obj.endorsement_letter, filename=stored_name("letter", obj.pk, ext))
+    audit.record_access(obj, by=by, what="endorsement letter")
     return response
 
 
@@ -269,4 +258,4 @@ def letter_response(obj):
 def at_risk(request):
     rows = selectors.requests_at_risk(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "intake/at_risk.html", {"page": page, "actions": selectors.actions_at_risk(request.user)})
+    return render(request, "intake/at_risk.html", {"page": page, "actions": registry.risk_rows_for(request.user)})

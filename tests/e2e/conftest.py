@@ -88,7 +88,16 @@ def _new_page(browser, live_server, viewport):
     context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    # The Content-Security-Policy stays enforced in the browser tests (axe-core is injected with page.evaluate,
+    # which CSP does not govern), so a page that breaks it (an inline script, an on*= handler) fails its test.
+    page.csp_violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and page.csp_violations.append(message.text))
     return context, page
+
+
+def _assert_no_csp_violation(page):
+    if page.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(page.csp_violations), pytrace=False)
 
 
 @pytest.fixture
@@ -97,6 +106,7 @@ def page(browser, live_server):
     context, page = _new_page(browser, live_server, DESKTOP)
     yield page
     context.close()
+    _assert_no_csp_violation(page)
 
 
 @pytest.fixture
@@ -105,6 +115,7 @@ def phone_page(browser, live_server):
     context, page = _new_page(browser, live_server, PHONE)
     yield page
     context.close()
+    _assert_no_csp_violation(page)
 
 
 def login(page, email: str, password: str | None = None, *, totp_secret: str | None = None):

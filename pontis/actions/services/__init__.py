@@ -22,6 +22,7 @@ from .activities import (  # noqa: F401
     activity_reschedule,
     activity_update,
 )
+from .approval import request_approve  # noqa: F401
 from .deliverables import deliverable_advance, deliverable_create, deliverable_file_add, deliverable_update  # noqa: F401
 from .fiche import (  # noqa: F401
     current_draft,

@@ -1,7 +1,8 @@
-"""Helpers shared by the actions services: transitions, recipients, dates."""
+"""Helpers shared by the actions services: recipients, dates. (Status moves: ``pontis.core.workflow``.)"""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.urls import reverse
@@ -9,27 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pontis.accounts.models import Role, User
-from pontis.core import audit
-from pontis.core.errors import IllegalTransition, ValidationFailed
+from pontis.core.errors import ValidationFailed
 
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def move(obj, *, to: str, by, note: str = "") -> None:
-    """Move ``obj.status`` to ``to`` if its TRANSITIONS table allows it; record the move. Caller saves."""
-    before = obj.status
-    if to not in obj.TRANSITIONS.get(before, set()):
-        labels = dict(obj.Status.choices)
-        raise IllegalTransition(
-            _("This step is not possible: it cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": labels.get(before, before), "to": labels.get(to, to)},
-            code="illegal_transition",
-        )
-    obj.status = to
-    obj.save()
-    audit.record_transition(obj, by=by, before=before, after=to, note=note)
 
 
 def require_text(value, *, field: str, message) -> str:
@@ -62,8 +47,6 @@ def check_dates(start, end, *, field="end_date"):
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later (the last day of the month when that day does not exist)."""
-    import calendar
-
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

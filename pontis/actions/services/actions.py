@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,10 +15,12 @@ from pontis.core.errors import ValidationFailed
 from pontis.core.i18n import content_languages
 from pontis.core.models import Country, GoodPracticeFeature, Region
 from pontis.core.notifications import notify
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
+from pontis.core.workflow import check_transition, transition
 
 from ..models import Action, ActionCodeCounter, ActionPartner, FicheVersion, FollowUp, SelfAssessment
-from ._common import action_url, add_months, focal_points, move, officers, require_text, today
+from ._common import action_url, add_months, check_dates, focal_points, officers, require_text, today
 
 ROMAN = ["", "", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 GLOBAL_REGION = "global"
@@ -96,7 +99,7 @@ def _start_fiche(action: Action) -> FicheVersion:
 
 @transaction.atomic
 def action_create_from_request(*, request, by) -> Action:
-    """Create the Action for an approved intake request (called inside intake's approval transaction).
+    """Create the Action for an approved intake request (called by ``request_approve``, in its transaction).
 
     Guarantees: a unique code YYYY-NN for the approval year, the title "Country [II/III...]", countries,
     themes and topics copied, each requesting institution a partner (the submitter its operational focal
@@ -173,16 +176,13 @@ def action_create(*, by, countries, themes, topics=(), title: dict | None = None
     Action. Raises NotAllowed, ValidationFailed (no country, no theme, code taken or malformed).
     """
     ensure(by, "create", Action)
-    if idempotency_key:
-        existing = Action.objects.filter(creation_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    claim = creation_claim(scope="actions.action_create", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     countries, themes = list(countries), list(themes)
     _validate_fields(countries=countries, themes=themes)
     approved_on = approved_on or today()
     if code:
-        import re
-
         if not re.fullmatch(r"\d{4}-\d{2,3}", code):
             raise ValidationFailed(_("A code looks like 2026-07."), field="code", errors={"code": [_("A code looks like 2026-07.")]})
         if Action.objects.filter(code=code).exists():
@@ -199,7 +199,6 @@ def action_create(*, by, countries, themes, topics=(), title: dict | None = None
                 approved_on=approved_on,
                 start_date=start_date,
                 end_date=end_date,
-                creation_key=idempotency_key or None,
             )
     except IntegrityError:
         raise ValidationFailed(_("This code is already used."), field="code", errors={"code": [_("This code is already used.")]})
@@ -211,7 +210,7 @@ def action_create(*, by, countries, themes, topics=(), title: dict | None = None
             "operational_focal_point": operational, "strategic_focal_point": strategic})
     _start_fiche(action)
     audit.record_create(action, by=by)
-    return action
+    return claim.fulfil(action)
 
 
 UPDATABLE = {"title", "start_date", "end_date", "region", "requested_on", "approved_on"}
@@ -231,8 +230,6 @@ def action_update(*, action: Action, by, **fields) -> Action:
     for key in ("countries", "themes"):
         if key in fields and not list(fields[key]):
             _validate_fields(countries=fields.get("countries", [1]), themes=fields.get("themes", [1]))
-    from ._common import check_dates
-
     check_dates(fields.get("start_date", action.start_date), fields.get("end_date", action.end_date))
     with audit.tracking(action, by=by):
         for key, value in fields.items():
@@ -271,7 +268,7 @@ def action_cancel(*, action: Action, by, reason: str) -> Action:
     reason = require_text(reason, field="reason", message=_("Say why the Action is cancelled."))
     action = Action.objects.select_for_update().get(pk=action.pk)
     action.cancel_reason = reason
-    move(action, to=Action.Status.CANCELLED, by=by, note=reason)
+    transition(action, to=Action.Status.CANCELLED, by=by, note=reason)
     notify(recipients=focal_points(action), subject=lambda u: _("Action %(code)s is cancelled") % {"code": action.code},
            body=reason, url=action_url(action), dedupe_key=f"action-cancelled-{action.pk}")
     return action
@@ -291,8 +288,7 @@ def action_close(*, action: Action, by, final_report: str, lessons_learnt: str, 
     """
     ensure(by, "close", action)
     action = Action.objects.select_for_update().get(pk=action.pk)
-    if action.status != Action.Status.ONGOING:
-        move(action, to=Action.Status.COMPLETED, by=by)  # raises the clear IllegalTransition
+    check_transition(action, Action.Status.COMPLETED)
     errors = {}
     if not (final_report or "").strip():
         errors["final_report"] = [_("Write the final report.")]
@@ -313,7 +309,7 @@ def action_close(*, action: Action, by, final_report: str, lessons_learnt: str, 
     action.lessons_learnt = lessons_learnt.strip()
     action.closed_on = closed_on
     action.end_date = action.end_date or closed_on
-    move(action, to=Action.Status.COMPLETED, by=by, note="closed")
+    transition(action, to=Action.Status.COMPLETED, by=by, note="closed")
     for feature in features:
         score, comment = scores[feature.code]
         SelfAssessment.objects.update_or_create(action=action, feature=feature,

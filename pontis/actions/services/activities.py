@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pontis.core import audit
@@ -14,10 +15,12 @@ from pontis.core.errors import IllegalTransition, ValidationFailed
 from pontis.core.i18n import content_languages
 from pontis.core.models import ActivityType, Language
 from pontis.core.notifications import notify
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
+from pontis.core.workflow import check_transition, transition
 
 from ..models import Action, Activity
-from ._common import action_url, check_dates, focal_points, move, require_text, today
+from ._common import action_url, check_dates, focal_points, require_text, today
 from .actions import action_mark_launched
 
 EDITABLE = {"type", "title", "start_date", "end_date", "online", "place", "country", "expected_participants", "expert_profile"}
@@ -58,10 +61,9 @@ def activity_create(*, action: Action, by, type: ActivityType, title: dict | Non
     """Add a planned activity at the end of the sequence. Same ``idempotency_key``, same activity.
     Raises NotAllowed, IllegalTransition (Action closed), ValidationFailed (dates)."""
     ensure(by, "create", Activity)
-    if idempotency_key:
-        existing = Activity.objects.filter(creation_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    claim = creation_claim(scope="actions.activity_create", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     action = Action.objects.select_for_update().get(pk=action.pk)
     _open_action(action)
     check_dates(start_date, end_date)
@@ -69,11 +71,11 @@ def activity_create(*, action: Action, by, type: ActivityType, title: dict | Non
     activity = Activity.objects.create(
         action=action, sequence=sequence, type=type, title=title or {}, start_date=start_date, end_date=end_date,
         online=online, place=place, country=country, expected_participants=expected_participants,
-        expert_profile=expert_profile, creation_key=idempotency_key or None,
+        expert_profile=expert_profile,
     )
     activity.languages.set(languages)
     audit.record_create(activity, by=by)
-    return activity
+    return claim.fulfil(activity)
 
 
 @transaction.atomic
@@ -112,26 +114,50 @@ def activity_confirm(*, activity: Activity, by) -> Activity:
     if activity.status == Activity.Status.PLANNED and not activity.start_date:
         raise ValidationFailed(_("Set the dates before confirming the activity."), field="start_date",
                                errors={"start_date": [_("Set the dates before confirming the activity.")]})
-    move(activity, to=Activity.Status.CONFIRMED, by=by)
+    transition(activity, to=Activity.Status.CONFIRMED, by=by)
     notify(recipients=focal_points(activity.action),
            subject=lambda u: _("Activity confirmed: %(activity)s") % {"activity": str(activity)},
            url=action_url(activity.action), dedupe_key=f"activity-confirmed-{activity.pk}-{activity.start_date}")
     return activity
 
 
+def _check_delivery_date(activity: Activity, delivered_on: datetime.date | None) -> datetime.date:
+    """The actual day of delivery stops the 90-day clock, so it must be a day that can be true: given, not in the
+    future, not before the activity's start (an activity that has not started cannot be delivered) and not before
+    the request (no stage of the clock can be negative)."""
+    def refuse(message):
+        raise ValidationFailed(message, field="delivered_on", errors={"delivered_on": [message]})
+
+    if delivered_on is None:
+        refuse(_("Give the date on which the activity was delivered."))
+    if delivered_on > today():
+        refuse(_("An activity cannot be delivered in the future."))
+    if activity.start_date is None:
+        refuse(_("Set the activity's start date before recording its delivery."))
+    if activity.start_date > today():
+        refuse(_("This activity has not started yet (it starts on %(date)s): it cannot be delivered.")
+               % {"date": date_format(activity.start_date)})
+    if delivered_on < activity.start_date:
+        refuse(_("The delivery date cannot be before the activity's start date (%(date)s).")
+               % {"date": date_format(activity.start_date)})
+    requested_on = activity.action.requested_on
+    if requested_on and delivered_on < requested_on:
+        refuse(_("The delivery date cannot be before the request for assistance (%(date)s).")
+               % {"date": date_format(requested_on)})
+    return delivered_on
+
+
 @transaction.atomic
-def activity_deliver(*, activity: Activity, by, delivered_on: datetime.date | None = None) -> Activity:
-    """confirmed -> delivered. The first delivered activity launches the Action (stops its 90-day clock).
-    Raises NotAllowed, IllegalTransition, ValidationFailed (a delivery date in the future)."""
+def activity_deliver(*, activity: Activity, by, delivered_on: datetime.date | None) -> Activity:
+    """confirmed -> delivered on the actual day ``delivered_on`` (required). The first delivered activity launches
+    the Action: its date stops the 90-day clock. Raises NotAllowed, IllegalTransition, ValidationFailed (no date,
+    a date in the future, before the activity's start or before the request)."""
     ensure(by, "transition", activity)
     activity = _locked(activity)
     _open_action(activity.action)
-    delivered_on = delivered_on or today()
-    if delivered_on > today():
-        message = _("An activity cannot be delivered in the future.")
-        raise ValidationFailed(message, field="delivered_on", errors={"delivered_on": [message]})
-    activity.delivered_on = delivered_on
-    move(activity, to=Activity.Status.DELIVERED, by=by)
+    check_transition(activity, Activity.Status.DELIVERED)
+    delivered_on = _check_delivery_date(activity, delivered_on)
+    transition(activity, to=Activity.Status.DELIVERED, by=by, delivered_on=delivered_on)
     action_mark_launched(activity.action, delivered_on)
     return activity
 
@@ -164,12 +190,11 @@ def activity_report(*, activity: Activity, by, report: str, participants_women: 
         raise ValidationFailed(_("Give the number of participants by gender."), field="participants_women",
                                errors={"participants_women": [_("Give the number of participants by gender.")]})
     by_institution = _clean_by_institution(participants_by_institution)
-    if activity.status != Activity.Status.DELIVERED:
-        move(activity, to=Activity.Status.REPORTED, by=by)  # raises
+    check_transition(activity, Activity.Status.REPORTED)
     activity.report = report
     activity.participants_women, activity.participants_men, activity.participants_other = counts
     activity.participants_by_institution = by_institution
-    move(activity, to=Activity.Status.REPORTED, by=by)
+    transition(activity, to=Activity.Status.REPORTED, by=by)
     return activity
 
 
@@ -181,7 +206,7 @@ def activity_postpone(*, activity: Activity, by, reason: str) -> Activity:
     activity = _locked(activity)
     _open_action(activity.action)
     activity.status_reason = reason
-    move(activity, to=Activity.Status.POSTPONED, by=by, note=reason)
+    transition(activity, to=Activity.Status.POSTPONED, by=by, note=reason)
     notify(recipients=focal_points(activity.action), subject=lambda u: _("Activity postponed: %(activity)s") % {"activity": str(activity)},
            body=reason, url=action_url(activity.action), dedupe_key=f"activity-postponed-{activity.pk}-{activity.updated_at.timestamp():.0f}")
     return activity
@@ -198,7 +223,7 @@ def activity_reschedule(*, activity: Activity, by, start_date, end_date=None) ->
     check_dates(start_date, end_date)
     activity.start_date, activity.end_date = start_date, end_date or start_date
     activity.status_reason = ""
-    move(activity, to=Activity.Status.PLANNED, by=by, note=f"{start_date}")
+    transition(activity, to=Activity.Status.PLANNED, by=by, note=f"{start_date}")
     return activity
 
 
@@ -210,7 +235,7 @@ def activity_cancel(*, activity: Activity, by, reason: str) -> Activity:
     activity = _locked(activity)
     _open_action(activity.action)
     activity.status_reason = reason
-    move(activity, to=Activity.Status.CANCELLED, by=by, note=reason)
+    transition(activity, to=Activity.Status.CANCELLED, by=by, note=reason)
     return activity
 
 

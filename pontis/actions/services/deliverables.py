@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 
 from pontis.core import audit
 from pontis.core.errors import IllegalTransition, ValidationFailed
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
-from pontis.core.uploads import DOCUMENTS_AND_IMAGES, check_upload, safe_stored_name
+from pontis.core.uploads import DOCUMENTS_AND_IMAGES, check_upload, original_name, stored_name
+from pontis.core.workflow import check_transition, transition
 
 from ..models import Action, Deliverable, DeliverableFile
-from ._common import move, today
+from ._common import today
 
 EVIDENCE_NEEDED = {Deliverable.Status.ENDORSED, Deliverable.Status.ADOPTED}
 
@@ -22,10 +24,9 @@ def deliverable_create(*, action: Action, by, type, title: dict, activity=None, 
     """Register a drafted deliverable. Same ``idempotency_key``, same deliverable.
     Raises NotAllowed, ValidationFailed (no title, activity of another Action), IllegalTransition (Action cancelled)."""
     ensure(by, "create", Deliverable)
-    if idempotency_key:
-        existing = Deliverable.objects.filter(creation_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    claim = creation_claim(scope="actions.deliverable_create", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     if action.status == Action.Status.CANCELLED:
         raise IllegalTransition(_("This Action is cancelled."), code="action_closed")
     if not title:
@@ -33,11 +34,10 @@ def deliverable_create(*, action: Action, by, type, title: dict, activity=None, 
     if activity is not None and activity.action_id != action.pk:
         raise ValidationFailed(_("This activity belongs to another Action."), field="activity")
     deliverable = Deliverable.objects.create(action=action, activity=activity, type=type, title=title,
-                                             evidence=(evidence or "").strip(), status_changed_on=today(),
-                                             creation_key=idempotency_key or None)
+                                             evidence=(evidence or "").strip(), status_changed_on=today())
     deliverable.languages.set(languages)
     audit.record_create(deliverable, by=by)
-    return deliverable
+    return claim.fulfil(deliverable)
 
 
 @transaction.atomic
@@ -66,8 +66,7 @@ def deliverable_advance(*, deliverable: Deliverable, by, to: str, evidence: str 
     (given now or already recorded). Raises NotAllowed, IllegalTransition, ValidationFailed."""
     ensure(by, "transition", deliverable)
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-    if to not in deliverable.TRANSITIONS.get(deliverable.status, set()):
-        move(deliverable, to=to, by=by)  # raises the clear IllegalTransition
+    check_transition(deliverable, to)
     evidence = (evidence or "").strip()
     if to in EVIDENCE_NEEDED and not (evidence or deliverable.evidence):
         message = _("Record the evidence (for example the decree or decision that adopted it).")
@@ -75,7 +74,7 @@ def deliverable_advance(*, deliverable: Deliverable, by, to: str, evidence: str 
     if evidence:
         deliverable.evidence = evidence
     deliverable.status_changed_on = today()
-    move(deliverable, to=to, by=by, note=evidence)
+    transition(deliverable, to=to, by=by, note=evidence)
     return deliverable
 
 
@@ -85,11 +84,10 @@ def deliverable_file_add(*, deliverable: Deliverable, by, upload) -> Deliverable
     through a permission-checked view. Raises NotAllowed, ValidationFailed (too big, not an allowed type)."""
     ensure(by, "upload", deliverable)
     kind = check_upload(upload, accept=DOCUMENTS_AND_IMAGES, field="file")
-    stored_name = safe_stored_name(upload, kind)
-    mime = kind.mime
-    item = DeliverableFile(deliverable=deliverable, original_name=(upload.name or "file")[:255], content_type=mime,
-                           size=upload.size, uploaded_by=by)
-    item.file.save(stored_name, upload, save=False)
-    item.save()
+    item = DeliverableFile(deliverable=deliverable, original_name=original_name(upload) or "file",
+                           content_type=kind.mime, size=upload.size, uploaded_by=by)
+    item.save()  # the stored name needs the id: deliverable-<id>.<ext>, from the checked content
+    item.file.save(stored_name("deliverable", item.pk, kind), upload, save=False)
+    item.save(update_fields=["file"])
     audit.record_create(item, by=by)
     return item

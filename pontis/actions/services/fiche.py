@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from pontis.core import audit
 from pontis.core.errors import IllegalTransition, NotAllowed, ValidationFailed
 from pontis.core.models import ActivityType, Language
 from pontis.core.notifications import notify
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
+from pontis.core.roles import is_staff
+from pontis.core.workflow import transition
 
 from ..models import FICHE_ACTIVITIES, FICHE_TEXT_SECTIONS, Action, Activity, FicheComment, FicheProposal, FicheVersion
 from ._common import action_url, focal_points, officers, require_text, today
+from .activities import _activity_from_row
 
 SECTION_KEYS = [key for key, _label in FICHE_TEXT_SECTIONS]
 MAX_SECTION_CHARS = 20000
@@ -151,8 +157,6 @@ def _sync_activities(action: Action, version: FicheVersion, by) -> None:
     place; activities already confirmed or later are left as they are; planned ones no longer in the
     fiche are cancelled with the version as reason.
     """
-    from .activities import _activity_from_row
-
     existing = {a.sequence: a for a in action.activities.all()}
     seen = set()
     for row in version.activity_rows:
@@ -166,10 +170,8 @@ def _sync_activities(action: Action, version: FicheVersion, by) -> None:
             audit.record_update(activity, by=by, before=before, note=f"fiche v{version.number}")
     for sequence, activity in existing.items():
         if sequence not in seen and activity.status == Activity.Status.PLANNED:
-            activity.status = Activity.Status.CANCELLED
-            activity.status_reason = _("Removed from the Action Fiche version %(n)d.") % {"n": version.number}
-            activity.save()
-            audit.record_transition(activity, by=by, before="planned", after="cancelled", note=activity.status_reason)
+            reason = _("Removed from the Action Fiche version %(n)d.") % {"n": version.number}
+            transition(activity, to=Activity.Status.CANCELLED, by=by, note=reason, status_reason=reason)
 
 
 @transaction.atomic
@@ -197,21 +199,13 @@ def fiche_agree(*, version: FicheVersion, by) -> FicheVersion:
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
     for earlier in action.fiche_versions.filter(status=FicheVersion.Status.AGREED):
-        earlier.status = FicheVersion.Status.SUPERSEDED
-        earlier.save()
-        audit.record_transition(earlier, by=by, before="agreed", after="superseded")
-    version.status = FicheVersion.Status.AGREED
-    version.agreed_on = today()
-    version.agreed_by = by
-    version.save()
-    audit.record_transition(version, by=by, before="draft", after="agreed", note=version.reason)
+        transition(earlier, to=FicheVersion.Status.SUPERSEDED, by=by)
+    transition(version, to=FicheVersion.Status.AGREED, by=by, note=version.reason, agreed_on=today(), agreed_by=by)
     if action.fiche_agreed_on is None:
         action.fiche_agreed_on = version.agreed_on
         action.save()
     if action.status == Action.Status.DESIGN:
-        from ._common import move
-
-        move(action, to=Action.Status.ONGOING, by=by, note=f"fiche v{version.number} agreed")
+        transition(action, to=Action.Status.ONGOING, by=by, note=f"fiche v{version.number} agreed")
     _sync_activities(action, version, by)
     notify(recipients=focal_points(action) + officers(),
            subject=lambda u: _("The Action Fiche of %(code)s is agreed (version %(n)d)") % {"code": action.code, "n": version.number},
@@ -248,15 +242,13 @@ def fiche_comment_add(*, version: FicheVersion, by, body: str, idempotency_key: 
     """Add a comment to a fiche version's thread (staff or the partner's focal points); the other side is told.
     Raises NotAllowed, ValidationFailed (empty)."""
     ensure(by, "comment_fiche", version.action)
-    if idempotency_key:
-        existing = FicheComment.objects.filter(creation_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    claim = creation_claim(scope="actions.fiche_comment_add", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     body = require_text(body, field="body", message=_("Write a comment."))
-    comment = FicheComment.objects.create(version=version, author=by, body=body[:10000], creation_key=idempotency_key or None)
+    comment = FicheComment.objects.create(version=version, author=by, body=body[:10000])
+    claim.fulfil(comment)
     audit.record_create(comment, by=by)
-    from ..permissions import is_staff
-
     recipients = focal_points(version.action) if is_staff(by) else officers()
     notify(recipients=[r for r in recipients if r.pk != by.pk],
            subject=lambda u: _("New comment on the Action Fiche of %(code)s") % {"code": version.action.code},
@@ -269,16 +261,15 @@ def fiche_propose(*, version: FicheVersion, by, section: str, text: str, idempot
     """A partner focal point proposes new text for one section of a draft. Raises NotAllowed,
     IllegalTransition (not a draft), ValidationFailed (unknown section, empty text)."""
     ensure(by, "propose_fiche", version.action)
-    if idempotency_key:
-        existing = FicheProposal.objects.filter(creation_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    claim = creation_claim(scope="actions.fiche_propose", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     _draft(version)
     if section not in SECTION_KEYS + [FICHE_ACTIVITIES]:
         raise ValidationFailed(_("Choose a section of the fiche."), field="section", errors={"section": [_("Choose a section of the fiche.")]})
     text = require_text(text, field="text", message=_("Write the text you propose."))
-    proposal = FicheProposal.objects.create(version=version, author=by, section=section, text=text[:MAX_SECTION_CHARS],
-                                            creation_key=idempotency_key or None)
+    proposal = FicheProposal.objects.create(version=version, author=by, section=section, text=text[:MAX_SECTION_CHARS])
+    claim.fulfil(proposal)
     audit.record_create(proposal, by=by)
     notify(recipients=officers(), subject=lambda u: _("A change to the Action Fiche of %(code)s is proposed") % {"code": version.action.code},
            body=text[:500], url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-proposal-{proposal.pk}")
@@ -298,13 +289,9 @@ def fiche_proposal_decide(*, proposal: FicheProposal, by, accept: bool, note: st
     _draft(version)
     if not accept:
         note = require_text(note, field="note", message=_("Say why the proposal is declined."))
-    before = proposal.status
-    proposal.status = FicheProposal.Status.ACCEPTED if accept else FicheProposal.Status.DECLINED
-    proposal.decided_by = by
-    proposal.decided_at = timezone.now()
-    proposal.decision_note = (note or "").strip()
-    proposal.save()
-    audit.record_transition(proposal, by=by, before=before, after=proposal.status, note=proposal.decision_note)
+    note = (note or "").strip()
+    transition(proposal, to=FicheProposal.Status.ACCEPTED if accept else FicheProposal.Status.DECLINED, by=by,
+               note=note, decided_by=by, decided_at=timezone.now(), decision_note=note)
     if accept and proposal.section in SECTION_KEYS:
         with audit.tracking(version, by=by, note=f"proposal {proposal.pk} accepted"):
             content = dict(version.content)
@@ -320,8 +307,6 @@ def fiche_proposal_decide(*, proposal: FicheProposal, by, accept: bool, note: st
 
 def fiche_text(version: FicheVersion) -> list[str]:
     """The version as lines of text, section by section, for comparison."""
-    from django.utils.translation import gettext
-
     lines = []
     for key, label in FICHE_TEXT_SECTIONS:
         lines.append(f"## {gettext(str(label))}")
@@ -340,8 +325,6 @@ def fiche_text(version: FicheVersion) -> list[str]:
 
 def fiche_diff(older: FicheVersion, newer: FicheVersion) -> list[tuple[str, str]]:
     """A unified difference as (kind, line) with kind in {'same', 'added', 'removed', 'hunk'}."""
-    import difflib
-
     result = []
     for line in difflib.unified_diff(fiche_text(older), fiche_text(newer), lineterm="", n=2):
         if line.startswith(("---", "+++")):

@@ -13,8 +13,10 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pontis.core import audit
-from pontis.core.models import AuthorityType, Country
+from pontis.accounts.models import Institution
+from pontis.accounts.services import institution_create
+from pontis.core import audit, vocabulary
+from pontis.core.models import AuthorityType, Country, Region, ThematicArea
 
 from ..models import Action, ActionPartner, FicheVersion
 from .actions import next_action_code, region_for, title_for  # noqa: F401  (next_action_code re-exported)
@@ -42,8 +44,26 @@ def _date(value, field, errors):
         return None
 
 
-def parse_row(raw: dict, *, countries: dict, regions: dict, themes: dict) -> tuple[dict | None, list[str]]:
-    """Validate one row; answer (clean data, []) or (None, [messages])."""
+def import_lookups() -> dict:
+    """The vocabularies of the coded columns: each takes the code or the label in any UI language."""
+    return {
+        "countries": vocabulary.countries(Country.objects.select_related("region")),
+        "regions": vocabulary.reference(Region.objects.all(), _("region")),
+        "themes": vocabulary.reference(ThematicArea.objects.all(), _("thematic area")),
+        "statuses": vocabulary.choices(_("status"), Action.Status.choices),
+    }
+
+
+def _coded(vocab, text, errors):
+    try:
+        return vocab.resolve(text)
+    except vocabulary.Unknown as exc:
+        errors.append(exc.message)
+        return None
+
+
+def parse_row(raw: dict, *, countries, regions, themes, statuses) -> tuple[dict | None, list[str]]:
+    """Validate one row against the vocabularies of ``import_lookups()``; answer (clean data, []) or (None, [messages])."""
     errors: list[str] = []
     row = {k: (raw.get(k) if raw.get(k) is not None else "") for k in COLUMNS}
     for key in REQUIRED:
@@ -52,28 +72,10 @@ def parse_row(raw: dict, *, countries: dict, regions: dict, themes: dict) -> tup
     code = str(row["code"]).strip()
     if code and not CODE_RE.match(code):
         errors.append(_("code “%(code)s” is not YYYY-NN") % {"code": code})
-    country_objs = []
-    for c in _split(row["countries"]):
-        obj = countries.get(c.upper())
-        if obj is None:
-            errors.append(_("unknown country “%(c)s” (use ISO 3166-1 alpha-2)") % {"c": c})
-        else:
-            country_objs.append(obj)
-    theme_objs = []
-    for t in _split(row["thematic_areas"]):
-        obj = themes.get(t)
-        if obj is None:
-            errors.append(_("unknown thematic area “%(t)s”") % {"t": t})
-        else:
-            theme_objs.append(obj)
-    region = None
-    if str(row["region"]).strip():
-        region = regions.get(str(row["region"]).strip())
-        if region is None:
-            errors.append(_("unknown region “%(r)s”") % {"r": row["region"]})
-    status = str(row["status"]).strip().lower()
-    if status and status not in Action.Status.values:
-        errors.append(_("status “%(s)s” is not one of %(all)s") % {"s": status, "all": ", ".join(Action.Status.values)})
+    country_objs = [c for c in (_coded(countries, c, errors) for c in _split(row["countries"])) if c is not None]
+    theme_objs = [t for t in (_coded(themes, t, errors) for t in _split(row["thematic_areas"])) if t is not None]
+    region = _coded(regions, row["region"], errors) if str(row["region"]).strip() else None
+    status = _coded(statuses, row["status"], errors) if str(row["status"]).strip() else ""
     start = _date(row["start_date"], "start_date", errors)
     end = _date(row["end_date"], "end_date", errors)
     if start and end and end < start:
@@ -89,9 +91,6 @@ def parse_row(raw: dict, *, countries: dict, regions: dict, themes: dict) -> tup
 
 def _institution(label: str, countries: list[Country]):
     """Find a partner by acronym (in the Action's countries first) or English name; create it when unknown."""
-    from pontis.accounts.models import Institution
-    from pontis.accounts.services import institution_create
-
     match = re.match(r"^(?P<name>.+?)\s*\((?P<acr>[^()]+)\)$", label)
     name, acronym = (match["name"], match["acr"].strip()) if match else (label, label if len(label) <= 20 and " " not in label else "")
     qs = Institution.objects.all()

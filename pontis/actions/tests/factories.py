@@ -1,32 +1,32 @@
 """Helpers to build Actions in tests (through the services, as the product does)."""
 
 import datetime
-from types import SimpleNamespace
 
 from django.utils import timezone
 
 from pontis.actions import services
 from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature, ThematicArea, Topic
+from pontis.intake.models import Request, RequestStatus
+from tests.factories import user_with_role
 
 
-class Rel:
-    """A stand-in for a many-to-many manager: ``.all()`` answers the items."""
+def approved_request(*, countries=("CV",), themes=("legal",), topics=(), institutions=(), submitted_by=None,
+                     days_ago=10) -> Request:
+    """A real intake request as the committee leaves it (approved, no Action yet), submitted ``days_ago`` days ago.
 
-    def __init__(self, items):
-        self.items = list(items)
-
-    def all(self):
-        return list(self.items)
-
-
-def fake_request(*, pk=1, countries=("CV",), themes=("legal",), topics=(), institutions=(), submitted_by=None, days_ago=10):
-    return SimpleNamespace(
-        pk=pk, title={"en": "A request"},
-        countries=Rel(sorted(Country.objects.filter(code__in=countries), key=lambda c: list(countries).index(c.code))),
-        themes=Rel(ThematicArea.objects.filter(code__in=themes)), topics=Rel(Topic.objects.filter(code__in=topics)),
-        institutions=Rel(institutions), submitted_by=submitted_by,
-        submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
-    )
+    Written directly, as a factory does: intake's own services are tested in intake, and going through them here
+    would add their notifications to what the actions tests count.
+    """
+    now = timezone.now()
+    request = Request.objects.create(
+        title={"en": "A request"}, status=RequestStatus.APPROVED,
+        submitted_by=submitted_by or user_with_role("focal_point"),
+        submitted_at=now - datetime.timedelta(days=days_ago), forwarded_at=now, decided_at=now, status_changed_at=now)
+    request.countries.set(Country.objects.filter(code__in=countries))
+    request.themes.set(ThematicArea.objects.filter(code__in=themes))
+    request.topics.set(Topic.objects.filter(code__in=topics))
+    request.institutions.set(institutions)
+    return request
 
 
 def make_action(officer, *, focal_point=None, institution=None, countries=("CV",), themes=("legal",), code=None,

@@ -9,7 +9,7 @@ from pontis.actions.models import Action, ActionCodeCounter, Activity, Deliverab
 from pontis.core.errors import IllegalTransition, NotAllowed, ValidationFailed
 from pontis.core.models import AuditEvent, Notification
 
-from .factories import agreed_action, all_scores, fake_request, fiche_content, make_action, sop, workshop
+from .factories import agreed_action, all_scores, approved_request, fiche_content, make_action, sop, workshop
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -26,7 +26,7 @@ def cv_name():
 
 def test_create_from_request_gives_code_title_partners_region_and_clock(committee_member, focal_point, institution):
     # given a Cabo Verde request by a focal point
-    request = fake_request(pk=7, countries=("CV",), institutions=[institution], submitted_by=focal_point, days_ago=10)
+    request = approved_request(countries=("CV",), institutions=[institution], submitted_by=focal_point, days_ago=10)
     # when the committee approves it
     action = services.action_create_from_request(request=request, by=committee_member)
     # then
@@ -46,9 +46,10 @@ def test_create_from_request_gives_code_title_partners_region_and_clock(committe
 
 
 def test_create_from_request_numbers_repeat_actions_and_is_idempotent(committee_member, institution):
-    first = services.action_create_from_request(request=fake_request(pk=1, institutions=[institution]), by=committee_member)
-    second = services.action_create_from_request(request=fake_request(pk=2, institutions=[institution]), by=committee_member)
-    again = services.action_create_from_request(request=fake_request(pk=2, institutions=[institution]), by=committee_member)
+    repeat = approved_request(institutions=[institution])
+    first = services.action_create_from_request(request=approved_request(institutions=[institution]), by=committee_member)
+    second = services.action_create_from_request(request=repeat, by=committee_member)
+    again = services.action_create_from_request(request=repeat, by=committee_member)
     assert (first.title["en"], second.title["en"]) == (cv_name(), f"{cv_name()} II")
     assert second.code.endswith("-02")
     assert again.pk == second.pk
@@ -56,14 +57,14 @@ def test_create_from_request_numbers_repeat_actions_and_is_idempotent(committee_
 
 
 def test_create_from_request_spanning_regions_is_global(committee_member):
-    action = services.action_create_from_request(request=fake_request(countries=("CV", "PE")), by=committee_member)
+    action = services.action_create_from_request(request=approved_request(countries=("CV", "PE")), by=committee_member)
     assert action.region.code == "global"
     assert action.title["en"] == cv_name()
 
 
 def test_create_from_request_refused_to_focal_point(focal_point):
     with pytest.raises(NotAllowed):
-        services.action_create_from_request(request=fake_request(), by=focal_point)
+        services.action_create_from_request(request=approved_request(), by=focal_point)
     assert Action.objects.count() == 0
 
 
@@ -196,6 +197,7 @@ def test_comments_and_proposals(officer, focal_point, institution, make_user):
 def test_activity_flow_launches_action(officer, focal_point, institution):
     action = agreed_action(officer, focal_point, institution)
     activity = action.activities.first()
+    services.activity_update(activity=activity, by=officer, start_date=TODAY() - datetime.timedelta(days=2), end_date=TODAY())
     services.activity_confirm(activity=activity, by=officer)
     services.activity_deliver(activity=activity, by=officer, delivered_on=TODAY())
     action.refresh_from_db()
@@ -211,7 +213,7 @@ def test_activity_illegal_moves_change_nothing(officer, focal_point, institution
     action = agreed_action(officer, focal_point, institution)
     activity = action.activities.first()
     with pytest.raises(IllegalTransition):
-        services.activity_deliver(activity=activity, by=officer)
+        services.activity_deliver(activity=activity, by=officer, delivered_on=TODAY())
     with pytest.raises(IllegalTransition):
         services.activity_report(activity=activity, by=officer, report="x", participants_women=1)
     with pytest.raises(IllegalTransition):
@@ -240,7 +242,7 @@ def test_activity_validation(officer, focal_point, institution):
     services.activity_confirm(activity=activity, by=officer)
     with pytest.raises(ValidationFailed):
         services.activity_deliver(activity=activity, by=officer, delivered_on=TODAY() + datetime.timedelta(days=3))
-    services.activity_deliver(activity=activity, by=officer)
+    services.activity_deliver(activity=activity, by=officer, delivered_on=TODAY())
     with pytest.raises(ValidationFailed):
         services.activity_report(activity=activity, by=officer, report="ok")
     with pytest.raises(ValidationFailed):
@@ -376,9 +378,9 @@ def test_followup_command_is_idempotent(officer, focal_point, institution):
 
 def test_repeat_action_numeral_follows_the_highest_in_use(committee_member, institution):
     # given a historical "Cabo Verde IV" (its I-III were never recorded here)
-    historical = services.action_create_from_request(request=fake_request(pk=1, institutions=[institution]), by=committee_member)
+    historical = services.action_create_from_request(request=approved_request(institutions=[institution]), by=committee_member)
     Action.objects.filter(pk=historical.pk).update(title={"en": f"{cv_name()} IV"})
     # when a new Cabo Verde request is approved
-    action = services.action_create_from_request(request=fake_request(pk=2, institutions=[institution]), by=committee_member)
+    action = services.action_create_from_request(request=approved_request(institutions=[institution]), by=committee_member)
     # then it is the fifth, not the second
     assert action.title["en"] == f"{cv_name()} V"

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from pontis.core.forms import DateInput
 from pontis.core.i18n import translate
 
 register = template.Library()
@@ -30,6 +31,12 @@ def tr(value):
 @register.filter
 def tr_text(value):
     return str(translate(value))
+
+
+@register.filter
+def date_value(value):
+    """The value of an ``<input type="date">``: ``YYYY-MM-DD`` in every language (see ``pontis.core.forms``)."""
+    return DateInput().format_value(value) or ""
 
 
 @register.simple_tag

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from pontis.core import audit
 from pontis.core.errors import Conflict, IllegalTransition, ValidationFailed
 from pontis.core.notifications import notify
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
+from pontis.core.workflow import check_transition, transition
 
 from ..models import Deployment, DeploymentRole, ExpertProfile, Invitation, Shortlist, Unavailability
 
@@ -98,13 +100,18 @@ def invitation_from_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_create(*, activity, profile: ExpertProfile, by, role: str = DeploymentRole.EXPERT,
-                      start_date=None, end_date=None, days=None, message: str = "") -> Invitation:
+                      start_date=None, end_date=None, days=None, message: str = "",
+                      idempotency_key: str | None = None) -> Invitation:
     """Invite an active expert to an activity; the expert is told in-app and by e-mail with a signed link.
 
-    Dates default to the activity's. A conflict of interest is flagged (not refused); staff decide.
+    Dates default to the activity's. A conflict of interest is flagged (not refused); staff decide. The same
+    ``idempotency_key`` twice (a double-submitted form) answers the first invitation.
     Raises NotAllowed, IllegalTransition (expert not active), ValidationFailed (dates, role), Conflict (already invited).
     """
     ensure(by, "create", Invitation)
+    claim = creation_claim(scope="experts.invitation_create", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     if profile.status != ExpertProfile.Status.ACTIVE:
         raise IllegalTransition(_("Only active experts can be invited."))
     if role not in DeploymentRole.values:
@@ -118,6 +125,7 @@ def invitation_create(*, activity, profile: ExpertProfile, by, role: str = Deplo
         activity=activity, profile=profile, role=role, start_date=start_date, end_date=end_date,
         days=days if days is not None else _default_days(start_date, end_date), message=message, invited_by=by,
         conflict_of_interest=bool(conflict_of_interest(profile, activity)))
+    claim.fulfil(invitation)
     audit.record_create(invitation, by=by)
     if profile.user_id:
         link = reverse("experts:invitation_answer", args=[invitation_token(invitation)])
@@ -138,16 +146,12 @@ def invitation_accept(*, invitation: Invitation, by=None, via_token: bool = Fals
     if not via_token:
         ensure(by, "respond", invitation)
     invitation = Invitation.objects.select_for_update().select_related("profile", "activity__action").get(pk=invitation.pk)
-    if "accepted" not in Invitation.TRANSITIONS.get(invitation.status, set()):
-        raise IllegalTransition(_("This invitation has already been answered or withdrawn."))
+    check_transition(invitation, Invitation.Status.ACCEPTED)
     actor = by if by is not None else invitation.profile.user
     deployment = _deploy(profile=invitation.profile, activity=invitation.activity, role=invitation.role,
                          start_date=invitation.start_date, end_date=invitation.end_date, days=invitation.days,
                          by=actor, invitation=invitation)
-    invitation.status = Invitation.Status.ACCEPTED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at", "updated_at"])
-    audit.record_transition(invitation, by=actor, before="pending", after="accepted")
+    transition(invitation, to=Invitation.Status.ACCEPTED, by=actor, responded_at=timezone.now())
     if invitation.invited_by_id:
         notify(recipients=[invitation.invited_by], subject=gettext_lazy("An expert accepted your invitation"),
                body=str(invitation.activity), url=reverse("experts:activity_experts", args=[invitation.activity_id]),
@@ -163,14 +167,10 @@ def invitation_decline(*, invitation: Invitation, reason: str, by=None, via_toke
     if not (reason or "").strip():
         raise ValidationFailed(_("Tell us briefly why you decline; it helps us invite better."), field="reason")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if "declined" not in Invitation.TRANSITIONS.get(invitation.status, set()):
-        raise IllegalTransition(_("This invitation has already been answered or withdrawn."))
-    invitation.status = Invitation.Status.DECLINED
-    invitation.reason = reason.strip()[:2000]
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "reason", "responded_at", "updated_at"])
     actor = by if by is not None else invitation.profile.user
-    audit.record_transition(invitation, by=actor, before="pending", after="declined", note=invitation.reason)
+    reason = reason.strip()[:2000]
+    transition(invitation, to=Invitation.Status.DECLINED, by=actor, note=reason, reason=reason,
+               responded_at=timezone.now())
     if invitation.invited_by_id:
         notify(recipients=[invitation.invited_by], subject=gettext_lazy("An expert declined your invitation"),
                body=invitation.reason, url=reverse("experts:activity_experts", args=[invitation.activity_id]),
@@ -182,12 +182,7 @@ def invitation_decline(*, invitation: Invitation, reason: str, by=None, via_toke
 def invitation_withdraw(*, invitation: Invitation, by) -> Invitation:
     ensure(by, "withdraw", invitation)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if "withdrawn" not in Invitation.TRANSITIONS.get(invitation.status, set()):
-        raise IllegalTransition()
-    invitation.status = Invitation.Status.WITHDRAWN
-    invitation.save(update_fields=["status", "updated_at"])
-    audit.record_transition(invitation, by=by, before="pending", after="withdrawn")
-    return invitation
+    return transition(invitation, to=Invitation.Status.WITHDRAWN, by=by)
 
 
 def _deploy(*, profile, activity, role, start_date, end_date, days, by, invitation=None) -> Deployment:
@@ -234,11 +229,6 @@ def deployment_transition(*, deployment: Deployment, to: str, by) -> Deployment:
     """Complete or cancel a confirmed deployment. Raises NotAllowed, IllegalTransition."""
     ensure(by, "change", deployment)
     deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
-    if to not in Deployment.TRANSITIONS.get(deployment.status, set()):
-        raise IllegalTransition()
-    before = deployment.status
-    deployment.status = to
-    deployment.save(update_fields=["status", "updated_at"])
-    audit.record_transition(deployment, by=by, before=before, after=to)
+    transition(deployment, to=to, by=by)
     refresh_last_deployed(deployment.profile)
     return deployment

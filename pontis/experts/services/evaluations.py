@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pontis.accounts.models import Role
 from pontis.core import audit
 from pontis.core.errors import Conflict, IllegalTransition, ValidationFailed
 from pontis.core.permissions import ensure
+from pontis.core.roles import is_staff
 
 from ..models import Deployment, Evaluation, OrganisationFeedback
 
@@ -37,7 +37,7 @@ def evaluation_submit(*, deployment: Deployment, by, expertise, communication, a
     """
     ensure(by, "evaluate", deployment)
     _check_done(deployment)
-    kind = Evaluation.By.STAFF if by.has_any_role(Role.ADMIN, Role.OFFICER) else Evaluation.By.FOCAL_POINT
+    kind = Evaluation.By.STAFF if is_staff(by) else Evaluation.By.FOCAL_POINT
     values = {"expertise": _rating("expertise", expertise), "communication": _rating("communication", communication),
               "adaptation": _rating("adaptation", adaptation)}
     if Evaluation.objects.filter(deployment=deployment, evaluator_kind=kind).exists():

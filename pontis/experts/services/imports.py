@@ -15,26 +15,31 @@ import enum
 import io
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, connections, router, transaction
+from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from pontis.core.models import AuditEvent, Country, Language, ThematicArea, Topic
+from pontis.actions.models import Action
+from pontis.actions.services import activity_get_or_create_for_import
+from pontis.core import audit, vocabulary
+from pontis.core.errors import ValidationFailed
+from pontis.core.models import ActivityType, Country, Language, ThematicArea, Topic
+from pontis.core.permissions import ensure
+from pontis.core.uploads import SPREADSHEETS, check_archive, check_upload
 
-from ..models import Background, Deployment, DeploymentRole, ExpertLanguage, ExpertProfile, Gender, Level
+from ..models import Background, Deployment, DeploymentRole, ExpertLanguage, ExpertProfile, Gender, ImportJob, Level
+from ..tasks import enqueue_import
 
 ROSTER_COLUMNS = ["email", "given_name", "family_name", "gender", "nationality", "background", "institution",
                   "languages", "thematic_areas", "topics", "countries_of_experience", "status", "registered_on"]
 DEPLOYMENT_COLUMNS = ["expert_email", "action_code", "activity", "start_date", "end_date", "role"]
 BATCH = 2000
-# Choice values as plain sets: looked up for every row of a 100,000-row file.
-GENDERS, BACKGROUNDS, LEVELS = set(Gender.values), set(Background.values), set(Level.values)
-STATUSES, ROLES = set(ExpertProfile.Status.values), set(DeploymentRole.values)
 
 
 class ImportFileError(Exception):
@@ -54,8 +59,12 @@ def read_rows(path_or_file, name: str = "") -> list[dict]:
         path_or_file.seek(0)
         data = path_or_file.read()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # noqa: PLC0415 - heavy library, loaded only for an XLSX file
 
+        try:
+            check_archive(io.BytesIO(data))  # before openpyxl opens it: no zip bomb, no macros, no programs
+        except ValidationFailed as exc:
+            raise ImportFileError(exc.message)
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         except Exception:  # noqa: BLE001 - any unreadable workbook gets the same clear message
@@ -112,12 +121,26 @@ def _report(total):
 
 
 def _roster_lookups():
+    """Every coded column takes the code or the label in any UI language (``pontis.core.vocabulary``)."""
     return {
-        "countries": dict(Country.objects.values_list("code", "id")),
-        "languages": dict(Language.objects.values_list("code", "id")),
-        "themes": {t.code: t for t in ThematicArea.objects.all()},
-        "topics": {t.code: t for t in Topic.objects.all()},
+        "countries": vocabulary.countries(Country.objects.all(), value=lambda c: c.id),
+        "languages": vocabulary.languages(Language.objects.all(), value=lambda lang: lang.id),
+        "themes": vocabulary.reference(ThematicArea.objects.all(), _("thematic area")),
+        "topics": vocabulary.reference(Topic.objects.all(), _("topic")),
+        "genders": vocabulary.choices(_("gender"), Gender.choices),
+        "backgrounds": vocabulary.choices(_("background"), Background.choices),
+        "levels": vocabulary.choices(_("language level"), Level.choices),
+        "statuses": vocabulary.choices(_("status"), ExpertProfile.Status.choices),
     }
+
+
+def _coded(vocab, text, errors):
+    """The value of a coded cell, or None with the reason (naming the closest known values) added to ``errors``."""
+    try:
+        return vocab.resolve(text)
+    except vocabulary.Unknown as exc:
+        errors.append(exc.message)
+        return None
 
 
 def _validate_roster_row(row, lk, seen):
@@ -134,42 +157,34 @@ def _validate_roster_row(row, lk, seen):
         clean[name] = row.get(name, "")[:150]
         if not clean[name]:
             errors.append(_("%(column)s is empty") % {"column": name})
-    clean["gender"] = row.get("gender", "").lower() or Gender.UNDISCLOSED
-    if clean["gender"] not in GENDERS:
-        errors.append(_("unknown gender '%(value)s'") % {"value": clean["gender"]})
-    code = row.get("nationality", "").upper()
-    clean["nationality_id"] = lk["countries"].get(code) if code else None
-    if code and clean["nationality_id"] is None:
-        errors.append(_("unknown country code '%(value)s'") % {"value": code})
-    clean["background"] = row.get("background", "").lower()
-    if clean["background"] not in BACKGROUNDS:
-        errors.append(_("unknown background '%(value)s'") % {"value": clean["background"]})
+    gender = row.get("gender", "")
+    clean["gender"] = _coded(lk["genders"], gender, errors) if gender else Gender.UNDISCLOSED
+    nationality = row.get("nationality", "")
+    clean["nationality_id"] = _coded(lk["countries"], nationality, errors) if nationality else None
+    clean["background"] = _coded(lk["backgrounds"], row.get("background", ""), errors)
     clean["institution_name"] = row.get("institution", "")[:300]
     clean["languages"] = {}
     for item in _split(row.get("languages")):
-        lang, _sep, level = item.partition(":")
-        lang, level = lang.strip().lower(), level.strip()
-        level = "native" if level.lower() == "native" else level.upper()
-        if lang not in lk["languages"] or level not in LEVELS:
+        lang, sep, level = item.partition(":")
+        if not sep or not lang.strip() or not level.strip():
             errors.append(_("language '%(value)s' is not in the form en:C2") % {"value": item})
-        else:
-            clean["languages"][lk["languages"][lang]] = level
+            continue
+        lang_id, level = _coded(lk["languages"], lang, errors), _coded(lk["levels"], level, errors)
+        if lang_id is not None and level is not None:
+            clean["languages"][lang_id] = level
     for column, key in (("thematic_areas", "themes"), ("topics", "topics")):
         clean[key] = []
         for c in _split(row.get(column)):
-            if c not in lk[key]:
-                errors.append(_("unknown %(column)s code '%(value)s'") % {"column": column, "value": c})
-            else:
-                clean[key].append(lk[key][c])
+            found = _coded(lk[key], c, errors)
+            if found is not None and found not in clean[key]:
+                clean[key].append(found)
     clean["countries"] = []
     for c in _split(row.get("countries_of_experience")):
-        if c.upper() not in lk["countries"]:
-            errors.append(_("unknown country code '%(value)s'") % {"value": c})
-        else:
-            clean["countries"].append(lk["countries"][c.upper()])
-    clean["status"] = row.get("status", "").lower() or ExpertProfile.Status.REGISTERED
-    if clean["status"] not in STATUSES:
-        errors.append(_("unknown status '%(value)s'") % {"value": clean["status"]})
+        found = _coded(lk["countries"], c, errors)
+        if found is not None:
+            clean["countries"].append(found)
+    status = row.get("status", "")
+    clean["status"] = _coded(lk["statuses"], status, errors) if status else ExpertProfile.Status.REGISTERED
     raw = row.get("registered_on", "")
     clean["registered_on"] = _date(raw) if raw else timezone.localdate()
     if clean["registered_on"] is None:
@@ -392,25 +407,8 @@ def _current_lists(ids) -> dict:
 
 
 def _audit_bulk(objs, action, by):
-    """One audit row per imported object, written in bulk (the import is the single path for these rows)."""
-    if not objs:
-        return
-    ct = ContentType.objects.get_for_model(objs[0].__class__)
-    actor = by if getattr(by, "is_authenticated", False) else None
-    label = getattr(actor, "email", "") or "import"
-    db = connections[router.db_for_write(AuditEvent)]
-    if db.vendor == "postgresql":
-        # The same rows as the bulk_create below (``changes`` {} as its default, ``at`` now), streamed with COPY:
-        # compiling 100,000 model instances into INSERTs was most of the import's remaining Python time.
-        names = ("at", "actor", "actor_label", "action", "content_type", "object_id", "object_repr", "changes", "note")
-        actor_id = actor.pk if actor else None
-        # Built before the COPY starts: str(o) may query (a deployment names its expert), which cannot run during it.
-        rows = [(timezone.now(), actor_id, label, action, ct.pk, str(o.pk), str(o)[:255], "{}", "import") for o in objs]
-        _copy_rows(db, AuditEvent, [AuditEvent._meta.get_field(n).column for n in names], rows)
-        return
-    AuditEvent.objects.bulk_create([
-        AuditEvent(actor=actor, actor_label=label, action=action, content_type=ct, object_id=str(o.pk),
-                   object_repr=str(o)[:255], note="import") for o in objs], batch_size=2000)
+    """One audit row per imported object, through core's bulk writer (same rows and secret rule as ``record``)."""
+    audit.record_many(objs, action=action, by=by, note="import", batch_size=2000)
 
 
 # ---------------------------------------------------------------- deployments
@@ -418,15 +416,13 @@ def _audit_bulk(objs, action, by):
 
 def import_deployments(rows: list[dict], *, partial: bool = False, by=None, progress=None) -> dict:
     """Import historical deployments (see the module docstring). Overlaps are warnings, never refusals."""
-    from pontis.actions.models import Action
-    from pontis.core.models import ActivityType
-
     _check_columns(rows, DEPLOYMENT_COLUMNS)
     report = _report(len(rows))
     emails = {r.get("expert_email", "").lower() for r in rows}
     profiles = {p.email: p for p in ExpertProfile.objects.filter(email__text_in=emails).only("id", "email")}
     actions = {a.code: a for a in Action.objects.filter(code__in={r.get("action_code", "") for r in rows})}
-    types = {t.code: t for t in ActivityType.objects.all()}
+    types = vocabulary.reference(ActivityType.objects.all(), _("activity type"))
+    roles = vocabulary.choices(_("role"), DeploymentRole.choices)
     good, keys = [], {}
     for number, row in enumerate(rows, start=2):
         errors = []
@@ -437,9 +433,7 @@ def import_deployments(rows: list[dict], *, partial: bool = False, by=None, prog
         action = actions.get(row.get("action_code", ""))
         if action is None:
             errors.append(_("no Action with code '%(value)s'") % {"value": row.get("action_code", "")})
-        activity_type = types.get(row.get("activity", "").lower())
-        if activity_type is None:
-            errors.append(_("unknown activity type '%(value)s'") % {"value": row.get("activity", "")})
+        activity_type = _coded(types, row.get("activity", ""), errors)
         start, end = _date(row.get("start_date")), _date(row.get("end_date"))
         if start is None:
             errors.append(_("start_date '%(value)s' is not a date (YYYY-MM-DD)") % {"value": row.get("start_date", "")})
@@ -447,9 +441,7 @@ def import_deployments(rows: list[dict], *, partial: bool = False, by=None, prog
             errors.append(_("end_date '%(value)s' is not a date (YYYY-MM-DD)") % {"value": row.get("end_date", "")})
         if start and end and end < start:
             errors.append(_("end_date is before start_date"))
-        role = row.get("role", "").lower() or DeploymentRole.EXPERT
-        if role not in ROLES:
-            errors.append(_("unknown role '%(value)s' (lead, expert or resource_person)") % {"value": role})
+        role = _coded(roles, row.get("role", ""), errors) if row.get("role", "") else DeploymentRole.EXPERT
         if errors:
             report["errors"].append({"row": number, "messages": errors})
             continue
@@ -463,11 +455,6 @@ def import_deployments(rows: list[dict], *, partial: bool = False, by=None, prog
                      "end": end, "role": role})
     if report["errors"] and not partial:
         return report
-    try:
-        from pontis.actions.services import activity_get_or_create_for_import
-    except ImportError:
-        raise ImportFileError(_("Activities cannot be created yet: the actions app does not offer "
-                                "activity_get_or_create_for_import."))
     report["skipped"] = len(report["errors"])
     _overlap_warnings(good, report)
     activities = {}
@@ -531,8 +518,6 @@ def _overlap_warnings(good, report):
 
 
 def _refresh_last_deployed(profile_ids):
-    from django.db.models import Max
-
     ids = list(profile_ids)
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
@@ -547,15 +532,6 @@ def _refresh_last_deployed(profile_ids):
 @transaction.atomic
 def import_job_create(*, kind: str, upload, partial: bool, by):
     """Store an uploaded CSV/XLSX and queue its import as a background task. Raises NotAllowed, ValidationFailed."""
-    from django.conf import settings
-
-    from pontis.core import audit
-    from pontis.core.errors import ValidationFailed
-    from pontis.core.permissions import ensure
-
-    from ..models import ImportJob
-    from ..tasks import enqueue_import
-
     ensure(by, "create", ImportJob)
     if kind not in ImportJob.Kind.values:
         raise ValidationFailed(_("Unknown kind of import."), field="kind")
@@ -566,7 +542,9 @@ def import_job_create(*, kind: str, upload, partial: bool, by):
     head = upload.read(4096)
     upload.seek(0)
     is_xlsx = head[:2] == b"PK"
-    if not is_xlsx:
+    if is_xlsx:
+        check_upload(upload, accept=SPREADSHEETS, field="file")  # the one upload rule: archive limits, XLSX only
+    else:
         try:
             head.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -575,7 +553,8 @@ def import_job_create(*, kind: str, upload, partial: bool, by):
                 head[:-3].decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise ValidationFailed(_("The file must be a CSV encoded in UTF-8, or an XLSX workbook."), field="file")
-        if b"\x00" in head:
+        # NUL bytes are binary; a file opening with "<" is markup (HTML, SVG, XML), never a table of rows.
+        if b"\x00" in head or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             raise ValidationFailed(_("The file must be a CSV encoded in UTF-8, or an XLSX workbook."), field="file")
     upload.name = f"{kind}.{'xlsx' if is_xlsx else 'csv'}"
     job = ImportJob.objects.create(kind=kind, file=upload, partial=partial, created_by=by)

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from pontis.accounts.models import Role, User
 from pontis.core import audit
 from pontis.core.errors import IllegalTransition
-from pontis.core.notifications import notify
+from pontis.core.files import clear_file, delete_on_commit
+from pontis.core.notifications import notify, outbox_forget
 from pontis.core.permissions import ensure
 
-from ..models import ExpertProfile
+from ..models import Evaluation, ExpertProfile
 
 
 def profile_export_data(*, profile: ExpertProfile, by) -> dict:
@@ -37,6 +38,7 @@ def profile_export_data(*, profile: ExpertProfile, by) -> dict:
             "topics": [t.code for t in profile.topics.all()],
             "countries_of_experience": [c.code for c in profile.countries_experience.all()],
             "regions_of_experience": [r.code for r in profile.regions_experience.all()],
+            "cv_file_name": profile.cv_original_name,
             "cv_text": profile.cv_text,
             "unavailability": [{"from": u.start_date.isoformat(), "until": u.end_date.isoformat(), "note": u.note}
                                for u in profile.unavailabilities.all()],
@@ -82,20 +84,19 @@ def profile_anonymise(*, profile: ExpertProfile, by) -> ExpertProfile:
     profile = ExpertProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.anonymised_at:
         raise IllegalTransition(_("This profile has already been anonymised."))
-    if profile.cv:
-        profile.cv.delete(save=False)
+    user = profile.user
+    traces = _personal_traces(profile, user)
+    clear_file(profile, "cv")  # deleted once this commits
     profile.email = f"anonymised-{profile.pk}@invalid"
     profile.given_name = _("Anonymised")
     profile.family_name = f"#{profile.pk}"
-    for field in ("institution_name", "biography", "references", "cv_text", "vetting_notes", "erasure_reason",
-                  "consent_purpose", "search_text", "taxonomy_text"):
+    for field in ("institution_name", "biography", "references", "cv_text", "cv_original_name", "vetting_notes",
+                  "erasure_reason", "consent_purpose", "search_text", "taxonomy_text"):
         setattr(profile, field, "")
     profile.institution = None
     profile.years_experience = None
-    profile.cv = ""
     profile.status = ExpertProfile.Status.INACTIVE
     profile.anonymised_at = timezone.now()
-    user = profile.user
     profile.user = None
     profile.save()
     profile.languages.all().delete()
@@ -103,8 +104,6 @@ def profile_anonymise(*, profile: ExpertProfile, by) -> ExpertProfile:
     profile.countries_experience.clear()
     profile.regions_experience.clear()
     profile.invitations.update(reason="", message="")
-    from ..models import Evaluation
-
     Evaluation.objects.filter(deployment__profile=profile).update(comments="")
     if user is not None:
         user.is_active = False
@@ -112,6 +111,44 @@ def profile_anonymise(*, profile: ExpertProfile, by) -> ExpertProfile:
         user.given_name = user.family_name = user.phone = user.position = ""
         user.set_unusable_password()
         user.save()
+    _erase_traces(profile, user, traces)
     # The audit row says that it happened, not what was removed.
     audit.record(profile, action="update", by=by, note="anonymised")
     return profile
+
+
+# Change keys whose every earlier value is the person's data: replaced whole in the audit trail on erasure.
+PERSONAL_FIELDS = ("email", "given_name", "family_name", "phone", "position", "institution_name", "biography",
+                   "references", "cv_text", "cv_original_name", "vetting_notes", "erasure_reason", "consent_purpose",
+                   "search_text", "taxonomy_text", "reason", "message", "comments", "note")
+
+
+def _personal_traces(profile, user) -> dict:
+    """Before anything is removed: the rows' objects, the strings that name the person, every CV file they held."""
+    objects = [profile, user, *profile.unavailabilities.all(), *profile.invitations.all(),
+               *profile.deployments.all(), *profile.shortlistings.all(), *profile.languages.all(),
+               *Evaluation.objects.filter(deployment__profile=profile)]
+    values = [profile.email, profile.given_name, profile.family_name, profile.full_name]
+    if user is not None:
+        values += [user.email, user.given_name, user.family_name, user.phone,
+                   f"{user.given_name} {user.family_name}".strip()]
+    cv_names = {name for name in audit.recorded_values([profile], "cv") if isinstance(name, str)}
+    if profile.cv:
+        cv_names.add(profile.cv.name)
+    emails = [profile.email] + ([user.email] if user is not None else [])
+    return {"objects": objects, "values": values, "cv_names": cv_names, "emails": emails}
+
+
+def _erase_traces(profile, user, traces) -> None:
+    """Put the pseudonym in place of the person's data in every audit row about them, forget their address in the
+    e-mail outbox, and delete every CV file they ever uploaded (the current one and the earlier ones the trail
+    remembers), once this commits."""
+    audit.erase_person(objects=traces["objects"], pseudonym=str(profile), values=traces["values"],
+                       fields=PERSONAL_FIELDS, actor=user)
+    outbox_forget(addresses=traces["emails"])
+    storage = ExpertProfile._meta.get_field("cv").storage
+    names = traces["cv_names"]
+    # A name freed by an earlier deletion may since hold someone else's CV (old names were not per profile).
+    taken = set(ExpertProfile.objects.filter(cv__in=names).exclude(pk=profile.pk).values_list("cv", flat=True))
+    for name in sorted(names - taken):
+        delete_on_commit(storage, name)

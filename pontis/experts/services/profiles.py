@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pontis.accounts.models import Role, User
+from pontis.accounts.services import role_grant, user_create
 from pontis.core import audit
 from pontis.core.errors import Conflict, IllegalTransition, ValidationFailed
+from pontis.core.files import replace_file
+from pontis.core.notifications import email_queue, notify
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
+from pontis.core.uploads import original_name, stored_name
+from pontis.core.workflow import transition
 
-from ..models import ExpertLanguage, ExpertProfile, Level, Unavailability
-from .cv import check_cv, extract_text
+from ..models import CvTextStatus, ExpertLanguage, ExpertProfile, Level, Unavailability
+from ..tasks import enqueue_cv_text
+from .cv import check_cv
 
 CONFIRM_SALT = "pontis.experts.confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -48,18 +56,25 @@ def _set_languages(profile, languages):
         [ExpertLanguage(profile=profile, language=lang, level=level) for lang, level in seen.values()])
 
 
+def _store_cv(profile, cv, ext: str) -> None:
+    """Store the checked CV as cv-<id>.<ext> (the uploaded name is kept as data only) and queue its text extraction."""
+    profile.cv_original_name = original_name(cv)
+    replace_file(profile, "cv", cv, name=stored_name("cv", profile.pk, ext))
+    profile.cv_text, profile.cv_text_status = "", CvTextStatus.PENDING
+    profile.save(update_fields=["cv", "cv_original_name", "cv_text", "cv_text_status", "updated_at"])
+    enqueue_cv_text(profile)
+
+
 def _apply(profile, fields: dict, m2m: dict, languages, cv):
     for key, value in fields.items():
         if key in PROFILE_FIELDS:
             setattr(profile, key, value)
-    if cv:
-        ext = check_cv(cv)
-        profile.cv_text = extract_text(cv, ext)
-        cv.name = f"cv.{ext}"  # never trust the uploaded name
-        profile.cv = cv
+    ext = check_cv(cv) if cv else None  # type, size and archive limits, before anything opens the file
     if not profile.given_name.strip() or not profile.family_name.strip():
         raise ValidationFailed(_("Give your given name and family name."), field="given_name")
     profile.save()
+    if cv:
+        _store_cv(profile, cv, ext)
     for key, values in m2m.items():
         if key in M2M_FIELDS and values is not None:
             getattr(profile, key).set(values)
@@ -100,15 +115,12 @@ def profile_register(*, email: str, consent_purpose: str, consent: bool, fields:
 
 
 def _send_confirmation(profile, link, language):
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils import translation
-
     with translation.override(language):
         subject = _("Confirm your expert registration")
         body = _("Open this link within seven days to confirm your e-mail address and choose a password:\n%(url)s") % {
             "url": settings.PONTIS_SITE_URL.rstrip("/") + link}
-    transaction.on_commit(lambda: send_mail(subject, body, None, [profile.email], fail_silently=True))
+    # Through the outbox: sent once by a task, after the registration commits.
+    email_queue(key=f"expert-registration-confirm-{profile.pk}", to=[profile.email], subject=subject, body=body)
 
 
 @transaction.atomic
@@ -117,8 +129,6 @@ def profile_confirm_email(*, token: str) -> ExpertProfile:
 
     Idempotent: a second click answers the same profile. Raises ValidationFailed for a bad or expired link.
     """
-    from pontis.accounts.services import role_grant, user_create
-
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired:
@@ -184,18 +194,14 @@ def profile_transition(*, profile: ExpertProfile, to: str, by, note: str = "") -
     """
     ensure(by, "vet", profile)
     profile = ExpertProfile.objects.select_for_update().get(pk=profile.pk)
-    if profile.anonymised_at or to not in ExpertProfile.TRANSITIONS.get(profile.status, set()):
+    if profile.anonymised_at:
         raise IllegalTransition()
-    before = profile.status
-    profile.status = to
+    notes = profile.vetting_notes
     if note.strip():
         stamp = timezone.localdate().isoformat()
-        profile.vetting_notes = (profile.vetting_notes + "\n" if profile.vetting_notes else "") + f"{stamp} {by.email}: {note.strip()}"
-    profile.save(update_fields=["status", "vetting_notes", "updated_at"])
-    audit.record_transition(profile, by=by, before=before, after=to, note=note)
+        notes = (notes + "\n" if notes else "") + f"{stamp} {by.email}: {note.strip()}"
+    transition(profile, to=to, by=by, note=note, vetting_notes=notes)
     if profile.user_id and to in ("vetted", "active"):
-        from pontis.core.notifications import notify
-
         notify(recipients=[profile.user], subject=gettext_lazy("Your expert profile is now %(status)s") % {
             "status": profile.get_status_display()}, url=reverse("experts:me"),
             dedupe_key=f"expert-status-{profile.pk}-{to}-{timezone.localdate()}")
@@ -210,12 +216,16 @@ def _unavailability_create(profile, start, end, note=""):
 
 @transaction.atomic
 def unavailability_add(*, profile: ExpertProfile, by, start_date: datetime.date, end_date: datetime.date,
-                       note: str = "") -> Unavailability:
-    """Declare a period when the expert cannot be deployed. Raises NotAllowed, ValidationFailed."""
+                       note: str = "", idempotency_key: str | None = None) -> Unavailability:
+    """Declare a period when the expert cannot be deployed; the same ``idempotency_key`` twice answers the
+    period the first call declared. Raises NotAllowed, ValidationFailed."""
     ensure(by, "change", profile)
+    claim = creation_claim(scope="experts.unavailability_add", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     period = _unavailability_create(profile, start_date, end_date, note)
     audit.record_create(period, by=by)
-    return period
+    return claim.fulfil(period)
 
 
 @transaction.atomic
@@ -235,8 +245,6 @@ def profiles_stale(today=None):
 
 def profiles_remind_reconfirmation() -> int:
     """Ask each stale expert with an account to update their profile; at most once a year each (dedupe key)."""
-    from pontis.core.notifications import notify
-
     count = 0
     year = timezone.localdate().year
     for profile in profiles_stale().filter(user__isnull=False).select_related("user").iterator(chunk_size=500):

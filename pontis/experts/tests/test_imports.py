@@ -102,42 +102,29 @@ def test_command_refuses_bad_file_and_reports_rows(tmp_path):
 DHEADER = "expert_email,action_code,activity,start_date,end_date,role\n"
 
 
-@pytest.fixture
-def fake_activity_service(monkeypatch):
-    """The actions app's import contract: an activity matched or created under the Action.
-    The real service is used when the actions app provides it; a stand-in otherwise."""
-    import pontis.actions.services as actions_services
-
-    if hasattr(actions_services, "activity_get_or_create_for_import"):
-        return
-
-    def get_or_create(*, action, type, start_date, end_date, by=None):
-        return Activity.objects.get_or_create(action=action, type=type, start_date=start_date, end_date=end_date,
-                                              defaults={"sequence": action.activities.count() + 1})
-
-    monkeypatch.setattr(actions_services, "activity_get_or_create_for_import", get_or_create, raising=False)
-
-
 def drows(*lines):
     return read_rows(io.BytesIO((DHEADER + "\n".join(lines) + "\n").encode()), name="d.csv")
 
 
-def test_deployments_import_is_idempotent_and_warns_on_overlap(fake_activity_service):
+def test_deployments_import_is_idempotent_and_warns_on_overlap():
     make_profile(email="ana@example.org")
-    make_activity(code="2012-01")
+    action = make_activity(code="2012-01").action
     lines = ["ana@example.org,2012-01,workshop,2012-05-02,2012-05-04,lead",
              "ana@example.org,2012-01,training,2012-05-04,2012-05-05,expert"]
     report = import_deployments(drows(*lines))
     assert (report["created"], report["imported"]) == (2, True)
     assert [w["row"] for w in report["warnings"]] == [3]
+    # the actions app's own service created the two past activities, already reported
+    past = Activity.objects.filter(action=action, start_date__year=2012)
+    assert sorted(past.values_list("type__code", "status")) == [("training", "reported"), ("workshop", "reported")]
     again = import_deployments(drows(*lines))
     assert (again["created"], again["unchanged"]) == (0, 2)
-    assert Deployment.objects.count() == 2
+    assert Deployment.objects.count() == 2 and past.count() == 2
     assert ExpertProfile.objects.get().last_deployed_on == datetime.date(2012, 5, 4)
     assert set(Deployment.objects.values_list("status", flat=True)) == {"completed"}
 
 
-def test_deployments_bad_rows_import_nothing(fake_activity_service):
+def test_deployments_bad_rows_import_nothing():
     make_profile(email="ana@example.org")
     make_activity(code="2012-01")
     report = import_deployments(drows("ana@example.org,2012-01,workshop,2012-05-02,2012-05-04,lead",
@@ -146,7 +133,7 @@ def test_deployments_bad_rows_import_nothing(fake_activity_service):
     assert report["errors"][0]["row"] == 3 and len(report["errors"][0]["messages"]) == 5
 
 
-def test_deployments_partial(fake_activity_service):
+def test_deployments_partial():
     make_profile(email="ana@example.org")
     make_activity(code="2012-01")
     report = import_deployments(drows("ana@example.org,2012-01,workshop,2012-05-02,2012-05-04,lead",

@@ -64,12 +64,20 @@ def test_register_twice_same_email_conflicts():
     assert ExpertProfile.objects.count() == 1
 
 
-def test_register_extracts_docx_cv_text():
+def test_register_extracts_docx_cv_text_in_a_task_after_commit(django_capture_on_commit_callbacks):
     cv = SimpleUploadedFile("whatever.pdf", _docx_bytes(), content_type="application/pdf")
-    profile = register(cv=cv)
-    assert "dakar" in profile.cv_text.lower()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        profile = register(cv=cv)
+    # The web request only stores the file: the text is not read until the task runs.
+    assert (profile.cv_text, profile.cv_text_status) == ("", "pending")
+    for callback in callbacks:
+        callback()
+    profile.refresh_from_db()
+    assert "dakar" in profile.cv_text.lower() and profile.cv_text_status == "done"
     assert "dakar" in profile.search_text
-    assert profile.cv.name.endswith(".docx")
+    stored = profile.cv.name.rsplit("/", 1)[-1]  # storage may add a suffix if the name is taken
+    assert stored.startswith(f"cv-{profile.pk}") and stored.endswith(".docx")
+    assert profile.cv_original_name == "whatever.pdf"
 
 
 def test_register_refuses_cv_that_is_not_pdf_or_docx():

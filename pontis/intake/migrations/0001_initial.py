@@ -14,7 +14,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_initial'),
-        ('actions', '0002_actioncodecounter_action_approved_on_and_more'),
         ('core', '0002_reference_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -47,7 +46,6 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('closed_reason', models.TextField(blank=True, verbose_name='reason')),
                 ('client_token', models.UUIDField(blank=True, editable=False, null=True, unique=True)),
-                ('action', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='request', to='actions.action')),
                 ('countries', models.ManyToManyField(blank=True, related_name='requests', to='core.country', verbose_name='countries')),
                 ('institutions', models.ManyToManyField(blank=True, related_name='requests', to='accounts.institution', verbose_name='requesting institutions')),
                 ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intake_requests', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),

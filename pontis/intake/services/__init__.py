@@ -1,19 +1,23 @@
-"""Every write to requests. Views, the API, the demo loader and tests all go through these functions."""
+"""Every write to requests. Views, the API, the demo loader and tests all go through these functions.
 
-from .drafts import request_endorsement_attach, request_endorsement_remove, request_save_draft
+Approval (the decision and the Action it creates) is ``pontis.actions.services.request_approve``.
+"""
+
+from .drafts import request_create, request_endorsement_attach, request_endorsement_remove, request_save_draft
 from .workflow import (
     request_answer,
-    request_approve,
     request_ask_info,
     request_defer,
     request_forward,
     request_note,
+    request_record_approval,
     request_reject,
     request_submit,
     request_withdraw,
 )
 
 __all__ = [
+    "request_create",
     "request_save_draft",
     "request_endorsement_attach",
     "request_endorsement_remove",
@@ -23,7 +27,7 @@ __all__ = [
     "request_answer",
     "request_forward",
     "request_reject",
-    "request_approve",
+    "request_record_approval",
     "request_defer",
     "request_note",
 ]

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 
 from pontis.core import audit
 from pontis.core.errors import IllegalTransition, ValidationFailed
+from pontis.core.files import clear_file, replace_file
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
+from pontis.core.uploads import original_name, stored_name
 
 from ..models import EDITABLE_STATUSES, Request
 from ..uploads import check_upload
@@ -139,6 +142,22 @@ def request_save_draft(*, by, data: dict, request: Request | None = None, client
 
 
 @transaction.atomic
+def request_create(*, by, data: dict, idempotency_key: str | None = None,
+                   client_token: uuid.UUID | str | None = None) -> Request:
+    """Create a draft (the API's create route). The same ``idempotency_key`` (or ``client_token``) again answers
+    the request the first call created, as it is now (even submitted since), instead of creating or changing one.
+
+    Raises NotAllowed, ValidationFailed (``errors`` per field).
+    """
+    ensure(by, "create", Request)
+    key = idempotency_key or (str(client_token) if client_token else None)
+    claim = creation_claim(scope="intake.request_create", key=key, by=by)
+    if claim.existing is not None:
+        return claim.existing
+    return claim.fulfil(request_save_draft(by=by, data=data, client_token=client_token))
+
+
+@transaction.atomic
 def request_endorsement_attach(*, request: Request, by, upload) -> Request:
     """Store the leadership's endorsement letter (PDF, DOCX or image, checked by content and size).
 
@@ -150,14 +169,12 @@ def request_endorsement_attach(*, request: Request, by, upload) -> Request:
         raise IllegalTransition(_("This request can no longer be changed."))
     ext = check_upload(upload)
     before = audit.snapshot(request)
-    old = request.endorsement_letter.name if request.endorsement_letter else ""
-    request.endorsement_letter.save(f"letter.{ext}", upload, save=False)
-    request.endorsement_letter_name = (getattr(upload, "name", "") or f"letter.{ext}")[-255:]
+    letter_name = original_name(upload)  # kept as data only; stored and served as letter-<id>.<ext>
+    # The previous letter is deleted once this commits (core.files).
+    replace_file(request, "endorsement_letter", upload, name=stored_name("letter", request.pk, ext))
+    request.endorsement_letter_name = letter_name or stored_name("letter", request.pk, ext)
     request.save()
     audit.record_update(request, by=by, before=before, note="endorsement letter attached")
-    if old:
-        storage = request.endorsement_letter.storage
-        transaction.on_commit(lambda: storage.delete(old))
     return request
 
 
@@ -170,11 +187,8 @@ def request_endorsement_remove(*, request: Request, by) -> Request:
         raise IllegalTransition(_("This request can no longer be changed."))
     if request.endorsement_letter:
         before = audit.snapshot(request)
-        old = request.endorsement_letter.name
-        storage = request.endorsement_letter.storage
-        request.endorsement_letter = ""
+        clear_file(request, "endorsement_letter")  # the file is deleted once this commits
         request.endorsement_letter_name = ""
         request.save()
         audit.record_update(request, by=by, before=before, note="endorsement letter removed")
-        transaction.on_commit(lambda: storage.delete(old))
     return request

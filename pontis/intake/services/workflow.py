@@ -16,35 +16,18 @@ from pontis.core import audit
 from pontis.core.errors import IllegalTransition, ValidationFailed
 from pontis.core.i18n import translate
 from pontis.core.notifications import notify
+from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
+from pontis.core.workflow import check_transition, transition
 
 from ..eligibility import eligibility_checks, is_eligible
-from ..models import Comment, Decision, Request, can_move
+from ..models import Comment, Decision, Request
 from ..models import RequestStatus as S
 
 
 def _locked(request: Request) -> Request:
     """The current row, locked until the transaction ends, so two clicks cannot both move it."""
     return Request.objects.select_for_update().get(pk=request.pk)
-
-
-def _check_move(request: Request, target: str) -> None:
-    if not can_move(request.status, target):
-        raise IllegalTransition(
-            _("This step is not possible while the request is “%(status)s”.") % {"status": request.get_status_display()}
-        )
-
-
-def _move(request: Request, target: str, *, by, note: str = "", **fields) -> Request:
-    before = request.status
-    now = timezone.now()
-    request.status = target
-    request.status_changed_at = now
-    for key, value in fields.items():
-        setattr(request, key, value)
-    request.save()
-    audit.record_transition(request, by=by, before=before, after=target, note=note)
-    return request
 
 
 def _required(value: str, field: str, message) -> str:
@@ -113,12 +96,12 @@ def request_submit(*, request: Request, by) -> Request:
     """
     request = _locked(request)
     ensure(by, "submit", request)
-    _check_move(request, S.SUBMITTED)
+    check_transition(request, S.SUBMITTED)
     missing = missing_for_submission(request)
     if missing:
         raise ValidationFailed(_("The request cannot be submitted yet: some information is missing."), errors=missing)
     checks = eligibility_checks(request)
-    _move(request, S.SUBMITTED, by=by, submitted_at=timezone.now(), eligibility=checks, eligible=is_eligible(checks))
+    transition(request, to=S.SUBMITTED, by=by, submitted_at=timezone.now(), eligibility=checks, eligible=is_eligible(checks))
     title = _title(request)
     _notify(_officers(), request, "submitted",
             lambda u: _("New request to screen: %(title)s") % {"title": title},
@@ -131,9 +114,9 @@ def request_withdraw(*, request: Request, by, reason: str = "") -> Request:
     """The requester withdraws the request (from draft, or while it is still open). Raises NotAllowed, IllegalTransition."""
     request = _locked(request)
     ensure(by, "withdraw", request)
-    _check_move(request, S.WITHDRAWN)
+    check_transition(request, S.WITHDRAWN)
     was_draft = request.status == S.DRAFT
-    _move(request, S.WITHDRAWN, by=by, note=(reason or "").strip(), closed_reason=(reason or "").strip(),
+    transition(request, to=S.WITHDRAWN, by=by, note=(reason or "").strip(), closed_reason=(reason or "").strip(),
           decided_at=timezone.now())
     if not was_draft:
         title = _title(request)
@@ -147,10 +130,10 @@ def request_ask_info(*, request: Request, by, question: str) -> Request:
     requester, who is notified in the app and by e-mail. Raises NotAllowed, IllegalTransition, ValidationFailed."""
     request = _locked(request)
     ensure(by, "ask_info", request)
-    _check_move(request, S.INFO_REQUESTED)
+    check_transition(request, S.INFO_REQUESTED)
     question = _required(question, "question", _("Write the question for the requester."))
     Comment.objects.create(request=request, author=by, kind=Comment.Kind.QUESTION, body=question)
-    _move(request, S.INFO_REQUESTED, by=by, note=question)
+    transition(request, to=S.INFO_REQUESTED, by=by, note=question)
     title = _title(request)
     _notify(_requesters(request), request, "info",
             lambda u: _("Information requested on your request “%(title)s”") % {"title": title}, question)
@@ -165,14 +148,14 @@ def request_answer(*, request: Request, by, answer: str) -> Request:
     """
     request = _locked(request)
     ensure(by, "answer", request)
-    _check_move(request, S.SUBMITTED)
+    check_transition(request, S.SUBMITTED)
     if request.status != S.INFO_REQUESTED:
         raise IllegalTransition(_("No question is waiting for an answer."))
     answer = _required(answer, "answer", _("Write your answer."))
     Comment.objects.create(request=request, author=by, kind=Comment.Kind.ANSWER, body=answer)
     # The answer may have changed countries or institutions: eligibility is checked again.
     checks = eligibility_checks(request)
-    _move(request, S.SUBMITTED, by=by, note=answer, eligibility=checks, eligible=is_eligible(checks))
+    transition(request, to=S.SUBMITTED, by=by, note=answer, eligibility=checks, eligible=is_eligible(checks))
     askers = list(User.objects.filter(pk__in=request.comments.filter(kind=Comment.Kind.QUESTION).values("author")))
     title = _title(request)
     _notify(askers or _officers(), request, "answered",
@@ -189,14 +172,14 @@ def request_forward(*, request: Request, by, justification: str = "") -> Request
     """
     request = _locked(request)
     ensure(by, "forward", request)
-    _check_move(request, S.FORWARDED)
+    check_transition(request, S.FORWARDED)
     justification = (justification or "").strip()
     fields = {"forwarded_at": timezone.now()}
     if request.eligible is False:
         justification = _required(justification, "justification",
                                   _("This request is not eligible: explain why it should go to the committee anyway."))
         fields["eligibility_override"] = justification
-    _move(request, S.FORWARDED, by=by, note=justification, **fields)
+    transition(request, to=S.FORWARDED, by=by, note=justification, **fields)
     title = _title(request)
     _notify(_users_with_role(Role.COMMITTEE), request, "forwarded",
             lambda u: _("Request awaiting the committee's decision: %(title)s") % {"title": title}, justification)
@@ -223,11 +206,11 @@ def request_reject(*, request: Request, by, reason: str) -> Request:
     """
     request = _locked(request)
     ensure(by, "reject", request)
-    _check_move(request, S.REJECTED)
+    check_transition(request, S.REJECTED)
     reason = _required(reason, "reason", _("Give the reason for the rejection; the requester will read it."))
     if request.status == S.FORWARDED:
         _decide(request, by=by, outcome=Decision.Outcome.REJECT, target=S.REJECTED, reason=reason)
-    _move(request, S.REJECTED, by=by, note=reason, closed_reason=reason, decided_at=timezone.now())
+    transition(request, to=S.REJECTED, by=by, note=reason, closed_reason=reason, decided_at=timezone.now())
     _notify_decision(request, "rejected", lambda: _("Decision on your request “%(title)s”: not accepted"), reason)
     return request
 
@@ -240,45 +223,47 @@ def request_defer(*, request: Request, by, reason: str) -> Request:
     """
     request = _locked(request)
     ensure(by, "decide", request)
-    _check_move(request, S.DEFERRED)
+    check_transition(request, S.DEFERRED)
     reason = _required(reason, "reason", _("Give the reason for deferring; the requester will read it."))
     _decide(request, by=by, outcome=Decision.Outcome.DEFER, target=S.DEFERRED, reason=reason)
-    _move(request, S.DEFERRED, by=by, note=reason, closed_reason=reason)
+    transition(request, to=S.DEFERRED, by=by, note=reason, closed_reason=reason)
     _notify_decision(request, "deferred", lambda: _("Decision on your request “%(title)s”: deferred"), reason)
     return request
 
 
 @transaction.atomic
-def request_approve(*, request: Request, by, reason: str = "") -> Request:
-    """The committee approves a forwarded request: the Action is created (by the actions app) and linked.
+def request_record_approval(*, request: Request, by, reason: str = "") -> Request:
+    """Record the committee's approval of a forwarded request: the decision, the move to approved, the notice.
 
-    Everything happens in one transaction: if the Action cannot be created, the request stays forwarded.
-    Raises NotAllowed, IllegalTransition, and whatever ``action_create_from_request`` raises.
+    Approval as a whole (this decision and the Action it creates, in one transaction) is
+    ``pontis.actions.services.request_approve``, which calls this; intake stays the only writer of its tables.
+    Raises NotAllowed, IllegalTransition.
     """
-    from pontis.actions import services as action_services
-
     request = _locked(request)
     ensure(by, "decide", request)
-    _check_move(request, S.APPROVED)
+    check_transition(request, S.APPROVED)
     reason = (reason or "").strip()
     _decide(request, by=by, outcome=Decision.Outcome.APPROVE, target=S.APPROVED, reason=reason)
-    action = action_services.action_create_from_request(request=request, by=by)
-    _move(request, S.APPROVED, by=by, note=reason, action=action, decided_at=timezone.now(), closed_reason=reason)
+    transition(request, to=S.APPROVED, by=by, note=reason, decided_at=timezone.now(), closed_reason=reason)
     _notify_decision(request, "approved", lambda: _("Decision on your request “%(title)s”: approved"), reason)
     return request
 
 
 @transaction.atomic
-def request_note(*, request: Request, by, body: str) -> Comment:
+def request_note(*, request: Request, by, body: str, idempotency_key: str | None = None) -> Comment:
     """An internal note from staff or a committee member (never shown to the requester).
 
+    The same ``idempotency_key`` twice (a double-submitted form) answers the note the first one added.
     Raises NotAllowed, ValidationFailed (empty).
     """
     request = _locked(request)
     ensure(by, "note", request)
+    claim = creation_claim(scope="intake.request_note", key=idempotency_key, by=by)
+    if claim.existing is not None:
+        return claim.existing
     body = _required(body, "body", _("Write the note."))
     if len(body) > 10000:
         raise ValidationFailed(_("At most %(n)d characters.") % {"n": 10000}, field="body")
     comment = Comment.objects.create(request=request, author=by, kind=Comment.Kind.NOTE, body=body)
     audit.record_create(comment, by=by)
-    return comment
+    return claim.fulfil(comment)

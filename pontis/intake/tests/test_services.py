@@ -377,20 +377,16 @@ def test_rejected_is_final(make_request, officer, committee_member):
     with pytest.raises(IllegalTransition):
         services.request_forward(request=request, by=officer)
     with pytest.raises(IllegalTransition):
-        services.request_approve(request=request, by=committee_member)
+        services.request_record_approval(request=request, by=committee_member)
     assert status_of(request) == "rejected"
 
 
-def test_approve_creates_and_links_action(make_request, committee_member, focal_point):
-    actions = pytest.importorskip("pontis.actions.services")
-    if not hasattr(actions, "action_create_from_request"):
-        pytest.skip("the actions app does not offer action_create_from_request yet")
+def test_record_approval_decides_and_notifies(make_request, committee_member, focal_point):
+    # Approval as a whole (with its Action) is pontis.actions.services.request_approve: see actions' tests.
     request = make_request("forwarded")
-    services.request_approve(request=request, by=committee_member, reason="Fits the 2024 priorities")
+    services.request_record_approval(request=request, by=committee_member, reason="Fits the 2024 priorities")
     request.refresh_from_db()
     assert request.status == "approved"
-    assert request.action is not None
-    assert request.action.countries.get().code == "CV"
     assert list(request.decisions.values_list("outcome", flat=True)) == ["approve"]
     assert Notification.objects.filter(recipient=focal_point, url=f"/requests/{request.pk}/").exists()
 
@@ -398,15 +394,15 @@ def test_approve_creates_and_links_action(make_request, committee_member, focal_
 def test_approve_refused_to_officer(make_request, officer):
     request = make_request("forwarded")
     with pytest.raises(NotAllowed):
-        services.request_approve(request=request, by=officer)
+        services.request_record_approval(request=request, by=officer)
     assert status_of(request) == "forwarded"
-    assert Request.objects.get(pk=request.pk).action is None
+    assert not Decision.objects.filter(request=request).exists()
 
 
 def test_approve_submitted_is_refused(make_request, committee_member):
     request = make_request("submitted")
     with pytest.raises(NotAllowed):
-        services.request_approve(request=request, by=committee_member)
+        services.request_record_approval(request=request, by=committee_member)
     assert status_of(request) == "submitted"
 
 

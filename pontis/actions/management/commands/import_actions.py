@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from pontis.actions.services.imports import COLUMNS, action_import, parse_row
-from pontis.core.models import Country, Region, ThematicArea
+from pontis.actions.services.imports import COLUMNS, action_import, import_lookups, parse_row
+from pontis.core.uploads import check_archive
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -17,6 +17,8 @@ def read_rows(path: Path) -> list[dict]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
+        with path.open("rb") as handle:
+            check_archive(handle)  # the upload rule's archive limits, before openpyxl opens the file
         sheet = load_workbook(path, read_only=True, data_only=True).active
         values = list(sheet.iter_rows(values_only=True))
         if not values:
@@ -48,11 +50,7 @@ class Command(BaseCommand):
             missing = [c for c in COLUMNS if c not in rows[0]]
             if missing:
                 raise CommandError("Missing columns: " + ", ".join(missing))
-        lookups = {
-            "countries": {c.code: c for c in Country.objects.select_related("region")},
-            "regions": {r.code: r for r in Region.objects.all()},
-            "themes": {t.code: t for t in ThematicArea.objects.all()},
-        }
+        lookups = import_lookups()
         good, bad, seen = [], [], {}
         for number, raw in enumerate(rows, start=2):  # row 1 is the header
             data, errors = parse_row(raw, **lookups)

@@ -1,11 +1,17 @@
 """The foundation's demo data: one person per role and the institutions named in the seed documents.
 
-Registered as demo loader ``foundation`` (order 10) by ``CoreConfig.ready()``; run by ``manage.py load_demo``.
+Registered as demo loader ``foundation`` (order 10) by ``AccountsConfig.ready()``; run by ``manage.py load_demo``.
+(It lived in core until core stopped importing accounts; the name and order are unchanged.)
 Idempotent: people are looked up by e-mail, institutions by (acronym, country code); nothing that exists is
 changed. Every write goes through the accounts services, so each new row has its audit entry ("system").
 """
 
 from __future__ import annotations
+
+from pontis.core.models import AuthorityType, Country
+
+from .models import Institution, Role, User
+from .services import institution_create, membership_add, role_grant, user_create
 
 DEMO_PASSWORD = "Pontis-demo-2026"
 
@@ -109,10 +115,6 @@ USERS: list[tuple[str, str, str | None, str, str, str, str]] = [
 
 
 def _institution(acronym, country_code, type_code, name):
-    from pontis.accounts.models import Institution
-    from pontis.accounts.services import institution_create
-    from pontis.core.models import AuthorityType, Country
-
     country = Country.objects.get(code=country_code) if country_code else None
     existing = Institution.objects.filter(acronym=acronym, country=country).first()
     if existing:
@@ -124,17 +126,12 @@ def _institution(acronym, country_code, type_code, name):
 
 def demo_institution(acronym: str, country_code: str | None):
     """The demo institution with this natural key (for other apps' loaders); None if the foundation did not load."""
-    from pontis.accounts.models import Institution
-
     return Institution.objects.filter(acronym=acronym, country__code=country_code).first() if country_code else \
         Institution.objects.filter(acronym=acronym, country__isnull=True).first()
 
 
 def load_foundation(stdout) -> str:
     """Create the demo institutions and people (idempotent); answer a one-line summary."""
-    from pontis.accounts.models import Role, User
-    from pontis.accounts.services import membership_add, role_grant, user_create
-
     by_acronym = {}
     new_institutions = 0
     for acronym, country_code, type_code, name in INSTITUTIONS:

@@ -1,0 +1,342 @@
+"""Load benchmark: Pontis served the production way, driven by wrk on loopback. Prints a table; never asserts.
+
+    .venv/bin/python bench/load/run.py --database pontis_scale                 # 16 and 64 connections, 10 s each
+    .venv/bin/python bench/load/run.py --database pontis_scale --duration 5 --only floor,request_list --connections 16
+
+What it does, in order:
+
+1. installs Debian's ``wrk`` with apt-get when it is missing;
+2. prepares the database (a child process in the production profile): the demo accounts of ``load_demo`` must be
+   there. Staff and committee members must sign in with TOTP in production, so each such demo account gets a TOTP
+   authenticator (a fresh secret) when it has none, and each role's session is **created directly through Django's
+   session engine** with the same keys ``django.contrib.auth.login`` writes after a complete sign-in (user id,
+   backend, password hash). This skips only the password and TOTP forms, not any check the pages make:
+   ``RequireMFAMiddleware`` still sees a person holding an MFA role and lets them through because TOTP is set up,
+   exactly as for a real officer. An API token is issued to the officer for the API routes. It also chooses the
+   objects the pages show: the largest Action (most activities), one of its activities, an open request;
+3. starts gunicorn as ``docs/deploy.md`` describes: ``PONTIS_ENV=production``, a generated ``SECRET_KEY``, 5
+   workers, ``REDIS_URL`` on its own Redis database number (default 11), whitenoise for static files (after
+   ``collectstatic``), on a free loopback port, with ``PONTIS_BENCH_FLOOR=1`` (the layout floor page ``/_floor``).
+   Requests carry ``X-Forwarded-Proto: https`` as from the TLS proxy;
+4. for each page and each number of connections, runs ``wrk`` (2 threads, bounded by ``--duration``) with
+   ``bench/load/session.lua``, which counts every non-2xx answer as an error (redirects included);
+5. prints the table and writes it to ``bench/results/load-<date>.md`` with the commit measured and the load average.
+
+Targets (issue 10), at the default stress size: no errors; p95 < 250 ms at 16 connections and < 1 s at 64; every
+page at least 40 % of the layout floor's throughput. Each is printed MET / NOT MET.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+LUA = Path(__file__).resolve().parent / "session.lua"
+RESULTS = ROOT / "bench" / "results"
+DEMO = {  # role -> demo account (pontis/accounts/demo.py)
+    "admin": "admin@pontis.example",
+    "officer": "officer@pontis.example",
+    "committee": "committee@pontis.example",
+    "focal_point": "focal.point@pontis.example",
+    "expert": "expert@pontis.example",
+    "observer": "observer@pontis.example",
+}
+TARGET_P95_MS = {16: 250, 64: 1000}
+TARGET_FLOOR_SHARE = 0.40
+
+
+# ---------------------------------------------------------------- preparation (child process, production profile)
+
+
+def prepare() -> None:
+    """Print the sessions, token and sample objects as one JSON line (runs inside the server's environment)."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db.models import Count
+    from django.utils.module_loading import import_string
+
+    from pontis.accounts.models import User
+    from pontis.accounts.services import api_token_issue
+    from pontis.actions.models import Action
+    from pontis.core.roles import MFA_ROLES
+    from pontis.experts.models import ExpertProfile
+    from pontis.intake.models import OPEN_STATUSES, Request
+
+    store_class = import_string(settings.SESSION_ENGINE).SessionStore
+    cookies = {}
+    for role, email in DEMO.items():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            raise SystemExit(f"The demo account {email} is missing: run `manage.py load_demo` on this database first.")
+        if user.has_any_role(*MFA_ROLES) and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+        store = store_class()
+        store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        cookies[role] = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    officer = User.objects.get(email=DEMO["officer"])
+    _token, raw = api_token_issue(user=officer, name="load benchmark")
+    action = Action.objects.annotate(n=Count("activities")).order_by("-n", "code").first()
+    activity = action.activities.order_by("-start_date", "id").first() if action else None
+    request = Request.objects.filter(status__in=OPEN_STATUSES).order_by("-submitted_at", "id").first()
+    word = (ExpertProfile.objects.order_by("id").values_list("family_name", flat=True).first() or "smith").lower()
+    print(json.dumps({
+        "cookies": cookies, "token": raw, "action": action and action.code, "activity": activity and activity.pk,
+        "request": request and request.pk, "word": word,
+        "counts": {"experts": ExpertProfile.objects.count(), "actions": Action.objects.count(),
+                   "requests": Request.objects.count()},
+    }))
+
+
+# ---------------------------------------------------------------- the runner
+
+
+def pages(sample: dict) -> list[tuple[str, str, str]]:
+    """(name, path, who): who is a role (session cookie), "anonymous" or "token" (the officer's bearer token)."""
+    code, activity, req, word = sample["action"], sample["activity"], sample["request"], sample["word"]
+    rows = [
+        ("healthz (ceiling)", "/healthz", "anonymous"),
+        ("floor (layout)", "/_floor", "officer"),
+        ("landing (public)", "/", "anonymous"),
+    ]
+    rows += [(f"home: {role}", "/", role) for role in DEMO]
+    rows += [
+        ("request list", "/requests/", "officer"),
+        ("request page", f"/requests/{req}/", "officer"),
+        ("request list: focal point", "/requests/", "focal_point"),
+        ("Action list", "/actions/", "officer"),
+        ("Action page", f"/actions/{code}/", "officer"),
+        ("fiche", f"/actions/{code}/fiche/", "officer"),
+        ("roster: free text", f"/experts/?q={word}", "officer"),
+        ("roster: filters", "/experts/?theme=1&language=en&status=active", "officer"),
+        ("candidates", f"/experts/activities/{activity}/", "officer"),
+        ("at risk: Actions", "/actions/at-risk/", "officer"),
+        ("at risk: requests", "/requests/at-risk/", "officer"),
+        ("process", "/actions/process/", "officer"),
+        ("API: Action list", "/api/v1/actions", "token"),
+        ("API: Action detail", f"/api/v1/actions/{code}", "token"),
+    ]
+    return rows
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min, {os.cpu_count()} cores)"
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk is missing: installing Debian's package (apt-get install -y wrk)")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(args, port: int) -> dict:
+    env = dict(os.environ)
+    for name in ("PONTIS_DEMO", "PONTIS_RELAX_MFA", "DEBUG"):
+        env.pop(name, None)
+    env.update({
+        "PONTIS_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
+        "DATABASE_URL": f"{args.server}/{args.database}",
+        "REDIS_URL": args.redis,
+        "WEB_CONCURRENCY": str(args.workers),
+        "PONTIS_BENCH_FLOOR": "1",
+        "SILENCED_SYSTEM_CHECKS": "security.W021",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    return env
+
+
+def wait_healthy(base: str, proc, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn stopped during start-up (see its log above)")
+        try:
+            if probe(base, "/healthz", {"X-Forwarded-Proto": "https"}, timeout=2) == 200:
+                return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer /healthz within a minute")
+
+
+def probe(base: str, path: str, headers: dict, timeout: float = 30) -> int:
+    """The status of one request, redirects not followed (a redirect to sign-in is a failure)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(base + path, headers=headers), timeout=timeout) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def run_wrk(wrk: str, url: str, connections: int, duration: int, cookie: str = "", bearer: str = "") -> dict:
+    env = dict(os.environ, PONTIS_WRK_COOKIE=cookie, PONTIS_WRK_BEARER=bearer)
+    cmd = [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", str(LUA), url]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60)
+    match = re.search(r"PONTIS_RESULT (\{.*\})", out.stdout)
+    if not match:
+        raise RuntimeError(f"wrk gave no result: {out.stdout}\n{out.stderr}")
+    r = json.loads(match.group(1))
+    seconds = r["duration_us"] / 1e6
+    return {"rps": r["requests"] / seconds if seconds else 0.0, "p50": r["p50_us"] / 1000, "p95": r["p95_us"] / 1000,
+            "p99": r["p99_us"] / 1000, "errors": r["non_2xx"] + r["socket_errors"], "requests": r["requests"],
+            "first_bad": r["first_bad_status"]}
+
+
+def commit() -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return f"{head}{' + uncommitted changes' if dirty else ''}"
+
+
+def table(results: list[dict], connections: list[int]) -> list[str]:
+    lines = ["| page | conns | req/s | p50 ms | p95 ms | p99 ms | errors | % of floor | p95 target | floor target |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    floors = {r["conns"]: r["rps"] for r in results if r["name"].startswith("floor")}
+    for c in connections:
+        for r in (r for r in results if r["conns"] == c):
+            floor = floors.get(c) or 0
+            share = r["rps"] / floor if floor else 0
+            reference = r["name"].startswith(("healthz", "floor"))
+            p95_ok = r["p95"] < TARGET_P95_MS.get(c, 1000) and r["errors"] == 0
+            share_ok = share >= TARGET_FLOOR_SHARE
+            lines.append(
+                f"| {r['name']} | {c} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['errors']}"
+                f"{' (' + str(r['first_bad']) + ')' if r['first_bad'] else ''} | {share * 100:.0f}% | "
+                f"{'MET' if p95_ok else 'NOT MET'} | {'–' if reference else ('MET' if share_ok else 'NOT MET')} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="pontis_scale", help="PostgreSQL database (default pontis_scale)")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="Redis URL, own db number (default 11)")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (default 5)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page and connection count (default 10)")
+    parser.add_argument("--connections", default="16,64", help="comma-separated (default 16,64)")
+    parser.add_argument("--only", default="", help="comma-separated substrings of page names to run (references always run)")
+    parser.add_argument("--out", default="", help="results file (default bench/results/load-<date>.md; '-' for none)")
+    parser.add_argument("--note", default="", help="a line added to the results file (what changed, why this run)")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        prepare()
+        return
+
+    connections = [int(c) for c in args.connections.split(",") if c.strip()]
+    wrk = ensure_wrk()
+    port = free_port()
+    env = server_env(args, port)
+    base = f"http://127.0.0.1:{port}"
+    subprocess.run([str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    prepared = subprocess.run([str(PYTHON), __file__, "--prepare"], cwd=ROOT, env=env, capture_output=True, text=True)
+    if prepared.returncode:
+        raise SystemExit(f"preparation failed:\n{prepared.stdout}\n{prepared.stderr}")
+    sample = json.loads(prepared.stdout.strip().splitlines()[-1])
+    log = open(f"/tmp/pontis-load-gunicorn-{port}.log", "w")  # noqa: SIM115 - closed after the server stops
+    server = subprocess.Popen(
+        [str(GUNICORN), "config.wsgi:application", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
+         "--timeout", "60"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    started_load = load()
+    results = []
+    try:
+        wait_healthy(base, server)
+        only = [o.strip().lower() for o in args.only.split(",") if o.strip()]
+        todo = [p for p in pages(sample) if not only or p[0].startswith(("healthz", "floor"))
+                or any(o in p[0].lower() for o in only)]
+        print(f"Serving {base} (database {args.database}: {sample['counts']}), load {started_load}")
+        for name, path, who in todo:
+            cookie = sample["cookies"].get(who, "") if who not in ("anonymous", "token") else ""
+            bearer = sample["token"] if who == "token" else ""
+            headers = {"X-Forwarded-Proto": "https"}
+            if cookie:
+                headers["Cookie"] = cookie
+            if bearer:
+                headers["Authorization"] = f"Bearer {bearer}"
+            status = probe(base, path, headers)  # also warms each worker's caches a little
+            for c in connections:
+                r = run_wrk(wrk, base + path, c, args.duration, cookie, bearer)
+                r.update(name=name, conns=c, path=path, status=status)
+                results.append(r)
+                print(f"  {name:<28} c={c:<3} {r['rps']:7.0f} req/s  p50 {r['p50']:6.0f}  p95 {r['p95']:6.0f}  "
+                      f"p99 {r['p99']:6.0f} ms  errors {r['errors']}{' (status ' + str(r['first_bad']) + ')' if r['errors'] else ''}",
+                      flush=True)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    ended_load = load()
+    lines = table(results, connections)
+    print("\n".join(lines))
+    if args.out == "-":
+        return
+    out = Path(args.out) if args.out else RESULTS / f"load-{datetime.date.today().isoformat()}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    header = [
+        f"# Load benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- commit measured: {commit()}",
+        f"- database: `{args.database}`: {sample['counts']['experts']:,} experts, {sample['counts']['actions']:,} Actions, "
+        f"{sample['counts']['requests']:,} requests",
+        f"- served: gunicorn, {args.workers} workers, PONTIS_ENV=production, Redis {args.redis}; wrk 2 threads, "
+        f"{args.duration} s per row",
+        f"- pages: Action `{sample['action']}`, activity {sample['activity']}, request {sample['request']}",
+        f"- machine load before / after: {started_load} / {ended_load}",
+        f"- targets: p95 < 250 ms at 16 connections, < 1 s at 64, no errors; >= {TARGET_FLOOR_SHARE:.0%} of the floor",
+    ]
+    if args.note:
+        header.append(f"- note: {args.note}")
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(header + [""] + lines) + "\n\n")
+    print(f"\nWritten to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""What the actions app adds to other apps' pages, through ``pontis.core.registry`` (registered in apps.py).
+
+intake never imports actions: its request page shows these panels, its "at risk" page these rows.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from pontis.core.permissions import can
+
+from . import selectors
+from .models import Action
+
+
+def _request_action(obj) -> Action | None:
+    try:
+        return obj.action  # the reverse side of Action.source_request (loaded by intake's detail selector)
+    except Action.DoesNotExist:
+        return None
+
+
+def request_action_panel(request, obj) -> dict | None:
+    """On an approved request: its Action, with a link to it."""
+    action = _request_action(obj)
+    if action is None:
+        return None
+    return {"placement": "top", "template": "actions/_request_action_panel.html", "action": action,
+            "action_url": reverse("actions:detail", args=[action.code])}
+
+
+def request_approve_panel(request, obj) -> dict | None:
+    """For committee members on a forwarded request: approve it and create its Action."""
+    if obj.status != "forwarded" or not can(request.user, "decide", obj):
+        return None
+    return {"placement": "decide", "template": "actions/_request_approve_panel.html", "request_obj": obj}
+
+
+def request_complementarity_panel(request, obj) -> dict | None:
+    """For staff: past and ongoing Actions in the same countries and themes."""
+    if not can(request.user, "see_internal", obj):
+        return None
+    actions = list(selectors.actions_for_complementarity(countries=list(obj.countries.all()), themes=list(obj.themes.all())))
+    return {"placement": "side", "template": "actions/_request_complementarity_panel.html", "actions": actions}
+
+
+def risk_rows(user) -> list[dict]:
+    """Actions whose 90-day clock is at risk, as rows for the "at risk" page."""
+    return [{"action": action, "why": why, "url": reverse("actions:detail", args=[action.code])}
+            for action, why in selectors.actions_at_risk()]
