@@ -1,10 +1,22 @@
 """Shared test fixtures: people with roles, institutions, an API client with a bearer token."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from pontis.accounts.services import api_token_issue
 from tests.factories import InstitutionFactory, UserFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts and ends in English: a page read in Russian leaves Russian active in the thread
+    (LocaleMiddleware activates the request's language), and a later test's English assertion would fail
+    depending on the order the tests ran in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
@@ -84,23 +85,35 @@ def test_other_errors_still_answer_the_500_page():
     assert [t.name for t in response.templates] == ["errors/500.html"]
 
 
-def test_postgresql_connections_have_bounded_connect_statement_and_client_waits():
-    code = ("from django.conf import settings; d = settings.DATABASES['default']; "
-            "print(d['ENGINE'], d['OPTIONS']['connect_timeout'], d['OPTIONS']['options'], d['CLIENT_WAIT_LIMIT'], "
-            "d['CONN_HEALTH_CHECKS'])")
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DATABASE_URL": "postgres://pontis@db.internal:5432/pontis", "DB_STATEMENT_TIMEOUT": "20"}
-    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
-
+def _database_settings(code_before="pass", **env):
+    code = (f"{code_before}; import django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; "
+            "print(d['ENGINE'], d['OPTIONS']['connect_timeout'], d['OPTIONS'].get('options', '-'), "
+            "d.get('CLIENT_WAIT_LIMIT', '-'), d['CONN_HEALTH_CHECKS'])")
+    environment = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings",
+                   "DATABASE_URL": "postgres://pontis@db.internal:5432/pontis", **env}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["pontis.core.dbbackend", "3", "-c", "statement_timeout=20000", "25.0", "True"]
+    return result.stdout.split()
+
+
+def test_web_processes_bound_connecting_statements_and_every_wait_for_postgresql():
+    # config.wsgi (what gunicorn loads) sets the web default of 30 s; the client gives up 5 s after the server would.
+    assert _database_settings("import os; os.environ.setdefault('PONTIS_ENV', 'development'); "
+                              "import config.wsgi as _w") == [
+        "pontis.core.dbbackend", "3", "-c", "statement_timeout=30000", "35.0", "True"]
+    assert _database_settings(DB_STATEMENT_TIMEOUT="20") == [
+        "pontis.core.dbbackend", "3", "-c", "statement_timeout=20000", "25.0", "True"]
+
+
+def test_commands_and_the_worker_have_no_statement_bound_unless_asked():
+    # Imports, stress data and VACUUM may run long statements; connecting is still bounded.
+    assert _database_settings() == ["pontis.core.dbbackend", "3", "-", "-", "True"]
 
 
 def test_a_session_that_cannot_be_saved_because_the_database_went_away_answers_503_not_400(officer):
     # Django turns a database error while saving the session into UpdateError, then SessionInterrupted (400).
-    from django.contrib.sessions.backends.base import UpdateError
-
     def save(*args, **kwargs):
         try:
             raise OperationalError("terminating connection due to administrator command")

@@ -166,7 +166,8 @@ def test_rate_limits_are_configured_for_failed_sign_ins():
 def test_sessions_expire_after_a_working_day_and_at_browser_close():
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # Active sessions slide through SessionRefreshMiddleware, not a write per request (tests/test_session_refresh.py).
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 

@@ -111,7 +111,7 @@ def test_periodic_tasks_of_the_apps_are_queued_in_the_database_once(counting_per
     periodic_enqueue_due()
     queued = list(DBTaskResult.objects.values_list("task_path", flat=True))
     for name in ("pontis.experts.tasks.remind_reconfirmation", "pontis.actions.tasks.send_followup_reminders",
-                 "pontis.experts.tasks.fail_stale_imports", _count_call.module_path):
+                 "pontis.experts.tasks.recover_stale_imports", _count_call.module_path):
         assert queued.count(name) == 1, name
 
 

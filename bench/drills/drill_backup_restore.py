@@ -16,8 +16,18 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    ROOT, Gunicorn, Postgres, Redis, Report, app_env, file_fields, foreign_keys_valid, manage, media_files,
-    prepare_database, table_counts,
+    ROOT,
+    Gunicorn,
+    Postgres,
+    Redis,
+    Report,
+    app_env,
+    file_fields,
+    foreign_keys_valid,
+    manage,
+    media_files,
+    prepare_database,
+    table_counts,
 )
 
 

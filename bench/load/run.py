@@ -104,9 +104,13 @@ def prepare() -> None:
     activity = action.activities.order_by("-start_date", "id").first() if action else None
     request = Request.objects.filter(status__in=OPEN_STATUSES).order_by("-submitted_at", "id").first()
     word = (ExpertProfile.objects.order_by("id").values_list("family_name", flat=True).first() or "smith").lower()
+    from pontis.core.models import Language, ThematicArea
+
+    theme = ThematicArea.objects.order_by("sort_order", "code").values_list("pk", flat=True).first()
+    english = Language.objects.filter(code="en").values_list("pk", flat=True).first()
     print(json.dumps({
         "cookies": cookies, "token": raw, "action": action and action.code, "activity": activity and activity.pk,
-        "request": request and request.pk, "word": word,
+        "request": request and request.pk, "word": word, "theme": theme, "english": english,
         "counts": {"experts": ExpertProfile.objects.count(), "actions": Action.objects.count(),
                    "requests": Request.objects.count()},
     }))
@@ -132,7 +136,7 @@ def pages(sample: dict) -> list[tuple[str, str, str]]:
         ("Action page", f"/actions/{code}/", "officer"),
         ("fiche", f"/actions/{code}/fiche/", "officer"),
         ("roster: free text", f"/experts/?q={word}", "officer"),
-        ("roster: filters", "/experts/?theme=1&language=en&status=active", "officer"),
+        ("roster: filters", f"/experts/?theme={sample['theme']}&language={sample['english']}&status=active", "officer"),
         ("candidates", f"/experts/activities/{activity}/", "officer"),
         ("at risk: Actions", "/actions/at-risk/", "officer"),
         ("at risk: requests", "/requests/at-risk/", "officer"),
@@ -210,6 +214,8 @@ def probe(base: str, path: str, headers: dict, timeout: float = 30) -> int:
             return r.status
     except urllib.error.HTTPError as exc:
         return exc.code
+    except (urllib.error.URLError, OSError):  # a timeout: wrk measures it
+        return 0
 
 
 def run_wrk(wrk: str, url: str, connections: int, duration: int, cookie: str = "", bearer: str = "") -> dict:

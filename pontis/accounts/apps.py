@@ -12,11 +12,10 @@ class AccountsConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (registers policies)
         from .home import account_panel
-        from .models import Role
 
-        registry.nav(_("Institutions"), "accounts:institutions", order=80,
-                     roles=(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.OBSERVER, Role.FOCAL_POINT))
-        registry.nav(_("People"), "accounts:people", order=90, roles=(Role.ADMIN, Role.OFFICER))
+        # Each link shows to the people its page lets in (the page's policy gate; core.registry.NavEntry).
+        registry.nav(_("Institutions"), "accounts:institutions", order=80)
+        registry.nav(_("People"), "accounts:people", order=90)
         registry.home_panel(account_panel, order=900)
 
         from .demo import load_foundation

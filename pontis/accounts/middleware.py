@@ -1,4 +1,6 @@
-"""Staff and committee roles must sign in with a second factor (TOTP)."""
+"""Staff and committee roles must sign in with a second factor (TOTP); sessions slide without a write per request."""
+
+import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -64,4 +66,32 @@ class PreferredLanguageMiddleware:
         ):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+SESSION_TOUCHED_KEY = "_pontis_touched"
+
+
+class SessionRefreshMiddleware:
+    """Idle sessions expire after ``SESSION_COOKIE_AGE``; a person at work keeps theirs, without a database write
+    on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` rewrote the session row on every page and API call (an UPDATE per request,
+    the busiest row-level write of the whole application under load). Instead, a signed-in session is saved, which
+    moves its expiry forward, only when it was last saved more than ``PONTIS_SESSION_REFRESH_SECONDS`` ago (default
+    300): an idle session still ends between ``SESSION_COOKIE_AGE`` minus that interval and ``SESSION_COOKIE_AGE``.
+    Placed right after Django's SessionMiddleware, which writes the session when the response leaves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:  # never creates a session for a visitor without one
+            now = int(time.time())
+            touched = session.get(SESSION_TOUCHED_KEY)
+            if not isinstance(touched, int) or now - touched >= settings.PONTIS_SESSION_REFRESH_SECONDS:
+                if session.get("_auth_user_id") is not None:
+                    session[SESSION_TOUCHED_KEY] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pontis.core.audit import history_for
 from pontis.core.errors import DomainError
+from pontis.core.forms import SearchForm
 from pontis.core.http import safe_next
 from pontis.core.permissions import can, get_visible_or_404, permission_required, signed_in
 
@@ -50,9 +51,17 @@ def token_revoke(request, pk):
     return redirect(safe_next(request, "accounts:profile"))
 
 
+def _search(request) -> str:
+    """The list's search text; an invalid one (too long, a NUL character) searches nothing and says why."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for m in form.errors["q"]))
+    return form.query()
+
+
 @permission_required(Institution, "list")
 def institutions(request):
-    qs = institutions_for(request.user, q=request.GET.get("q", "").strip(), country=request.GET.get("country", "").strip())
+    qs = institutions_for(request.user, q=_search(request), country=request.GET.get("country", "").strip())
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "accounts/institutions.html", {"page": page, "q": request.GET.get("q", ""),
                                                            "may_create": can(request.user, "create", Institution)})
@@ -93,7 +102,7 @@ def institution_edit(request, pk=None):
 
 @permission_required(User, "list")
 def people(request):
-    qs = people_for(request.user, q=request.GET.get("q", "").strip(), role=request.GET.get("role", ""))
+    qs = people_for(request.user, q=_search(request), role=request.GET.get("role", ""))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "accounts/people.html", {"page": page, "q": request.GET.get("q", ""), "roles": Role.choices,
                                                      "role": request.GET.get("role", ""),

@@ -361,6 +361,9 @@ def fiche_agree(request, code: CodePath):
     action = _action(request, code)
     draft = services.current_draft(action)
     if draft is None:
+        # Refuse who may not agree before telling anyone the fiche's state (the access matrix, tests/access/).
+        if not can(request.user, "edit_fiche", action):
+            raise NotAllowed()
         raise IllegalTransition(code="fiche_not_draft")
     services.fiche_agree(version=draft, by=request.user)
     return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))

@@ -8,16 +8,15 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Actions")
 
     def ready(self):
-        from pontis.accounts.models import Role
         from pontis.core import registry
 
         from . import permissions  # noqa: F401  (registers policies)
         from .demo import load_demo_actions
         from .home import actions_panel
 
-        registry.nav(_("Actions"), "actions:list", order=30,
-                     roles=(Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT))
-        registry.nav(_("Process"), "actions:process", order=60, roles=(Role.ADMIN, Role.OFFICER, Role.OBSERVER))
+        # Each link shows to the people its page lets in (the page's policy gate; core.registry.NavEntry).
+        registry.nav(_("Actions"), "actions:list", order=30)
+        registry.nav(_("Process"), "actions:process", order=60)
         registry.home_panel(actions_panel, order=30)
         registry.demo_loader("actions", load_demo_actions, order=20)
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pontis.core.forms import DateField
+from pontis.core.forms import DateField, SearchField
 from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature, Language, Region, ThematicArea
 from pontis.core.once import OneTimeTokenForm
 
@@ -16,7 +16,7 @@ IdempotentForm = OneTimeTokenForm  # the project's one-time form token (pontis.c
 
 
 class ActionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = SearchField()
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + list(Action.Status.choices))
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code",
                                     empty_label=_("Any"))

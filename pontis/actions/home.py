@@ -11,7 +11,7 @@ def actions_panel(request):
     """Staff see the Actions needing attention; partners, committee and experts see their ongoing Actions."""
     user = request.user
     if is_staff(user):
-        items = [{"action": a, "reason": r} for a, r in selectors.actions_at_risk()[:5]]
+        items = [{"action": a, "reason": r} for a, r in selectors.actions_at_risk(limit=5)]
         return {"title": _("Actions needing attention"), "template": "actions/_panel_actions.html", "items": items,
                 "more_url": reverse("actions:at_risk"), "more_label": _("All Actions needing attention")}
     if user.has_any_role(Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT):

@@ -12,6 +12,8 @@ from pontis.core.permissions import can
 from . import selectors
 from .models import Action
 
+COMPLEMENTARITY_SHOWN = 10  # Actions listed on a request page, the most relevant first
+
 
 def _request_action(obj) -> Action | None:
     try:
@@ -40,8 +42,12 @@ def request_complementarity_panel(request, obj) -> dict | None:
     """For staff: past and ongoing Actions in the same countries and themes."""
     if not can(request.user, "see_internal", obj):
         return None
-    actions = list(selectors.actions_for_complementarity(countries=list(obj.countries.all()), themes=list(obj.themes.all())))
-    return {"placement": "side", "template": "actions/_request_complementarity_panel.html", "actions": actions}
+    # The most relevant few: every Action sharing a theme is thousands once the facility has run for years, and
+    # the page grew with them (10 s at 20,000 Actions).
+    actions = list(selectors.actions_for_complementarity(countries=list(obj.countries.all()),
+                                                         themes=list(obj.themes.all()))[:COMPLEMENTARITY_SHOWN])
+    return {"placement": "side", "template": "actions/_request_complementarity_panel.html", "actions": actions,
+            "limited": len(actions) == COMPLEMENTARITY_SHOWN}
 
 
 def risk_rows(user) -> list[dict]:

@@ -39,6 +39,11 @@ def visible_actions(user):
     return Action.objects.filter(pk__in=ids)
 
 
+# Who works with Actions: staff, the committee that approved them, partner focal points and deployed experts.
+# (Donor observers see no Action individually; they get the aggregate process view.)
+ACTION_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT)
+
+
 def is_partner_focal_point(user, action) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.has_role(Role.FOCAL_POINT):
         return False
@@ -52,8 +57,15 @@ class ActionPolicy(Policy):
     def visible_to(self, user):
         return visible_actions(user)
 
-    def can_view(self, user, obj):
-        return obj is not None and visible_actions(user).filter(pk=obj.pk).exists()
+    # Asked of the model (``can(user, "view", Action)``) a verb is the gate of a page; asked of an Action, the
+    # answer for that one.
+    def can_list(self, user, obj=None):
+        return user.has_any_role(*ACTION_ROLES)
+
+    def can_view(self, user, obj=None):
+        if obj is None:
+            return user.has_any_role(*ACTION_ROLES)
+        return visible_actions(user).filter(pk=obj.pk).exists()
 
     def can_create(self, user, obj):
         return is_staff(user)
@@ -85,6 +97,10 @@ class ActionPolicy(Policy):
 
     def can_see_process(self, user, obj=None):
         return getattr(user, "is_authenticated", False) and user.has_any_role(Role.ADMIN, Role.OFFICER, Role.OBSERVER)
+
+    def can_see_at_risk(self, user, obj=None):
+        """The Actions at risk of missing the 90-day promise: the staff who keep it."""
+        return is_staff(user)
 
 
 class ActionPartPolicy(Policy):

@@ -10,20 +10,20 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pontis.accounts.models import Role
 from pontis.core import audit
 from pontis.core import selectors as reference
 from pontis.core.errors import DomainError
-from pontis.core.permissions import can, get_visible_or_404, roles_required, staff_required
+from pontis.core.permissions import can, get_visible_or_404, permission_required
+from pontis.core.selectors import cached_figures
 from pontis.core.uploads import CONTENT_EXTENSIONS, download_response, stored_name
 from pontis.intake.models import Request
 
 from . import forms, selectors, services
 from .models import FICHE_TEXT_SECTIONS, Action, Activity, Deliverable, FicheVersion
-from .permissions import is_staff
 
-ACTION_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT)
-PROCESS_ROLES = (Role.ADMIN, Role.OFFICER, Role.OBSERVER)
+# Each page declares its access once, by a verb of the policies in actions/permissions.py. Pages inside one Action
+# (its fiche, activities, deliverables, follow-ups) open for whoever may view Actions; the Action and its parts are
+# then fetched through the policy (404 for what the person may not see) and the change asked of the service.
 
 
 def _refused(request, exc: DomainError):
@@ -34,7 +34,7 @@ def _action(request, code):
     return get_visible_or_404(request.user, selectors.action_detail_queryset(), code=code)
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "list")
 def action_list(request):
     form = forms.ActionFilterForm(request.GET or None)
     filters = {}
@@ -46,12 +46,13 @@ def action_list(request):
     return render(request, "actions/action_list.html", {"form": form, "page": page})
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 def action_detail(request, code):
     action = _action(request, code)
     user = request.user
     return render(request, "actions/action_detail.html", {
-        "action": action, "clock": action.clock(), "staff": is_staff(user),
+        "action": action, "clock": action.clock(),
+        "may_plan_activity": can(user, "create", Activity), "may_register_deliverable": can(user, "create", Deliverable),
         "may_close": can(user, "close", action) and action.status == Action.Status.ONGOING,
         "may_cancel": can(user, "cancel", action) and action.status in (Action.Status.DESIGN, Action.Status.ONGOING),
         "may_record_follow_up": can(user, "record_follow_up", action),
@@ -61,7 +62,7 @@ def action_detail(request, code):
     })
 
 
-@staff_required
+@permission_required(Action, "cancel")
 @require_POST
 def action_cancel(request, code):
     action = _action(request, code)
@@ -77,7 +78,7 @@ def action_cancel(request, code):
     return redirect("actions:detail", code=code)
 
 
-@staff_required
+@permission_required(Action, "close")
 def action_close(request, code):
     action = _action(request, code)
     form = forms.CloseForm(request.POST or None)
@@ -95,7 +96,7 @@ def action_close(request, code):
     return render(request, "actions/action_close.html", {"action": action, "form": form})
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 @require_POST
 def follow_up_record(request, code, pk):
     action = _action(request, code)
@@ -130,7 +131,7 @@ def _fiche_rows_from_post(post) -> list[dict]:
     return rows
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 def fiche(request, code):
     action = _action(request, code)
     versions = list(action.fiche_versions.all())
@@ -203,7 +204,7 @@ def fiche(request, code):
         "rows": rows + [{} for _i in range(blank_rows)], "row_count": len(rows) + blank_rows,
         "activity_types": reference.active_activity_types() if may_edit else [],
         "languages": reference.languages() if may_edit else [],
-        "may_edit": may_edit, "staff": is_staff(user),
+        "may_edit": may_edit,
         "may_propose": can(user, "propose_fiche", action) and version.status == FicheVersion.Status.DRAFT,
         "may_comment": can(user, "comment_fiche", action),
         "may_redesign": can(user, "edit_fiche", action) and version.status == FicheVersion.Status.AGREED
@@ -213,7 +214,7 @@ def fiche(request, code):
     })
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 def fiche_diff(request, code):
     action = _action(request, code)
     versions = {v.number: v for v in action.fiche_versions.all()}
@@ -229,7 +230,7 @@ def fiche_diff(request, code):
                                                        "a": a, "b": b, "lines": lines})
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 def fiche_pdf(request, code, number):
     action = _action(request, code)
     version = action.fiche_versions.filter(number=number).exclude(status=FicheVersion.Status.DRAFT).first()
@@ -249,7 +250,7 @@ def fiche_pdf(request, code, number):
 # ---------------------------------------------------------------- activities
 
 
-@staff_required
+@permission_required(Activity, "create")
 def activity_create(request, code):
     action = _action(request, code)
     form = forms.ActivityForm(request.POST or None)
@@ -265,28 +266,28 @@ def activity_create(request, code):
     return render(request, "actions/activity_form.html", {"action": action, "form": form})
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 def activity_detail(request, code, pk):
     action = _action(request, code)
     activity = get_visible_or_404(request.user, selectors.activity_detail_queryset(action=action)
                                   .prefetch_related("deliverables__type"), pk=pk)
-    staff = is_staff(request.user)
+    may_move = can(request.user, "transition", activity)
     edit_form = None
-    if staff and activity.status not in (Activity.Status.REPORTED, Activity.Status.CANCELLED):
+    if can(request.user, "change", activity) and activity.status not in (Activity.Status.REPORTED, Activity.Status.CANCELLED):
         edit_form = forms.ActivityForm(initial={
             "type": activity.type, "title": activity.title, "start_date": activity.start_date, "end_date": activity.end_date,
             "online": activity.online, "place": activity.place, "country": activity.country,
             "languages": list(activity.languages.all()), "expected_participants": activity.expected_participants,
             "expert_profile": activity.expert_profile})
     return render(request, "actions/activity_detail.html", {
-        "action": action, "activity": activity, "staff": staff, "edit_form": edit_form,
+        "action": action, "activity": activity, "may_move": may_move, "edit_form": edit_form,
         "allowed": Activity.TRANSITIONS.get(activity.status, set()),
         "reason_form": forms.ReasonForm(), "deliver_form": forms.DeliverForm(), "reschedule_form": forms.RescheduleForm(),
         "report_form": forms.ReportForm(),
     })
 
 
-@staff_required
+@permission_required(Activity, "change")
 @require_POST
 def activity_edit(request, code, pk):
     action = _action(request, code)
@@ -306,7 +307,7 @@ def activity_edit(request, code, pk):
     return redirect("actions:activity", code=code, pk=pk)
 
 
-@staff_required
+@permission_required(Activity, "transition")
 @require_POST
 def activity_move(request, code, pk, step):
     action = _action(request, code)
@@ -345,7 +346,7 @@ def activity_move(request, code, pk, step):
 # ---------------------------------------------------------------- deliverables
 
 
-@staff_required
+@permission_required(Deliverable, "create")
 def deliverable_create(request, code):
     action = _action(request, code)
     form = forms.DeliverableForm(request.POST or None, action=action)
@@ -361,13 +362,13 @@ def deliverable_create(request, code):
     return render(request, "actions/deliverable_form.html", {"action": action, "form": form})
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 def deliverable_detail(request, code, pk):
     action = _action(request, code)
     deliverable = get_visible_or_404(request.user, selectors.deliverable_detail_queryset(action=action)
                                      .prefetch_related("files"), pk=pk)
     return render(request, "actions/deliverable_detail.html", {
-        "action": action, "deliverable": deliverable, "staff": is_staff(request.user),
+        "action": action, "deliverable": deliverable, "may_move": can(request.user, "transition", deliverable),
         "next_status": [(s, label) for s, label in Deliverable.Status.choices
                         if s in Deliverable.TRANSITIONS.get(deliverable.status, set())],
         "may_upload": can(request.user, "upload", deliverable), "evidence_form": forms.EvidenceForm(),
@@ -375,7 +376,7 @@ def deliverable_detail(request, code, pk):
     })
 
 
-@staff_required
+@permission_required(Deliverable, "transition")
 @require_POST
 def deliverable_move(request, code, pk):
     action = _action(request, code)
@@ -390,7 +391,7 @@ def deliverable_move(request, code, pk):
     return redirect("actions:deliverable", code=code, pk=pk)
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 @require_POST
 def deliverable_upload(request, code, pk):
     action = _action(request, code)
@@ -407,7 +408,7 @@ def deliverable_upload(request, code, pk):
     return redirect("actions:deliverable", code=code, pk=pk)
 
 
-@roles_required(*ACTION_ROLES)
+@permission_required(Action, "view")
 def deliverable_file(request, code, pk, file_pk):
     action = _action(request, code)
     deliverable = get_visible_or_404(request.user, selectors.deliverable_detail_queryset(action=action), pk=pk)
@@ -424,7 +425,7 @@ def deliverable_file(request, code, pk, file_pk):
 # ---------------------------------------------------------------- rapid reaction
 
 
-@roles_required(*PROCESS_ROLES)
+@permission_required(Action, "see_process")
 def process(request):
     form = forms.ProcessFilterForm(request.GET or None)
     filters = {}
@@ -432,7 +433,9 @@ def process(request):
         data = form.cleaned_data
         filters = {"date_from": data["date_from"], "date_to": data["date_to"],
                    "region": data["region"].code if data["region"] else "", "theme": data["theme"].code if data["theme"] else ""}
-    stats = selectors.process_stats(**filters)
+    # Aggregates over every Action: recomputed at most every few minutes per filter (core.selectors.cached_figures).
+    key = "process:" + "|".join(f"{k}={v}" for k, v in sorted(filters.items()))
+    stats = cached_figures(key, lambda: selectors.process_stats(**filters))
     labels = {"request_to_decision": _("Request → decision"), "decision_to_fiche": _("Decision → agreed fiche"),
               "fiche_to_launch": _("Agreed fiche → first activity delivered"),
               "request_to_launch": _("Request → first activity delivered (target: 90 days)")}
@@ -441,7 +444,7 @@ def process(request):
     return render(request, "actions/process.html", {"form": form, "stats": stats})
 
 
-@roles_required(Role.COMMITTEE)
+@permission_required(Request, "decide")
 @require_POST
 def request_approve(request, pk):
     """The committee approves a request (its page shows the form through a panel); back to the request."""
@@ -455,7 +458,7 @@ def request_approve(request, pk):
     return redirect("intake:detail", pk=obj.pk)
 
 
-@staff_required
+@permission_required(Action, "see_at_risk")
 def at_risk(request):
     items = selectors.actions_at_risk()
     page = Paginator(items, 25).get_page(request.GET.get("page"))

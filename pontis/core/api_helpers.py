@@ -16,6 +16,7 @@ answer (401, 403, 404, 409, 422...) into the OpenAPI document with that schema.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints
 
 from .errors import DomainError, ValidationFailed
 from .models import Country
@@ -59,6 +60,15 @@ CodePath = Annotated[str, Path(pattern=TEXT_PATTERN, max_length=64)]
 Year = Annotated[int, Field(ge=1, le=9999)]
 Int32 = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
+
+
+def _blank_is_none(value):
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# An optional date in a query string (YYYY-MM-DD, years 1 to 9999): an empty value means "not given", as an HTML form
+# or a hand-written link sends it (``?from=&to=2024-12-31``).
+OptionalDate = Annotated[datetime.date | None, BeforeValidator(_blank_is_none)]
 
 _INTEGER_RANGES = (
     # (field class, min, max); subclasses first. Django's own ranges per backend differ a little; these hold for all.

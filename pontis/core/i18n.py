@@ -97,6 +97,8 @@ class TranslatedField(models.JSONField):
 
 
 EXTRA_KEY = "_other"
+# A NUL character or a lone surrogate: PostgreSQL refuses the first, no UTF-8 text can hold the second.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _other_languages(value: dict) -> dict:
@@ -165,6 +167,10 @@ class TranslatedFormField(forms.MultiValueField):
                 others = _other_languages(json.loads(extra))
             except (ValueError, TypeError, AttributeError):
                 others = {}
+            if any(_UNSTORABLE.search(text) for text in others.values()):
+                # JSON escapes (\u0000, \ud800) smuggle what the form's own fields refuse; no database stores them.
+                raise ValidationError(_("This text holds characters that cannot be stored (NUL or a broken "
+                                        "surrogate pair)."), code="unstorable")
             for key, text in others.items():
                 result.setdefault(key, text.strip()[: self.max_length or 10000])
         return result

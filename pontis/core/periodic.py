@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from . import registry
 from .models import PeriodicTaskRun
@@ -33,3 +35,21 @@ def periodic_enqueue_due(*, now: datetime.datetime | None = None) -> list[str]:
                 entry.task.enqueue()
                 queued.append(entry.name)
     return queued
+
+
+# Longer than any Pontis task runs (imports send heartbeats and are recovered on their own, in experts.services.jobs).
+TASK_ABANDONED_AFTER = datetime.timedelta(minutes=30)
+
+
+def tasks_requeue_abandoned(*, now: datetime.datetime | None = None) -> int:
+    """Put back in the queue every task a worker claimed and never finished (killed, out of memory, host restarted);
+    answers how many.
+
+    db_worker commits its claim (status RUNNING) before it runs a task, so a task whose worker died stays RUNNING
+    and nothing runs it again: an e-mail would never leave. Every Pontis task is safe to run twice (sent markers,
+    claims, dedupe keys), so running it again is safe even if the first worker was only slow. One conditional
+    UPDATE: several workers running this at once move each task once.
+    """
+    now = now or timezone.now()
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - TASK_ABANDONED_AFTER).update(
+        status=TaskResultStatus.READY, started_at=None)

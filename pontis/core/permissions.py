@@ -166,6 +166,8 @@ def permission_required(model, verb: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # The navigation shows a link to this page to the people the gate lets in (core.registry.NavEntry).
+        wrapper.pontis_gate = (model, verb)
         return _declare(wrapper, f"policy:{model.__name__}.{verb}")
 
     return decorator

@@ -1,7 +1,8 @@
 """How apps add to the shared shell without the shell knowing them.
 
 Each app, in its AppConfig.ready(), registers:
-- navigation entries: ``nav(label, url_name, roles=..., order=...)``
+- navigation entries: ``nav(label, url_name, order=...)``, shown to whom the linked page's policy gate lets in
+  (``roles=...`` only for a link about a role whose page has no gate);
 - home panels: ``home_panel(func, order=...)`` where ``func(request) -> dict | None`` answers
   ``{"title": ..., "template": ..., ...context}`` for what needs this person's attention, or None.
 - demo loaders: ``demo_loader(func, order=...)`` called by ``manage.py load_demo`` in order.
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from .permissions import can
 
 
 @dataclass(order=True)
@@ -26,11 +29,25 @@ class NavEntry:
     public: bool = field(compare=False, default=False)
 
     def visible_for(self, user) -> bool:
+        """Shown to the people the linked page lets in: its ``@permission_required`` gate, asked of the policy, so
+        that no role list is kept here a second time. ``roles`` only for a link that is about a role and has no
+        gate ("My expert profile", a signed-in page that matters to experts)."""
         if self.public:
             return True
         if not user.is_authenticated:
             return False
-        return not self.roles or user.has_any_role(*self.roles)
+        if self.roles:
+            return user.has_any_role(*self.roles)
+        gate = self.gate()
+        return gate is None or can(user, gate[1], gate[0])
+
+    def gate(self):
+        """The (model, verb) the linked page declares, or None (not cached: tests swap the URL configuration)."""
+        try:
+            view = resolve(reverse(self.url_name)).func
+        except (NoReverseMatch, Resolver404):
+            return None
+        return getattr(view, "pontis_gate", None)
 
     @property
     def url(self):

@@ -1,7 +1,10 @@
 """Reads of the core: reference data lists and the facility's public figures."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
+from django.utils import translation
 
 from .models import (
     ActivityType,
@@ -95,7 +98,27 @@ def register_figure(func):
 
 
 def facility_figures():
-    figures = []
-    for func in _figure_sources:
-        figures.extend(func())
-    return figures
+    """The public landing page's headline figures (cached: ``cached_figures``)."""
+
+    def compute():
+        return [(str(label), value) for func in _figure_sources for label, value in func()]
+
+    return cached_figures("facility", compute)
+
+
+def cached_figures(name: str, compute):
+    """Aggregates over the whole facility, computed at most once per ``PONTIS_FIGURES_CACHE_SECONDS`` (default 300)
+    and language, shared by every worker through the cache.
+
+    Counting every expert, deployment and Action on each visit to the public landing page or an observer's home
+    page cost from 0.2 to 1.5 s per page at stress size (100,000 experts, 300,000 deployments); headline figures a
+    few minutes old are as true for their readers. 0 turns the cache off (the test profile's default)."""
+    seconds = settings.PONTIS_FIGURES_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    key = f"pontis:figures:{name}:{translation.get_language()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

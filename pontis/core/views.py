@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 
 from . import registry
 from .audit import access_log as audit_access_log
+from .audit import history_for
 from .dbbackend.base import database_wait_limit
 from .middleware import database_unavailable_response, is_database_unavailable
-from .audit import history_for
-from .models import Notification
+from .models import AuditEvent, Notification
 from .notifications import notification_mark_read
-from .permissions import get_visible_or_404, policy_for, public, roles_required, signed_in
-from .roles import Role
+from .permissions import get_visible_or_404, permission_required, policy_for, public, signed_in
 from .selectors import content_type_by_id, facility_figures, notifications_of
 
 
@@ -57,7 +56,7 @@ def notifications(request):
 @signed_in
 @require_POST
 def notification_read(request, pk):
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    note = get_visible_or_404(request.user, Notification, pk=pk)
     notification_mark_read(notification=note, by=request.user)
     if note.url and request.POST.get("follow"):
         return redirect(note.url)
@@ -65,7 +64,7 @@ def notification_read(request, pk):
     return redirect("core:notifications")
 
 
-@roles_required(Role.ADMIN, Role.OFFICER)
+@permission_required(AuditEvent, "view_history")
 def history(request, content_type_id, object_id):
     """An object's audit trail, for facility staff (embedded on object pages with htmx)."""
     try:
@@ -86,7 +85,7 @@ def history(request, content_type_id, object_id):
     return render(request, template, {"object": obj, "events": events})
 
 
-@roles_required(Role.ADMIN, Role.OFFICER)
+@permission_required(AuditEvent, "view_access_log")
 def access_log(request):
     """Who downloaded which personal file or exported which list, and when (access rows of the audit trail)."""
     events = Paginator(audit_access_log(), 50).get_page(request.GET.get("page"))

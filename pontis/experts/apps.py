@@ -15,7 +15,7 @@ class ExpertsConfig(AppConfig):
         from .demo import load_demo_experts
         from .home import expert_panel, staff_panel
 
-        registry.nav(_("Experts"), "experts:roster", roles=(Role.ADMIN, Role.OFFICER), order=40)
+        registry.nav(_("Experts"), "experts:roster", order=40)  # shown to whom the roster's gate lets in
         registry.nav(_("My expert profile"), "experts:me", roles=(Role.EXPERT,), order=45)
         registry.home_panel(staff_panel, order=40)
         registry.home_panel(expert_panel, order=41)

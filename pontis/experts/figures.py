@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Role
+from pontis.core.selectors import cached_figures
 
 from .models import Deployment, ExpertProfile
 from .selectors import expert_statistics
@@ -20,7 +21,7 @@ def observer_panel(request):
     """Donor observers see the roster's aggregate figures, never a person."""
     if not request.user.has_role(Role.OBSERVER):
         return None
-    stats = expert_statistics()
+    stats = cached_figures("expert-statistics", expert_statistics)  # aggregates only, minutes old at most
     return {
         "title": _("The roster in numbers"),
         "template": "experts/_panel_figures.html",

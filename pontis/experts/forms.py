@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pontis.core.forms import DateField
+from pontis.core.forms import CachedSelect, DateField, SearchField
 from pontis.core.models import Country, Language, Region, ThematicArea, Topic
 from pontis.core.once import OneTimeTokenForm
 
@@ -107,16 +107,24 @@ class UnavailabilityForm(OneTimeTokenForm):
 
 
 class RosterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search names, biographies and CVs"), required=False)
-    theme = forms.ModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False)
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
-    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False)
-    nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all(), required=False)
+    q = SearchField(label=_("Search names, biographies and CVs"))
+    # Options rendered once per language (core.forms.CachedSelect), not per page: 250 countries, 70 languages...
+    theme = forms.ModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False,
+                                   widget=CachedSelect(key="experts.roster.theme"))
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False,
+                                   widget=CachedSelect(key="experts.roster.topic"))
+    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False,
+                                   widget=CachedSelect(key="experts.roster.language"))
+    nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all(), required=False,
+                                         widget=CachedSelect(key="experts.roster.nationality"))
     origin = forms.ChoiceField(label=_("Origin"), required=False,
-                               choices=[("", _("Any")), ("eu", _("EU member state")), ("non_eu", _("Non-EU"))])
-    background = forms.ChoiceField(label=_("Background"), required=False, choices=[("", _("Any"))] + list(Background.choices))
+                               choices=[("", _("Any")), ("eu", _("EU member state")), ("non_eu", _("Non-EU"))],
+                               widget=CachedSelect(key="experts.roster.origin"))
+    background = forms.ChoiceField(label=_("Background"), required=False, choices=[("", _("Any"))] + list(Background.choices),
+                                   widget=CachedSelect(key="experts.roster.background"))
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any"))] + list(ExpertProfile.Status.choices))
+                               choices=[("", _("Any"))] + list(ExpertProfile.Status.choices),
+                               widget=CachedSelect(key="experts.roster.status"))
     available_from = DateField(label=_("Available from"), required=False)
     available_to = DateField(label=_("Available until"), required=False)
 

@@ -6,7 +6,7 @@ from pontis.accounts.models import Role
 from pontis.core.permissions import Policy, register
 from pontis.core.roles import is_staff
 
-from .models import Deployment, Evaluation, ExpertProfile, ImportJob, Invitation
+from .models import Deployment, Evaluation, ExpertProfile, ImportJob, Invitation, Unavailability
 
 
 @register
@@ -94,8 +94,10 @@ class DeploymentPolicy(Policy):
         return is_staff(user)
 
     def can_evaluate(self, user, obj):
+        """Staff, and partner focal points for experts who worked on their institution's Actions. Asked of the model
+        (the evaluation page's gate): may the person evaluate any deployment at all."""
         if obj is None:
-            return False
+            return is_staff(user) or user.has_role(Role.FOCAL_POINT)
         if is_staff(user):
             return True
         return bool(user.focal_institution_ids) and obj.activity.action.partners.filter(
@@ -126,3 +128,20 @@ class ImportJobPolicy(Policy):
 
     def can_create(self, user, obj):
         return is_staff(user)
+
+
+@register
+class UnavailabilityPolicy(Policy):
+    """A period when an expert cannot travel: staff see them (matching skips them); the expert alone changes them."""
+
+    model = Unavailability
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return Unavailability.objects.none()
+        if is_staff(user):
+            return Unavailability.objects.all()
+        return Unavailability.objects.filter(profile__user=user)
+
+    def can_remove(self, user, obj):
+        return obj is not None and obj.profile.user_id is not None and obj.profile.user_id == user.pk

@@ -145,6 +145,17 @@ def deployment_detail_queryset():
     return Deployment.objects.select_related("profile", "activity__action")
 
 
+def activity_considered_for(profile, pk):
+    """The activity ``pk`` if ``profile`` was invited to or shortlisted for it (the expert may then read which of its
+    criteria they met), else None. Not the Action's visibility: an invited expert is not yet deployed on it."""
+    considered = Q(expert_invitations__profile=profile) | Q(expert_shortlist__profile=profile)
+    base = activity_detail_queryset()
+    try:
+        return base.filter(pk__in=base.filter(considered).values("pk")).get(pk=pk)
+    except (base.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+
+
 def activities_by_date(*, upcoming: bool, today: datetime.date):
     """Activities from ``today`` on (soonest first), or before it (latest first), with Action and type."""
     qs = activity_detail_queryset()

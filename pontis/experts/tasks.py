@@ -29,11 +29,11 @@ def remind_reconfirmation() -> int:
 
 
 @task()
-def fail_stale_imports() -> int:
-    """Mark FAILED the imports whose worker died (see services/jobs.py)."""
-    from .services import import_jobs_fail_stale
+def recover_stale_imports() -> int:
+    """Queue again the imports whose worker died, or fail those tried too often (see services/jobs.py)."""
+    from .services import import_jobs_recover_stale
 
-    return import_jobs_fail_stale()
+    return import_jobs_recover_stale()
 
 
 def enqueue_import(job: ImportJob) -> None:
@@ -55,4 +55,4 @@ def enqueue_cv_text(profile) -> None:
 
 
 registry.periodic_task(remind_reconfirmation, every=datetime.timedelta(days=1))
-registry.periodic_task(fail_stale_imports, every=datetime.timedelta(minutes=5))
+registry.periodic_task(recover_stale_imports, every=datetime.timedelta(minutes=5))

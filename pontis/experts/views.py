@@ -8,13 +8,12 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pontis.accounts.models import Role
 from pontis.actions.selectors import activity_detail_queryset
 from pontis.core import audit
 from pontis.core.errors import DomainError
@@ -26,9 +25,7 @@ from pontis.core.permissions import (
     get_visible_or_404,
     permission_required,
     public,
-    roles_required,
     signed_in,
-    staff_required,
 )
 from pontis.core.uploads import download_response, stored_name
 
@@ -50,7 +47,7 @@ from .forms import (
     WeightsForm,
     languages_from,
 )
-from .models import Deployment, ExpertProfile, ImportJob, Unavailability
+from .models import Deployment, ExpertProfile, ImportJob, Invitation, Unavailability
 from .services.imports import import_job_create  # noqa: F401
 from .services.profiles import TRANSITION_VERBS
 
@@ -61,8 +58,8 @@ def _client_ip(request):
     return client_ip(request)
 
 
-def _activity(pk):
-    return get_object_or_404(activity_detail_queryset(), pk=pk)
+def _activity(request, pk):
+    return get_visible_or_404(request.user, activity_detail_queryset(), pk=pk)
 
 
 def _error(request, exc: DomainError):
@@ -179,7 +176,7 @@ def profile(request, pk):
     })
 
 
-@staff_required
+@permission_required(ExpertProfile, "vet")
 @require_POST
 def transition(request, pk):
     profile = get_visible_or_404(request.user, ExpertProfile, pk=pk)
@@ -196,7 +193,7 @@ def transition(request, pk):
     return redirect("experts:profile", pk=pk)
 
 
-@staff_required
+@permission_required(ExpertProfile, "anonymise")
 @require_POST
 def anonymise(request, pk):
     profile = get_visible_or_404(request.user, ExpertProfile, pk=pk)
@@ -290,7 +287,9 @@ def unavailability_add(request):
 @signed_in
 @require_POST
 def unavailability_remove(request, pk):
-    period = get_object_or_404(Unavailability, pk=pk, profile__user=request.user)
+    period = get_visible_or_404(request.user, Unavailability, pk=pk)
+    if not can(request.user, "remove", period):
+        raise Http404
     services.unavailability_remove(period=period, by=request.user)
     messages.success(request, _("The period is removed."))
     return redirect("experts:me")
@@ -373,8 +372,8 @@ def invitation_answer(request, token):
 def activity_criteria(request, activity_id):
     """For an activity the expert was invited to or considered for: which criteria they met (their data only)."""
     profile = _my_profile(request)
-    activity = _activity(activity_id)
-    if not (profile.invitations.filter(activity=activity).exists() or profile.shortlistings.filter(activity=activity).exists()):
+    activity = selectors.activity_considered_for(profile, activity_id)
+    if activity is None:
         raise Http404
     return render(request, "experts/criteria.html", {"activity": activity,
                                                      "criteria": matching.criteria_for_expert(profile, activity)})
@@ -383,7 +382,7 @@ def activity_criteria(request, activity_id):
 # ---------------------------------------------------------------- matching and deployment (staff)
 
 
-@staff_required
+@permission_required(ExpertProfile, "match")
 def activities(request):
     upcoming = request.GET.get("when") != "past"
     today = timezone.localdate()
@@ -392,9 +391,9 @@ def activities(request):
     return render(request, "experts/activities.html", {"page": page, "upcoming": upcoming})
 
 
-@staff_required
+@permission_required(ExpertProfile, "match")
 def activity_experts(request, activity_id):
-    activity = _activity(activity_id)
+    activity = _activity(request, activity_id)
     form = WeightsForm(request.GET or None)
     weights = matching.parse_weights(request.GET)
     rules = request.GET.getlist("rules") if request.GET else ["non_eu", "gender_balance", "mix", "no_partner"]
@@ -413,10 +412,10 @@ def activity_experts(request, activity_id):
     })
 
 
-@staff_required
+@permission_required(Invitation, "create")
 @require_POST
 def invite(request, activity_id):
-    activity = _activity(activity_id)
+    activity = _activity(request, activity_id)
     form = InvitationForm(request.POST)
     if form.is_valid():
         profile = get_visible_or_404(request.user, ExpertProfile, pk=form.cleaned_data["profile"])
@@ -436,10 +435,10 @@ def invite(request, activity_id):
     return redirect("experts:activity_experts", activity_id=activity.pk)
 
 
-@staff_required
+@permission_required(ExpertProfile, "match")
 @require_POST
 def shortlist(request, activity_id):
-    activity = _activity(activity_id)
+    activity = _activity(request, activity_id)
     profile = get_visible_or_404(request.user, ExpertProfile, pk=request.POST.get("profile"))
     try:
         services.shortlist_add(activity=activity, profile=profile, by=request.user)
@@ -449,7 +448,7 @@ def shortlist(request, activity_id):
     return redirect("experts:activity_experts", activity_id=activity.pk)
 
 
-@staff_required
+@permission_required(Deployment, "change")
 @require_POST
 def deployment_transition(request, pk):
     deployment = get_visible_or_404(request.user, Deployment, pk=pk)
@@ -461,7 +460,7 @@ def deployment_transition(request, pk):
     return redirect("experts:activity_experts", activity_id=deployment.activity_id)
 
 
-@roles_required(Role.ADMIN, Role.OFFICER, Role.FOCAL_POINT)
+@permission_required(Deployment, "evaluate")
 def evaluate(request, pk):
     deployment = get_visible_or_404(request.user, selectors.deployment_detail_queryset(), pk=pk)
     if not can(request.user, "evaluate", deployment):
@@ -480,7 +479,9 @@ def evaluate(request, pk):
 
 @signed_in
 def feedback(request, pk):
-    deployment = get_object_or_404(selectors.deployment_detail_queryset(), pk=pk, profile__user=request.user)
+    deployment = get_visible_or_404(request.user, selectors.deployment_detail_queryset(), pk=pk)
+    if not can(request.user, "give_feedback", deployment):
+        raise Http404
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -496,7 +497,7 @@ def feedback(request, pk):
 # ---------------------------------------------------------------- imports (staff)
 
 
-@staff_required
+@permission_required(ExpertProfile, "import")
 def imports(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -511,10 +512,10 @@ def imports(request):
     return render(request, "experts/imports.html", {"form": form, "page": page})
 
 
-@staff_required
+@permission_required(ExpertProfile, "import")
 def import_job(request, pk):
     # A job whose worker died would otherwise show "Running" for ever; the worker also sweeps every 5 minutes.
-    services.import_jobs_fail_stale()
+    services.import_jobs_recover_stale()
     job = get_visible_or_404(request.user, ImportJob, pk=pk)
     template = "experts/_import_progress.html" if request.headers.get("HX-Request") else "experts/import_job.html"
     return render(request, template, {"job": job})

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Institution
+from pontis.core.forms import CachedSelect, SearchField
 from pontis.core.models import Country, ThematicArea, Topic
 
 from .models import Request, RequestStatus
@@ -91,10 +92,13 @@ class RequestForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False, to_field_name="code")
-    theme = forms.ModelChoiceField(ThematicArea.objects.all(), label=_("Thematic area"), required=False, to_field_name="code")
+    q = SearchField()
+    # Options rendered once per language (core.forms.CachedSelect): building 250 countries per page was most of it.
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=CachedSelect(key="intake.filter.status"))
+    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False, to_field_name="code",
+                                     widget=CachedSelect(key="intake.filter.country"))
+    theme = forms.ModelChoiceField(ThematicArea.objects.all(), label=_("Thematic area"), required=False, to_field_name="code",
+                                   widget=CachedSelect(key="intake.filter.theme"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,6 @@ from pontis.core.roles import is_staff as _is_staff
 from .models import COMMITTEE_STATUSES, EDITABLE_STATUSES, Request
 from .models import RequestStatus as S
 
-
 # Who works with requests: requesters (focal points), staff who screen them, the committee that decides.
 REQUEST_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,13 +24,15 @@ def requests_visible_to(user, *, status: str = "", country: str = "", theme: str
     )
     if status:
         qs = qs.filter(status=status)
+    # EXISTS, not joins: no DISTINCT over every column of every request on each page (and again for its count).
     if country:
-        qs = qs.filter(countries__code=country.upper())
+        qs = qs.filter(Exists(Request.countries.through.objects.filter(request_id=OuterRef("pk"),
+                                                                       country__code=country.upper())))
     if theme:
-        qs = qs.filter(themes__code=theme)
+        qs = qs.filter(Exists(Request.themes.through.objects.filter(request_id=OuterRef("pk"), thematicarea__code=theme)))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(problem__icontains=q))
-    return qs.distinct().order_by("-submitted_at", "-created_at", "-id")
+    return qs.order_by("-submitted_at", "-created_at", "-id")
 
 
 def request_detail_queryset():
@@ -60,9 +62,9 @@ def clock(request: Request, now=None) -> dict:
             "remaining": RAPID_REACTION_DAYS - days}
 
 
-def requests_at_risk(user, *, now=None) -> list[dict]:
+def requests_at_risk(user, *, now=None) -> _RiskRows:
     """Open requests that endanger the 90-day promise, each with why: waiting for the requester or the committee
-    too long, or submitted and not yet screened."""
+    too long, or submitted and not yet screened. A sequence of rows ``{request, why, clock}``, built per slice."""
     now = now or timezone.now()
     waiting_since = now - datetime.timedelta(days=WAITING_AFTER_DAYS)
     unscreened_since = now - datetime.timedelta(days=UNSCREENED_AFTER_DAYS)
@@ -76,8 +78,33 @@ def requests_at_risk(user, *, now=None) -> list[dict]:
         )
         .order_by("submitted_at", "id")
     )
+    return _RiskRows(qs, now)
+
+
+class _RiskRows:
+    """The at-risk rows as a sequence a Paginator slices: the count is one query and only the rows of the page shown
+    are read and explained. (Building every row first took 2 s at 5,000 requests.)"""
+
+    def __init__(self, queryset, now):
+        self.queryset, self.now = queryset, now
+
+    def __len__(self):
+        return self.queryset.count()
+
+    count = __len__
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return _risk_rows(self.queryset[index], self.now)
+        return _risk_rows(self.queryset[index:index + 1], self.now)[0]
+
+
+def _risk_rows(requests, now) -> list[dict]:
     rows = []
-    for request in qs:
+    for request in requests:
         waited = (now - request.status_changed_at).days
         if request.status == S.INFO_REQUESTED:
             why = _("Waiting for the requester's answer for %(n)d days.") % {"n": waited}

@@ -25,6 +25,8 @@ from pontis.intake.models import Request, RequestStatus
 from .registry import insert_objects, link, scale_step
 
 FIRST_YEAR = 2008  # the facility's first Actions; a year holds at most 999 codes (YYYY-NNN), earlier years take overflow
+MAX_ACTIVITIES = 120  # per Action
+MAX_EXPERTS_PER_ACTIVITY = 25
 WORDS = ("border", "asylum", "return", "integration", "labour", "migration", "data", "trafficking", "visa", "diaspora",
          "reception", "readmission", "smuggling", "health", "statistics", "policy", "training", "cooperation")
 
@@ -191,16 +193,28 @@ def _code_years(ctx, n):
     return pairs
 
 
-def _sizes(ctx, count, total):
-    """``total`` items over ``count`` owners, at least one each, Pareto-skewed: many small owners, a few large."""
+def _sizes(ctx, count, total, cap):
+    """``total`` items over ``count`` owners, at least one each, Pareto-skewed: many small owners, a few large,
+    none above ``cap`` (the largest real Actions have dozens of activities, not thousands)."""
     if count == 0:
         return []
+    cap = max(cap, -(-total // count))
     sizes = [1] * count if total >= count else [0] * count
     extra = total - sum(sizes)
     if extra > 0:
         weights = [ctx.rng.paretovariate(1.1) for _ in range(count)]
         for k, c in collections.Counter(ctx.rng.choices(range(count), weights=weights, k=extra)).items():
             sizes[k] += c
+    overflow = sum(max(0, s - cap) for s in sizes)
+    sizes = [min(s, cap) for s in sizes]
+    room = [k for k, s in enumerate(sizes) if s < cap]
+    while overflow > 0:
+        k = ctx.rng.choice(room)
+        if sizes[k] < cap:
+            sizes[k] += 1
+            overflow -= 1
+        else:
+            room.remove(k)
     return sizes
 
 
@@ -275,7 +289,7 @@ def activities(ctx, n):
     languages = ctx.zipf(Language.objects.filter(code__in=["en", "fr", "es", "pt", "ru", "ar"])
                          .values_list("id", flat=True), s=1.3)
     objs = []
-    for action, size in zip(action_objs, _sizes(ctx, len(action_objs), n), strict=True):
+    for action, size in zip(action_objs, _sizes(ctx, len(action_objs), n, cap=MAX_ACTIVITIES), strict=True):
         day = action.launched_on or action.approved_on + datetime.timedelta(days=60)
         for seq in range(1, size + 1):
             status = ctx.rng.choice(ACTIVITY_STATUS[action.status])
@@ -303,7 +317,7 @@ def deployments(ctx, n):
     if n and (not acts or not profiles):
         raise ValueError("deployments need experts and activities of the same run")
     experts_w = ctx.zipf(profiles, s=0.6)
-    act_sizes = _sizes(ctx, len(acts), n)
+    act_sizes = _sizes(ctx, len(acts), n, cap=MAX_EXPERTS_PER_ACTIVITY)
     objs, seen = [], set()
 
     def staff(activity, size):

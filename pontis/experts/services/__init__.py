@@ -17,7 +17,7 @@ from .deployments import (  # noqa: F401
 )
 from .evaluations import evaluation_submit, organisation_feedback_submit  # noqa: F401
 from .imports import import_job_create  # noqa: F401
-from .jobs import import_job_run, import_jobs_fail_stale  # noqa: F401
+from .jobs import import_job_run, import_jobs_recover_stale  # noqa: F401
 from .personal_data import erasure_request, profile_anonymise, profile_export_data  # noqa: F401
 from .profiles import (  # noqa: F401
     confirmation_token,

@@ -3,23 +3,30 @@
 A job moves QUEUED -> RUNNING -> DONE | FAILED. The worker claims it with a conditional UPDATE (only a QUEUED job
 can be claimed, so two workers, or a retried task, run it once) and writes a heartbeat on every progress step.
 A RUNNING job whose heartbeat is older than ``IMPORT_STALE_AFTER`` belongs to a worker that ended (killed,
-out of memory, machine restarted): ``import_jobs_fail_stale`` marks it FAILED with a message the page shows.
-It runs periodically in the worker and whenever a job page is viewed.
+out of memory, machine restarted): ``import_jobs_recover_stale`` queues it again, so it finishes by itself. That is
+safe because the imports are idempotent (profiles are keyed by e-mail, deployments by expert, activity and dates):
+the rows the dead worker committed are found unchanged, the others are written, each row ends up there once. A job
+claimed ``IMPORT_MAX_ATTEMPTS`` times (a file that kills its worker every time) is marked FAILED with a message the
+page shows instead. The check runs periodically in the worker and whenever a job page is viewed.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ImportJob
+from ..tasks import enqueue_import
 from .imports import ImportFileError, import_deployments, import_roster, read_rows
 
 # Longer than the slowest step between two heartbeats (validating a 100,000-row file takes well under a minute).
 IMPORT_STALE_AFTER = datetime.timedelta(minutes=15)
+# A job is claimed at most this many times; a file whose import ends its worker every time then fails visibly.
+IMPORT_MAX_ATTEMPTS = 3
 
 
 def _plain(report: dict) -> dict:
@@ -36,7 +43,7 @@ def import_job_run(*, job_id: int) -> bool:
     """
     now = timezone.now()
     if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-            status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now):
+            status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1):
         return False
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
 
@@ -63,17 +70,26 @@ def import_job_run(*, job_id: int) -> bool:
     return True
 
 
-def import_jobs_fail_stale(*, now: datetime.datetime | None = None) -> int:
-    """Mark FAILED every RUNNING import whose worker stopped sending heartbeats; answers how many.
+def import_jobs_recover_stale(*, now: datetime.datetime | None = None) -> int:
+    """Queue again every RUNNING import whose worker stopped sending heartbeats, or mark it FAILED once it has been
+    claimed IMPORT_MAX_ATTEMPTS times; answers how many jobs were moved.
 
     Safe to run any number of times, from any process: each job is moved by a conditional UPDATE that only a job
-    still RUNNING with an old heartbeat matches.
+    still RUNNING with an old heartbeat matches, and its task is queued only if that UPDATE committed.
     """
     now = now or timezone.now()
     limit = now - IMPORT_STALE_AFTER
     stale = Q(status=ImportJob.Status.RUNNING) & (Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit))
     count = 0
-    for job in ImportJob.objects.filter(stale).only("pk", "processed", "total"):
+    for job in ImportJob.objects.filter(stale).only("pk", "processed", "total", "attempts"):
+        if job.attempts < IMPORT_MAX_ATTEMPTS:
+            with transaction.atomic():
+                moved = ImportJob.objects.filter(stale, pk=job.pk).update(
+                    status=ImportJob.Status.QUEUED, started_at=None, heartbeat_at=None)
+                if moved:
+                    enqueue_import(job)
+            count += moved
+            continue
         message = _("The import stopped before it finished: the background worker ended. %(done)s of %(total)s rows "
                     "were processed. Upload the file again to finish it; rows already imported are recognised and "
                     "not duplicated.") % {"done": job.processed, "total": job.total}

@@ -1,0 +1,150 @@
+"""The small facility the access matrix runs against: two institutions (A and B), one person per principal,
+and objects of both institutions in the states that matter for access (draft, submitted, public, staff-only).
+
+Built once per test module (``build_world``); every request of the matrix then runs inside a savepoint that is
+rolled back, so a permitted write never changes what the next request sees.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Every principal the matrix tries, in the order the table and docs/roles.md show them.
+PRINCIPALS = (
+    "anonymous",
+    "admin",
+    "officer",
+    "committee",
+    "focal_point",  # focal point of institution A
+    "expert",  # expert of institution A, deployed on A's Action
+    "observer",
+    "other_focal_point",  # focal point of institution B
+    "other_expert",  # expert of institution B, deployed on B's Action
+    "token_only",  # the officer's bearer token, no session
+    "deactivated",  # a former officer, deactivated: old session cookie and old bearer token
+)
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)  # principal -> raw bearer token
+    obj: dict = field(default_factory=dict)  # name -> model instance
+
+
+def build_world() -> World:
+    from pontis.accounts import services as account_services
+    from pontis.accounts.models import RoleAssignment
+    from pontis.actions import services as action_services
+    from pontis.actions.models import Deliverable, DeliverableFile, FollowUp
+    from pontis.actions.tests.factories import agreed_action, make_action, sop
+    from pontis.core.models import Notification
+    from pontis.events.tests.factories import make_meeting
+    from pontis.experts.models import ImportJob, Unavailability
+    from pontis.experts.services import deployment_create, invitation_create
+    from pontis.experts.tests.factories import make_profile
+    from pontis.intake import services as intake_services
+    from pontis.intake.tests.conftest import complete_data
+    from tests.factories import InstitutionFactory, UserFactory, user_with_role
+
+    w = World()
+    o = w.obj
+    inst_a, inst_b = InstitutionFactory(acronym="INSTA"), InstitutionFactory(acronym="INSTB")
+    o["institution_a"], o["institution_b"] = inst_a, inst_b
+
+    u = w.users
+    u["admin"] = user_with_role("admin")
+    u["officer"] = user_with_role("officer")
+    u["committee"] = user_with_role("committee")
+    u["observer"] = user_with_role("observer")
+    u["focal_point"] = user_with_role("focal_point", institution=inst_a)
+    u["other_focal_point"] = user_with_role("focal_point", institution=inst_b)
+    u["expert"] = user_with_role("expert")
+    u["other_expert"] = user_with_role("expert")
+    u["deactivated"] = user_with_role("officer")
+    u["plain"] = UserFactory()  # signed in, no role: only a sample object (a person page, a role to revoke)
+
+    for principal in ("token_only", "deactivated", "focal_point"):
+        owner = u["officer"] if principal == "token_only" else u[principal]
+        token, raw = account_services.api_token_issue(user=owner, name=f"matrix {principal}")
+        w.tokens[principal] = raw
+        o[f"token_{principal}"] = token
+    o["token_own"] = o["token_focal_point"]  # the focal point's own token
+    o["token_other"] = o["token_token_only"]  # the officer's token: someone else's for everyone but the officer
+
+    officer, fp_a, fp_b = u["officer"], u["focal_point"], u["other_focal_point"]
+
+    # Requests for assistance: A's draft and submitted request, B's draft and submitted request.
+    def request(by, institution, submitted, letter=False):
+        r = intake_services.request_save_draft(by=by, data=complete_data(institution))
+        if letter:
+            intake_services.request_endorsement_attach(request=r, by=by, upload=SimpleUploadedFile("letter.pdf", PDF))
+        if submitted:
+            intake_services.request_submit(request=r, by=by)
+        r.refresh_from_db()
+        return r
+
+    o["request_a_draft"] = request(fp_a, inst_a, submitted=False, letter=True)
+    o["request_a_submitted"] = request(fp_a, inst_a, submitted=True, letter=True)
+    o["request_b_draft"] = request(fp_b, inst_b, submitted=False, letter=True)
+    o["request_b_submitted"] = request(fp_b, inst_b, submitted=True, letter=True)
+    o["request_a_forwarded"] = request(fp_a, inst_a, submitted=True)
+    intake_services.request_forward(request=o["request_a_forwarded"], by=officer)
+    o["request_a_forwarded"].refresh_from_db()
+
+    # Actions: A's (Fiche agreed, ongoing work) and B's (in design).
+    action_a = agreed_action(officer, fp_a, inst_a)
+    action_b = make_action(officer, focal_point=fp_b, institution=inst_b, countries=("SN",))
+    o["action_a"], o["action_b"] = action_a, action_b
+    o["activity_a"] = action_a.activities.order_by("id").first()
+    o["activity_b"] = action_services.activity_create(
+        action=action_b, by=officer, type=o["activity_a"].type, title={"en": "B workshop"},
+        start_date=timezone.localdate() + datetime.timedelta(days=40),
+        end_date=timezone.localdate() + datetime.timedelta(days=42))
+    for action, key in ((action_a, "a"), (action_b, "b")):
+        d = Deliverable.objects.create(action=action, type=sop(), title={"en": f"SOP {key}"})
+        f = DeliverableFile(deliverable=d, original_name="sop.pdf", content_type="application/pdf", size=len(PDF),
+                            uploaded_by=officer)
+        f.file.save(f"sop-{key}.pdf", ContentFile(PDF), save=False)
+        f.save()
+        o[f"deliverable_{key}"], o[f"deliverable_file_{key}"] = d, f
+        o[f"follow_up_{key}"] = FollowUp.objects.create(action=action, months=6,
+                                                        due_on=timezone.localdate() + datetime.timedelta(days=180))
+
+    # Experts: A's expert (profile tied to the account, deployed on A's activity) and B's.
+    for key, principal, inst in (("a", "expert", inst_a), ("b", "other_expert", inst_b)):
+        profile = make_profile(user=u[principal], institution=inst, email=u[principal].email)
+        profile.cv.save(f"cv-{profile.pk}.pdf", ContentFile(PDF), save=True)
+        o[f"profile_{key}"] = profile
+        o[f"unavailability_{key}"] = Unavailability.objects.create(
+            profile=profile, start_date=datetime.date(2030, 1, 1), end_date=datetime.date(2030, 1, 5))
+    o["deployment_a"] = deployment_create(activity=o["activity_a"], profile=o["profile_a"], by=officer)
+    o["deployment_b"] = deployment_create(activity=o["activity_b"], profile=o["profile_b"], by=officer)
+    later = action_a.activities.order_by("id")[1]
+    o["invitation_a"] = invitation_create(activity=later, profile=o["profile_a"], by=officer)
+    o["invitation_b"] = invitation_create(activity=later, profile=o["profile_b"], by=officer)
+    job = ImportJob(kind=ImportJob.Kind.ROSTER, created_by=officer)
+    job.file.save("roster.csv", ContentFile(b"email\n"), save=False)
+    job.save()
+    o["import_job"] = job
+
+    # Meetings: a public one and a staff-only (unpublished) one.
+    o["meeting_public"] = make_meeting(slug="matrix-public", is_public=True)
+    o["meeting_unpublished"] = make_meeting(slug="matrix-unpublished", is_public=False, held=False)
+
+    # Notifications: one for the focal point of A, one for the officer.
+    o["notification_own"] = Notification.objects.create(recipient=fp_a, subject="For A")
+    o["notification_other"] = Notification.objects.create(recipient=officer, subject="For the officer")
+    o["role_plain"] = RoleAssignment.objects.create(user=u["plain"], role="observer")
+
+    # The deactivated officer: signed in once (its session cookie is kept), then deactivated.
+    u["deactivated"].is_active = False
+    u["deactivated"].save(update_fields=["is_active"])
+    return w

@@ -1,0 +1,40 @@
+"""The navigation shows each person the links to the pages that let them in, asked of the page's own policy gate:
+no app keeps a role list for its menu entry next to the one its policy encodes."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from pontis.core import registry
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+STAFF_LINKS = {"core:home", "events:list", "intake:list", "intake:at_risk", "actions:list", "actions:process",
+               "experts:roster", "accounts:institutions", "accounts:people", "core:access_log"}
+# Who saw which link when each entry carried its own role list: the same people must see the same links.
+EXPECTED = {
+    "admin": STAFF_LINKS,
+    "officer": STAFF_LINKS,
+    "committee": {"core:home", "events:list", "intake:list", "actions:list", "accounts:institutions"},
+    "focal_point": {"core:home", "events:list", "intake:list", "actions:list", "accounts:institutions"},
+    "expert": {"core:home", "events:list", "actions:list", "experts:me"},
+    "observer": {"core:home", "events:list", "actions:process", "accounts:institutions"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_sees_the_links_to_the_pages_that_let_it_in(role):
+    shown = {entry.url_name for entry in registry.nav_for(user_with_role(role))}
+
+    assert shown == EXPECTED[role]
+
+
+def test_a_visitor_sees_the_public_links_only():
+    assert {entry.url_name for entry in registry.nav_for(AnonymousUser())} == {"core:home", "events:list"}
+
+
+def test_a_link_to_a_page_with_a_policy_gate_keeps_no_role_list_of_its_own():
+    gated = [entry for entry in registry._nav if entry.gate() is not None]
+
+    assert {entry.url_name for entry in gated} >= STAFF_LINKS - {"core:home", "events:list"}
+    assert [entry.url_name for entry in gated if entry.roles] == []
