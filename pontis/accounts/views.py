@@ -4,12 +4,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from pontis.core.audit import history_for
 from pontis.core.errors import DomainError
 from pontis.core.forms import SearchForm
-from pontis.core.http import safe_next
+from pontis.core.http import require_http_methods, require_POST, safe_next
 from pontis.core.permissions import can, get_visible_or_404, permission_required, signed_in
 
 from . import services
@@ -19,6 +18,7 @@ from .selectors import institution_detail_queryset, institutions_for, people_for
 
 
 @signed_in
+@require_http_methods(["GET", "POST"])
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -81,6 +81,7 @@ def institution_detail(request, pk):
 
 
 @permission_required(Institution, "change")
+@require_http_methods(["GET", "POST"])
 def institution_edit(request, pk=None):
     institution = get_visible_or_404(request.user, Institution, pk=pk) if pk else None
     form = InstitutionForm(request.POST or None, instance=institution)
@@ -110,6 +111,7 @@ def people(request):
 
 
 @permission_required(User, "list")
+@require_http_methods(["GET", "POST"])
 def person_detail(request, pk):
     person = get_visible_or_404(request.user, User, pk=pk)
     may_manage = can(request.user, "manage_roles", User)
@@ -131,6 +133,7 @@ def person_detail(request, pk):
 
 
 @permission_required(User, "create")
+@require_http_methods(["GET", "POST"])
 def person_create(request):
     form = PersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -44,8 +44,8 @@ def request_complementarity_panel(request, obj) -> dict | None:
         return None
     # The most relevant few: every Action sharing a theme is thousands once the facility has run for years, and
     # the page grew with them (10 s at 20,000 Actions).
-    actions = list(selectors.actions_for_complementarity(countries=list(obj.countries.all()),
-                                                         themes=list(obj.themes.all()))[:COMPLEMENTARITY_SHOWN])
+    actions = selectors.actions_for_complementarity(countries=list(obj.countries.all()), themes=list(obj.themes.all()),
+                                                    limit=COMPLEMENTARITY_SHOWN)
     return {"placement": "side", "template": "actions/_request_complementarity_panel.html", "actions": actions,
             "limited": len(actions) == COMPLEMENTARITY_SHOWN}
 

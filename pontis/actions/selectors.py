@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import statistics
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,27 +97,57 @@ def deliverables_for(user, *, action=None, status: str = "", type: str = ""):
     return qs.order_by("action__code", "id")
 
 
-def actions_for_complementarity(*, countries, themes):
-    """Past and ongoing Actions sharing a country or a theme, most relevant first: those sharing both, then
-    those sharing more, then the most recent."""
+def _shared(through, column: str, ids: list):
+    """How many of ``ids`` an Action's ``through`` rows name (a correlated count read from the pair index)."""
+    rows = through.objects.filter(action_id=OuterRef("pk"), **{f"{column}__in": ids})
+    return Coalesce(Subquery(rows.order_by().values("action_id").annotate(n=Count("*")).values("n")), 0)
+
+
+def actions_for_complementarity(*, countries, themes, limit: int = 10) -> list:
+    """Past and ongoing Actions sharing a country or a theme, the ``limit`` most relevant: those sharing both a
+    country and a theme first, then those sharing a country, then those sharing a theme; within each, those sharing
+    more, then the most recent.
+
+    Tier by tier, and the next tier only while fewer than ``limit`` are found: counting the shared countries and
+    themes of every candidate read thousands of Actions once the facility had run for years (a popular theme).
+    Within a tier the counts are computed only when the request names more than one country or theme (otherwise
+    every candidate shares exactly one and the most recent come first, read from the code index)."""
     country_ids = [getattr(c, "pk", c) for c in countries]
     theme_ids = [getattr(t, "pk", t) for t in themes]
-    qs = Action.objects.exclude(status=Action.Status.CANCELLED).filter(
-        Q(countries__in=country_ids) | Q(themes__in=theme_ids)
-    ).distinct()
-    qs = Action.objects.filter(pk__in=qs.values("pk")).annotate(
-        shared_countries=Count("countries", filter=Q(countries__in=country_ids), distinct=True),
-        shared_themes=Count("themes", filter=Q(themes__in=theme_ids), distinct=True),
-    )
-    return _list_related(qs).order_by("-shared_countries", "-shared_themes", "-code")
+    country_through, theme_through = Action.countries.through, Action.themes.through
+    shares_country = Exists(country_through.objects.filter(action_id=OuterRef("pk"), country_id__in=country_ids))
+    shares_theme = Exists(theme_through.objects.filter(action_id=OuterRef("pk"), thematicarea_id__in=theme_ids))
+    candidates = Action.objects.exclude(status=Action.Status.CANCELLED)
+    tiers = []
+    if country_ids and theme_ids:
+        tiers.append((candidates.filter(shares_country, shares_theme), True, True))
+    if country_ids:
+        tiers.append((candidates.filter(shares_country).exclude(shares_theme) if theme_ids
+                      else candidates.filter(shares_country), True, False))
+    if theme_ids:
+        tiers.append((candidates.filter(shares_theme).exclude(shares_country) if country_ids
+                      else candidates.filter(shares_theme), False, True))
+    found: list = []
+    for qs, by_country, by_theme in tiers:
+        if len(found) >= limit:
+            break
+        order = []
+        if by_country and len(country_ids) > 1:
+            qs = qs.annotate(shared_countries=_shared(country_through, "country_id", country_ids))
+            order.append("-shared_countries")
+        if by_theme and len(theme_ids) > 1:
+            qs = qs.annotate(shared_themes=_shared(theme_through, "thematicarea_id", theme_ids))
+            order.append("-shared_themes")
+        found += _list_related(qs).order_by(*order, "-code")[:limit - len(found)]
+    return found
 
 
 def _in_batches(queryset, *, stop, size: int = 25):
-    """The rows of ``queryset`` read ``size`` at a time (prefetches included), until ``stop()`` says enough."""
+    """The rows of ``queryset`` as lists of ``size`` (prefetches included), until ``stop()`` says enough."""
     start = 0
     while not stop():
         batch = list(queryset[start:start + size])
-        yield from batch
+        yield batch
         if len(batch) < size:
             return
         start += size
@@ -132,14 +163,14 @@ def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = N
     """
     today = today or timezone.localdate()
     # People confirmed per activity, counted by the apps that staff activities (experts); None: nobody counts.
-    counter = registry.activity_people_count if registry.has_activity_people() else None
+    counting = registry.has_activity_people()
     # Only the Actions that can be listed are read (the rules below decide): those past the warning day, and, when
     # someone counts the people on activities, those with an activity starting within 30 days after an agreed fiche.
     upcoming_soon = Activity.objects.filter(action=OuterRef("pk"), start_date__gte=today,
                                             start_date__lte=today + datetime.timedelta(days=30),
                                             status__in=[Activity.Status.PLANNED, Activity.Status.CONFIRMED])
     may_be_listed = Q(requested_on__lt=today - datetime.timedelta(days=TARGET_DAYS - 30))
-    if counter is not None:
+    if counting:
         may_be_listed |= Q(fiche_agreed_on__isnull=False) & Q(Exists(upcoming_soon))
     actions = (
         Action.objects.filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING], launched_on__isnull=True,
@@ -150,8 +181,18 @@ def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = N
         .order_by("requested_on", "code")
     )
     result = []
-    rows = actions if limit is None else _in_batches(actions, stop=lambda: len(result) >= limit)
-    for action in rows:
+    batches = [list(actions)] if limit is None else _in_batches(actions, stop=lambda: len(result) >= limit)
+    people: dict[int, int] = {}  # activity id: people confirmed, read for a whole batch in one query
+
+    def rows():
+        for batch in batches:
+            if counting:
+                people.update(registry.activity_people_counts(
+                    a.pk for action in batch if action.fiche_agreed_on is not None for a in action.activities.all()
+                    if a.start_date and today <= a.start_date <= today + datetime.timedelta(days=30)))
+            yield from batch
+
+    for action in rows():
         days = (today - action.requested_on).days
         reasons = []
         expert_gap = False
@@ -166,9 +207,9 @@ def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = N
             dated = [a for a in upcoming if a.start_date]
             if not dated:
                 reasons.append(_("waiting for activity dates"))
-            if counter is not None:
+            if counting:
                 for activity in dated:
-                    if today <= activity.start_date <= today + datetime.timedelta(days=30) and not counter(activity):
+                    if today <= activity.start_date <= today + datetime.timedelta(days=30) and not people.get(activity.pk):
                         expert_gap = True
                         reasons.append(_("waiting for experts: %(activity)s starts on %(date)s with no expert confirmed")
                                        % {"activity": activity.type, "date": activity.start_date.isoformat()})

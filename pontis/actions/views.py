@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from pontis.core import audit
 from pontis.core import selectors as reference
 from pontis.core.errors import DomainError
+from pontis.core.http import require_http_methods, require_POST
 from pontis.core.permissions import can, get_visible_or_404, permission_required
 from pontis.core.selectors import cached_figures
 from pontis.core.uploads import CONTENT_EXTENSIONS, download_response, stored_name
@@ -46,10 +46,16 @@ def action_list(request):
     return render(request, "actions/action_list.html", {"form": form, "page": page})
 
 
+ACTIVITIES_SHOWN = 25  # activities listed on an Action's page unless all are asked for (?activities=all)
+
+
 @permission_required(Action, "view")
 def action_detail(request, code):
     action = _action(request, code)
     user = request.user
+    # A large Action (a hundred activities and more) lists the first ones and a link to all: the page stays quick.
+    activities = list(action.activities.all())
+    shown = activities if request.GET.get("activities") == "all" else activities[:ACTIVITIES_SHOWN]
     return render(request, "actions/action_detail.html", {
         "action": action, "clock": action.clock(),
         "may_plan_activity": can(user, "create", Activity), "may_register_deliverable": can(user, "create", Deliverable),
@@ -57,8 +63,8 @@ def action_detail(request, code):
         "may_cancel": can(user, "cancel", action) and action.status in (Action.Status.DESIGN, Action.Status.ONGOING),
         "may_record_follow_up": can(user, "record_follow_up", action),
         "reason_form": forms.ReasonForm(), "follow_up_form": forms.FollowUpForm(),
-        "partners": action.partners.all(), "activities": action.activities.all(), "deliverables": action.deliverables.all(),
-        "versions": action.fiche_versions.all(), "scores": action.self_assessment.all(), "follow_ups": action.follow_ups.all(),
+        "partners": action.partners.all(), "activities": shown, "activities_total": len(activities),
+        "deliverables": action.deliverables.all(), "versions": action.fiche_versions.all(), "scores": action.self_assessment.all(), "follow_ups": action.follow_ups.all(),
     })
 
 
@@ -79,6 +85,7 @@ def action_cancel(request, code):
 
 
 @permission_required(Action, "close")
+@require_http_methods(["GET", "POST"])
 def action_close(request, code):
     action = _action(request, code)
     form = forms.CloseForm(request.POST or None)
@@ -132,6 +139,7 @@ def _fiche_rows_from_post(post) -> list[dict]:
 
 
 @permission_required(Action, "view")
+@require_http_methods(["GET", "POST"])
 def fiche(request, code):
     action = _action(request, code)
     versions = list(action.fiche_versions.all())
@@ -251,6 +259,7 @@ def fiche_pdf(request, code, number):
 
 
 @permission_required(Activity, "create")
+@require_http_methods(["GET", "POST"])
 def activity_create(request, code):
     action = _action(request, code)
     form = forms.ActivityForm(request.POST or None)
@@ -347,6 +356,7 @@ def activity_move(request, code, pk, step):
 
 
 @permission_required(Deliverable, "create")
+@require_http_methods(["GET", "POST"])
 def deliverable_create(request, code):
     action = _action(request, code)
     form = forms.DeliverableForm(request.POST or None, action=action)

@@ -12,8 +12,10 @@ site (an absolute URL to another host, a scheme-relative ``//evil.example`` or `
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods as django_require_http_methods
 
 
 def _valid_ip(value):
@@ -66,3 +68,38 @@ def safe_next(request, default, *, param="next") -> str:
     if is_safe_next(request, url):
         return url
     return resolve_url(default)
+
+
+# ---------------------------------------------------------------- which methods a page answers
+#
+# Every Pontis page declares the HTTP methods it answers. A page that only reads declares nothing: its access
+# decorator (pontis/core/permissions.py) lets only GET and HEAD through and answers anything else 405. A page that
+# takes a form declares it with one of these, written UNDER its access decorator so that the access rule is
+# checked first. They are Django's decorators that also record the methods on the view (``pontis_methods``), which
+# the access decorators, the tests and the access matrix read.
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def require_http_methods(methods):
+    allowed = frozenset(method.upper() for method in methods)
+
+    def decorator(view):
+        if getattr(view, "pontis_access", None):
+            raise ImproperlyConfigured(
+                f"{view.__module__}.{view.__name__}: declare the methods under the access decorator, not above it")
+        wrapped = django_require_http_methods(sorted(allowed))(view)
+        wrapped.pontis_methods = allowed
+        return wrapped
+
+    return decorator
+
+
+require_GET = require_http_methods(["GET"])
+require_POST = require_http_methods(["POST"])
+require_safe = require_http_methods(sorted(SAFE_METHODS))
+
+
+def declared_methods(view):
+    """The methods a view answers, as its decorators declared them (``None`` for a view Pontis did not write)."""
+    return getattr(view, "pontis_methods", None)

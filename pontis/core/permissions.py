@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 
 from .errors import NotAllowed
+from .http import require_safe
 from .roles import STAFF_ROLES
 
 _policies: dict = {}
@@ -113,13 +116,23 @@ def _declare(view, description):
     return view
 
 
+def _guard_methods(view):
+    """A page that declared no methods only reads: GET and HEAD, anything else 405 (pontis/core/http.py).
+
+    Applied inside each access decorator, so the access rule answers first (sign in, 403) and the method second."""
+    if getattr(view, "pontis_methods", None):
+        return view
+    return require_safe(view)
+
+
 def public(view):
     """Anyone, signed in or not, may open this view."""
-    return _declare(view, "public")
+    return _declare(_guard_methods(view), "public")
 
 
 def signed_in(view):
     """Any signed-in person may open this view (object checks still apply inside)."""
+    view = _guard_methods(view)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -134,6 +147,8 @@ def roles_required(*roles):
     """Only people holding one of ``roles`` may open this view; others get 403, anonymous people sign in."""
 
     def decorator(view):
+        view = _guard_methods(view)
+
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
@@ -158,6 +173,8 @@ def permission_required(model, verb: str):
     Anonymous people are sent to sign in, others get 403; an unknown verb raises ``UnknownPermission``."""
 
     def decorator(view):
+        view = _guard_methods(view)
+
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
@@ -185,17 +202,42 @@ TRUSTED_VIEW_MODULES = (
 )
 
 
+API_PREFIX = "/api/"
+
+
+def _wrapped_by_admin_site(view_func) -> bool:
+    """True for a view the admin site routes through ``AdminSite.admin_view`` (which checks that the person is
+    active staff): its URL wrappers carry ``admin_site`` (site-wide views such as the "view on site" shortcut
+    ``/admin/r/<content type>/<id>/``) or ``model_admin`` (a model's views, such as the old ``/admin/<app>/<model>/<id>/``
+    redirect). Those views live in other Django modules (contenttypes, generic RedirectView), so the module list
+    above does not cover them; this trusts exactly the views the admin guards, nothing else from those modules."""
+    return isinstance(getattr(view_func, "admin_site", None), AdminSite) or isinstance(
+        getattr(view_func, "model_admin", None), ModelAdmin)
+
+
 class AccessDeclarationMiddleware:
-    """Deny by default: a Pontis view that does not declare its access rule is refused (403)."""
+    """Deny by default: a Pontis view that does not declare its access rule is refused (403).
+
+    It also gives a method a page does not answer (405) a page in the person's language: Django's own
+    ``HttpResponseNotAllowed`` is empty. The API keeps its JSON answers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (response.status_code == 405 and not getattr(response, "streaming", False) and not response.content
+                and not request.path.startswith(API_PREFIX)):
+            page = render(request, "errors/405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "pontis_access", None):
+            return None
+        if _wrapped_by_admin_site(view_func):
             return None
         target = view_func
         while isinstance(target, functools.partial):

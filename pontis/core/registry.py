@@ -147,7 +147,8 @@ def action_ids_taking_part(user) -> set[int]:
 
 
 def activity_people(func) -> None:
-    """Register ``func(activity) -> int``: how many people are confirmed to deliver the activity (experts)."""
+    """Register ``func(activity_ids) -> dict[int, int]``: how many people are confirmed to deliver each of the
+    activities (experts), in one query for all of them; an activity with nobody may be left out of the answer."""
     if func not in _activity_people:
         _activity_people.append(func)
 
@@ -157,12 +158,24 @@ def has_activity_people() -> bool:
     return bool(_activity_people)
 
 
-def activity_people_count(activity) -> int | None:
-    """People confirmed on ``activity`` by every registered app, or None when no app counts them (then callers
-    do not judge staffing at all rather than report an activity as unstaffed)."""
+def activity_people_counts(activity_ids) -> dict[int, int] | None:
+    """People confirmed on each activity (by id, 0 included) by every registered app, or None when no app counts
+    them (then callers do not judge staffing at all rather than report an activity as unstaffed)."""
     if not _activity_people:
         return None
-    return sum(func(activity) for func in _activity_people)
+    ids = list(activity_ids)
+    counts = dict.fromkeys(ids, 0)
+    if ids:
+        for func in _activity_people:
+            for activity_id, n in func(ids).items():
+                counts[activity_id] = counts.get(activity_id, 0) + n
+    return counts
+
+
+def activity_people_count(activity) -> int | None:
+    """People confirmed on one ``activity`` (see ``activity_people_counts``)."""
+    counts = activity_people_counts([activity.pk])
+    return None if counts is None else counts[activity.pk]
 
 
 def risk_list(func, *, order: int = 100) -> None:

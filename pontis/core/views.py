@@ -8,12 +8,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from . import registry
 from .audit import access_log as audit_access_log
 from .audit import history_for
 from .dbbackend.base import database_wait_limit
+from .http import require_POST
 from .middleware import database_unavailable_response, is_database_unavailable
 from .models import AuditEvent, Notification
 from .notifications import notification_mark_read

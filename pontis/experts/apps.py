@@ -21,11 +21,11 @@ class ExpertsConfig(AppConfig):
         registry.home_panel(expert_panel, order=41)
         registry.demo_loader("experts", load_demo_experts, order=40)
 
-        from .selectors import action_ids_for_expert, confirmed_expert_count
+        from .selectors import action_ids_for_expert, confirmed_expert_counts
 
         # What flows up to the actions app: who takes part in an Action, how many experts staff an activity.
         registry.action_participation(action_ids_for_expert)
-        registry.activity_people(confirmed_expert_count)
+        registry.activity_people(confirmed_expert_counts)
 
         from pontis.core.selectors import register_figure
 

@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from pontis.actions.selectors import activity_detail_queryset
 from pontis.core import audit
 from pontis.core.errors import DomainError
 from pontis.core.exports import export_response
-from pontis.core.http import client_ip
+from pontis.core.http import client_ip, require_http_methods, require_POST
 from pontis.core.pagination import CappedPaginator
 from pontis.core.permissions import (
     can,
@@ -70,6 +69,7 @@ def _error(request, exc: DomainError):
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def register(request):
     form = RegistrationForm(request.POST or None, request.FILES or None)
     formset = LanguageFormSet(request.POST or None, prefix="lang")
@@ -100,6 +100,7 @@ def register_sent(request):
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """Confirm the e-mail address (creates the account), then choose a password on the same page."""
     try:
@@ -249,6 +250,7 @@ def _initial(profile):
 
 
 @signed_in
+@require_http_methods(["GET", "POST"])
 def edit(request, pk=None):
     profile = get_visible_or_404(request.user, ExpertProfile, pk=pk) if pk else _my_profile(request)
     form = ProfileForm(request.POST or None, request.FILES or None, initial=_initial(profile))
@@ -351,6 +353,7 @@ def _answer(request, invitation, via_token):
 
 
 @signed_in
+@require_http_methods(["GET", "POST"])
 def invitation(request, pk):
     invitation = get_visible_or_404(request.user, selectors.invitation_detail_queryset(), pk=pk)
     if invitation.profile.user_id != request.user.pk:
@@ -359,6 +362,7 @@ def invitation(request, pk):
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def invitation_answer(request, token):
     """Answer from the e-mail's signed link, without signing in."""
     try:
@@ -461,6 +465,7 @@ def deployment_transition(request, pk):
 
 
 @permission_required(Deployment, "evaluate")
+@require_http_methods(["GET", "POST"])
 def evaluate(request, pk):
     deployment = get_visible_or_404(request.user, selectors.deployment_detail_queryset(), pk=pk)
     if not can(request.user, "evaluate", deployment):
@@ -478,6 +483,7 @@ def evaluate(request, pk):
 
 
 @signed_in
+@require_http_methods(["GET", "POST"])
 def feedback(request, pk):
     deployment = get_visible_or_404(request.user, selectors.deployment_detail_queryset(), pk=pk)
     if not can(request.user, "give_feedback", deployment):
@@ -498,6 +504,7 @@ def feedback(request, pk):
 
 
 @permission_required(ExpertProfile, "import")
+@require_http_methods(["GET", "POST"])
 def imports(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,8 @@ PANEL_SIZE = 5
 
 def _panel(title, qs, link_text, link_url, empty):
     total = qs.count()
-    items = list(qs[:PANEL_SIZE]) if total else []
+    # The panel shows a title and a status: not the countries, themes and institutions list pages load with them.
+    items = list(qs.prefetch_related(None)[:PANEL_SIZE]) if total else []
     return {"title": title, "template": "intake/_panel_requests.html", "items": items, "total": total,
             "link_text": link_text, "link_url": link_url, "empty": empty}
 

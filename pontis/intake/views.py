@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from pontis.core import audit, registry
 from pontis.core import selectors as reference
 from pontis.core.errors import DomainError, ValidationFailed
+from pontis.core.http import require_GET, require_http_methods, require_POST
 from pontis.core.permissions import can, get_visible_or_404, permission_required
 from pontis.core.uploads import download_response, stored_name
 
@@ -83,6 +83,7 @@ def _after_save(request, obj):
 
 
 @permission_required(Request, "create")
+@require_http_methods(["GET", "POST"])
 def request_create(request):
     if request.method == "POST":
         form = RequestForm(request.POST, request.FILES)
@@ -98,6 +99,7 @@ def request_create(request):
 
 
 @permission_required(Request, "edit")
+@require_http_methods(["GET", "POST"])
 def request_edit(request, pk):
     obj = get_visible_or_404(request.user, Request, pk=pk)
     if not can(request.user, "edit", obj):

@@ -11,6 +11,7 @@ from pontis.core import registry
 from pontis.core.errors import IllegalTransition
 from pontis.core.models import AuditEvent
 from pontis.experts import services
+from tests.queries import assert_flat, count_queries
 
 from .factories import make_activity, make_profile
 
@@ -56,3 +57,28 @@ def test_invitation_moves_go_through_the_one_transition(officer, expert_user):
     with pytest.raises(IllegalTransition) as refused:
         services.invitation_withdraw(invitation=invitation, by=officer)
     assert refused.value.code == "illegal_transition"
+
+
+def test_at_risk_counts_the_experts_of_all_soon_activities_in_flat_queries(officer):
+    """The experts on activities starting soon are counted for a whole batch of Actions in one query, not one
+    query per activity (the staff home page and the "at risk" page grew with the facility)."""
+    today = timezone.localdate()
+
+    def soon_action(*, staffed: bool):
+        activity = make_activity(start=today + datetime.timedelta(days=10))
+        type(activity.action).objects.filter(pk=activity.action_id).update(
+            requested_on=today - datetime.timedelta(days=20), fiche_agreed_on=today - datetime.timedelta(days=5))
+        if staffed:
+            services.deployment_create(activity=activity, profile=make_profile(), by=officer)
+        return activity.action_id
+
+    unstaffed, staffed = [soon_action(staffed=False)], [soon_action(staffed=True)]
+    small, listed = count_queries(lambda: action_selectors.actions_at_risk(today=today))
+    assert [a.pk for a, _why in listed] == unstaffed
+    unstaffed += [soon_action(staffed=False) for _ in range(3)]
+    staffed += [soon_action(staffed=True) for _ in range(3)]
+    large, listed = count_queries(lambda: action_selectors.actions_at_risk(today=today))
+    assert sorted(a.pk for a, _why in listed) == sorted(unstaffed)
+    assert_flat(small, large)
+    _count, first = count_queries(lambda: action_selectors.actions_at_risk(today=today, limit=2))
+    assert len(first) == 2
