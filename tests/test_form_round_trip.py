@@ -170,6 +170,17 @@ def _fiche(f):
     return f["officer"], draft, url, url
 
 
+def _action_goals(f):
+    from pontis.actions.tests.factories import make_action
+    from pontis.core.models import GCMObjective, SDGTarget
+
+    action = make_action(f["officer"], focal_point=f["focal_point"], institution=f["institution"])
+    action.sdg_targets.set(SDGTarget.objects.order_by("code")[:2])
+    action.gcm_objectives.set(GCMObjective.objects.order_by("number")[:3])
+    url = reverse("actions:goals", args=[action.code])
+    return f["officer"], action, url, url
+
+
 def _request_draft(f):
     from pontis.intake import services
     from pontis.intake.tests.conftest import complete_data
@@ -198,6 +209,30 @@ def _own_profile(f):
     return user, user, reverse("accounts:profile"), reverse("accounts:profile")
 
 
+def _action_owner(f):
+    from pontis.actions import services
+    from pontis.actions.tests.factories import make_action
+
+    action = make_action(f["officer"], focal_point=f["focal_point"], institution=f["institution"])
+    services.action_assign_owner(action=action, owner=f["officer"], by=f["officer"])
+    url = reverse("actions:owner", args=[action.code])
+    return f["officer"], action, url, url
+
+
+def _action_partner(f):
+    from pontis.actions import services
+    from pontis.actions.tests.factories import make_action
+    from tests.factories import user_with_role
+
+    action = make_action(f["officer"], focal_point=f["focal_point"], institution=f["institution"])
+    partner = action.partners.get()
+    strategic = user_with_role("focal_point", institution=f["institution"])
+    services.partner_change(partner=partner, by=f["officer"], operational_focal_point=f["focal_point"],
+                            strategic_focal_point=strategic)
+    return f["officer"], partner, reverse("actions:detail", args=[action.code]), \
+        reverse("actions:partner_change", args=[action.code, partner.pk])
+
+
 def _expert_languages(profile):
     return {"languages": sorted((el.language.code, el.level) for el in profile.languages.select_related("language"))}
 
@@ -205,12 +240,15 @@ def _expert_languages(profile):
 EDIT_FORMS = [
     EditForm("activity", _activity, "start_date", lambda o: _values(o, m2m=["languages"])),
     EditForm("fiche", _fiche, "row_count", lambda o: _values(o)),
+    EditForm("action goals", _action_goals, "gcm_objectives", lambda o: _values(o, m2m=["sdg_targets", "gcm_objectives"])),
     EditForm("request draft", _request_draft, "problem",
              lambda o: _values(o, m2m=["institutions", "countries", "themes", "topics"]), button=("intent", "save")),
     EditForm("expert profile", _expert_profile, "biography",
              lambda o: _values(o, m2m=["themes", "topics", "countries_experience", "regions_experience"], extra=_expert_languages)),
     EditForm("institution", _institution, "acronym", lambda o: _values(o)),
     EditForm("own profile", _own_profile, "given_name", lambda o: _values(o, m2m=["groups", "user_permissions"])),
+    EditForm("action owner", _action_owner, "owner", lambda o: _values(o)),
+    EditForm("action partner focal points", _action_partner, "strategic_focal_point", lambda o: _values(o)),
 ]
 
 

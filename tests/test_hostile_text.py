@@ -229,12 +229,16 @@ def _request_ask_info(client, officer, focal_point, institution, **_):
 def _request_reject(client, officer, focal_point, institution, **_):
     point = _request_transition(client, officer, focal_point, institution, route="reject", by="officer")
     point.fields = ["reason"]
+    unconfirmed = point.data
+    point.data = lambda name, value: {**unconfirmed(name, value), "confirmed": "1"}  # past the confirmation page
     return point
 
 
 def _request_withdraw(client, officer, focal_point, institution, **_):
     point = _request_transition(client, officer, focal_point, institution, route="withdraw", by="focal_point")
     point.fields = ["reason"]
+    unconfirmed = point.data
+    point.data = lambda name, value: {**unconfirmed(name, value), "confirmed": "1"}  # past the confirmation page
     return point
 
 
@@ -257,6 +261,17 @@ def _fiche(client, officer, focal_point, institution, *, op):
 
 def _fiche_comment(client, officer, focal_point, institution, **_):
     point = _fiche(client, officer, focal_point, institution, op="comment")
+    point.fields = ["body"]
+    return point
+
+
+def _fiche_comment_committee(client, officer, focal_point, institution, **_):
+    from tests.factories import user_with_role
+
+    point = _fiche(client, officer, focal_point, institution, op="comment")
+    client.force_login(user_with_role("committee"))  # the committee comments on the draft; staff read it
+    point.viewer = Client()
+    point.viewer.force_login(officer)
     point.fields = ["body"]
     return point
 
@@ -373,6 +388,61 @@ def _api_activity(client, officer, focal_point, institution, api_client, **_):
                  fields=["title", "place", "expert_profile"])
 
 
+def _delegation(code="CV"):
+    from pontis.accounts.services import role_grant
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    role_grant(user=person, role="delegation", country=Country.objects.get(code=code))
+    return person
+
+
+def _delegation_question(client, officer, focal_point, institution, **_):
+    from django.utils import timezone
+
+    from pontis.intake.models import DelegationConsultation
+
+    request = _submitted(focal_point, institution)
+    _delegation()
+    client.force_login(officer)
+
+    def data(name, value):
+        # Each value is a new question: the one asked before is closed (its question stays, for the snapshot).
+        DelegationConsultation.objects.filter(request=request, answered_at__isnull=True).update(
+            opinion="Answered.", answered_at=timezone.now())
+        return {"country": request.countries.get().pk, name: value}
+
+    return Point(url=reverse("intake:consult", args=[request.pk]), data=data, client=client,
+                 snapshot=lambda: rows(DelegationConsultation.objects.filter(request=request), "question"),
+                 pages=lambda: [reverse("intake:detail", args=[request.pk])], fields=["question"])
+
+
+def _delegation_opinion(client, officer, focal_point, institution, **_):
+    from pontis.intake import services
+    from pontis.intake.models import DelegationConsultation
+
+    request = _submitted(focal_point, institution)
+    delegation = _delegation()
+    consultation = services.delegation_consult(request=request, by=officer)
+    client.force_login(delegation)
+    staff = Client()
+    staff.force_login(officer)
+
+    def data(name, value):  # each value answers the consultation afresh (it is answered once)
+        DelegationConsultation.objects.filter(pk=consultation.pk).update(opinion="", answered_at=None, answered_by=None)
+        return {name: value}
+
+    def snapshot():  # the opinions recorded so far, as the audit trail holds them (the reset above writes none)
+        from pontis.core.models import AuditEvent
+
+        return rows(AuditEvent.objects.for_object(consultation), "action", "changes")
+
+    return Point(url=reverse("intake:opinion", args=[consultation.pk]), data=data, client=client, snapshot=snapshot,
+                 pages=lambda: [reverse("intake:detail", args=[request.pk]),
+                                reverse("intake:opinion", args=[consultation.pk])],
+                 viewer=staff, fields=["opinion"])
+
+
 POINTS = {
     "API: request create": _api_request_create,
     "API: request change": _api_request_patch,
@@ -384,7 +454,10 @@ POINTS = {
     "request question": _request_ask_info,
     "request rejection": _request_reject,
     "request withdrawal": _request_withdraw,
+    "EU Delegation consulted (question)": _delegation_question,
+    "EU Delegation's opinion": _delegation_opinion,
     "fiche comment": _fiche_comment,
+    "fiche comment (committee)": _fiche_comment_committee,
     "fiche editor": _fiche_save,
     "activity": _activity_create,
     "account profile": _account_profile,

@@ -134,6 +134,21 @@ def _deliverable_page(client, officer, focal_point, institution, **_):
     return send
 
 
+def _activity_document_page(client, officer, focal_point, institution, **_):
+    from pontis.actions.models import ActivityDocument
+    from pontis.actions.tests.factories import agreed_action
+
+    action = agreed_action(officer, focal_point, institution)
+    activity = action.activities.order_by("sequence").first()
+    client.force_login(officer)
+
+    def send(upload):
+        response = client.post(reverse("actions:activity_document_upload", args=[action.code, activity.pk]),
+                               {"kind": "mission_report", "file": upload}, follow=True)
+        return response, lambda: ActivityDocument.objects.count()
+    return send
+
+
 def _import_page(client, officer, **_):
     client.force_login(officer)
 
@@ -155,6 +170,7 @@ POINTS = {
     "request page (endorsement letter)": _request_page,
     "request API (endorsement letter)": _request_api,
     "deliverable page (file)": _deliverable_page,
+    "activity page (report)": _activity_document_page,
     "import page (CSV or XLSX)": _import_page,
 }
 

@@ -10,12 +10,12 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 STAFF_LINKS = {"core:home", "events:list", "intake:list", "intake:at_risk", "actions:list", "actions:process",
-               "experts:roster", "accounts:institutions", "accounts:people", "core:access_log"}
+               "experts:roster", "accounts:institutions", "accounts:people", "core:access_log", "actions:mine"}
 # Who saw which link when each entry carried its own role list: the same people must see the same links.
 EXPECTED = {
     "admin": STAFF_LINKS,
     "officer": STAFF_LINKS,
-    "committee": {"core:home", "events:list", "intake:list", "actions:list", "accounts:institutions"},
+    "committee": {"core:home", "events:list", "intake:list", "actions:list", "accounts:institutions", "actions:mine"},
     "focal_point": {"core:home", "events:list", "intake:list", "actions:list", "accounts:institutions"},
     "expert": {"core:home", "events:list", "actions:list", "experts:me"},
     "observer": {"core:home", "events:list", "actions:process", "accounts:institutions"},

@@ -125,7 +125,7 @@ def test_revoking_a_token_never_redirects_off_the_site(client, target):
     token, _raw = services.api_token_issue(user=person, name="laptop")
     client.force_login(person)
 
-    response = client.post(f"/people/me/tokens/{token.pk}/revoke/", {"next": target})
+    response = client.post(f"/people/me/tokens/{token.pk}/revoke/", {"next": target, "confirmed": "1"})
 
     assert response.status_code == 302
     assert response["Location"] == "/people/me/"
@@ -137,7 +137,7 @@ def test_revoking_a_token_follows_a_next_on_this_site(client):
     token, _raw = services.api_token_issue(user=person, name="laptop")
     client.force_login(person)
 
-    response = client.post(f"/people/me/tokens/{token.pk}/revoke/", {"next": "/people/me/?tab=tokens"})
+    response = client.post(f"/people/me/tokens/{token.pk}/revoke/", {"next": "/people/me/?tab=tokens", "confirmed": "1"})
 
     assert response["Location"] == "/people/me/?tab=tokens"
 

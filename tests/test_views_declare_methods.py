@@ -115,7 +115,18 @@ def test_a_page_without_a_declaration_only_reads():
     page = public(lambda request: None)
 
     assert page.pontis_methods == {"GET", "HEAD"}
-    assert signed_in(require_http_methods(["GET", "POST"])(lambda request: None)).pontis_methods == {"GET", "POST"}
+    assert signed_in(require_http_methods(["GET", "POST"])(lambda request: None)).pontis_methods == {"GET", "HEAD", "POST"}
+    assert signed_in(require_http_methods(["POST"])(lambda request: None)).pontis_methods == {"POST"}
+
+
+@pytest.mark.django_db
+def test_a_form_page_answers_head_as_it_answers_get(client, focal_point):
+    """HEAD is GET without the body: link checkers and monitors send it to form pages too (they answered 405)."""
+    client.force_login(focal_point)
+    url = reverse("intake:create")
+    get, head = client.get(url), client.head(url)
+    assert get.status_code == 200
+    assert head.status_code == 200 and head.content == b""
 
 
 def test_methods_declared_above_the_access_decorator_are_refused():

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from pontis.core.admin import AuditedAdmin
 
+from .invitations import account_invitation_send
 from .models import ApiToken, Institution, Membership, RoleAssignment, User
 
 
@@ -17,6 +18,15 @@ class UserAdmin(AuditedAdmin):
     search_fields = ("email", "given_name", "family_name")
     exclude = ("password", "groups", "user_permissions", "last_login")
     inlines = [RoleInline]
+
+    def save_model(self, request, obj, form, change):
+        # Nobody types another person's password: a new account has none until the person chooses it from the
+        # welcome e-mail, queued once the account (and its roles, saved after this) are committed.
+        if not change:
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+        if not change:
+            account_invitation_send(user=obj, by=request.user)
 
 
 @admin.register(Institution)

@@ -18,6 +18,10 @@ class AccountsConfig(AppConfig):
         registry.nav(_("People"), "accounts:people", order=90)
         registry.home_panel(account_panel, order=900)
 
+        from .awaiting import role_tasks
+
+        registry.task_provider(role_tasks, order=90)  # "Awaiting me": accounts with no role yet
+
         from .demo import load_foundation
 
         registry.demo_loader("foundation", load_foundation, order=10)

@@ -113,6 +113,12 @@ USERS: list[tuple[str, str, str | None, str, str, str, str]] = [
     ("observer@pontis.example", "observer", "DG INTPA", "Olena", "Kovalenko", "Programme manager (donor)", "ru"),
 ]
 
+# EU Delegations: (e-mail, country code, given name, family name, position, language). The Delegation's role is
+# tied to the partner country it covers; it reads that country's requests and Actions and is consulted at screening.
+DELEGATIONS: list[tuple[str, str, str, str, str, str]] = [
+    ("delegation@pontis.example", "PE", "Lucía", "Fernández Ortega", "Attachée, EU Delegation to Peru", "es"),
+]
+
 
 def _institution(acronym, country_code, type_code, name):
     country = Country.objects.get(code=country_code) if country_code else None
@@ -150,5 +156,12 @@ def load_foundation(stdout) -> str:
         role_grant(user=user, role=role, institution=institution if role == Role.FOCAL_POINT else None)
         if institution is not None:
             membership_add(user=user, institution=institution, position=position)
-    return (f"{len(USERS)} demo users ({new_users} new), "
+    for email, country_code, given, family, position, language in DELEGATIONS:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = user_create(email=email, password=DEMO_PASSWORD, given_name=given, family_name=family,
+                               language=language, position=position)
+            new_users += 1
+        role_grant(user=user, role=Role.DELEGATION, country=Country.objects.get(code=country_code))
+    return (f"{len(USERS) + len(DELEGATIONS)} demo users ({new_users} new), "
             f"{len(INSTITUTIONS)} institutions ({new_institutions} new)")

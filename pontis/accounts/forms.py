@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.forms import InstitutionChoiceField, Picker, TimeZoneField
 from pontis.core.models import AuthorityType, Country
 from pontis.core.once import OneTimeTokenForm, OneTimeTokenMixin
 
@@ -9,9 +10,11 @@ from .models import Institution, Role, User
 
 
 class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
     class Meta:
         model = User
-        fields = ["given_name", "family_name", "position", "phone", "language"]
+        fields = ["given_name", "family_name", "position", "phone", "language", "time_zone"]
 
 
 class TokenForm(forms.Form):
@@ -19,7 +22,8 @@ class TokenForm(forms.Form):
 
 
 class InstitutionForm(OneTimeTokenMixin, forms.ModelForm):
-    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False)
+    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False,
+                                     widget=Picker(key="accounts.institution.country"))
     type = forms.ModelChoiceField(AuthorityType.objects.all(), label=_("Type"))
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
@@ -29,14 +33,21 @@ class InstitutionForm(OneTimeTokenMixin, forms.ModelForm):
 
 
 class RoleGrantForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    institution = forms.ModelChoiceField(Institution.objects.all(), label=_("Institution"), required=False,
+    # No role is chosen beforehand (it used to be "Administrator", the first in the list).
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role"))] + list(Role.choices))
+    institution = InstitutionChoiceField(Institution.objects.select_related("country"), label=_("Institution"),
+                                         required=False,
                                          help_text=_("Required for partner focal points."))
+    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False,
+                                     widget=Picker(key="accounts.role.country"),
+                                     help_text=_("Required for an EU Delegation: the partner country it covers."))
 
     def clean(self):
         data = super().clean()
         if data.get("role") == Role.FOCAL_POINT and not data.get("institution"):
             self.add_error("institution", _("A partner focal point must be tied to an institution."))
+        if data.get("role") == Role.DELEGATION and not data.get("country"):
+            self.add_error("country", _("An EU Delegation must be tied to the country it covers."))
         return data
 
 

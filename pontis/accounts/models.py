@@ -53,6 +53,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("telephone"), max_length=50, blank=True)
     language = models.CharField(_("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en")
+    # An IANA zone name (Europe/Brussels); empty: the browser's zone, else the site's.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -87,7 +89,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def role_assignments(self):
-        return list(self.roles.select_related("institution").all())
+        return list(self.roles.select_related("institution", "country").all())
 
     @cached_property
     def role_codes(self) -> set[str]:
@@ -114,8 +116,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def focal_institution_ids(self) -> set[int]:
         return {a.institution_id for a in self.role_assignments if a.role == Role.FOCAL_POINT and a.institution_id}
 
+    @cached_property
+    def delegation_country_ids(self) -> set[int]:
+        """The partner countries this person's EU Delegation role covers (empty for everyone else)."""
+        return {a.country_id for a in self.role_assignments if a.role == Role.DELEGATION and a.country_id}
+
     def forget_cached_roles(self):
-        for attr in ("role_assignments", "role_codes", "focal_institution_ids"):
+        for attr in ("role_assignments", "role_codes", "focal_institution_ids", "delegation_country_ids"):
             self.__dict__.pop(attr, None)
 
 
@@ -170,17 +177,31 @@ class RoleAssignment(models.Model):
     institution = models.ForeignKey(
         Institution, verbose_name=_("institution"), null=True, blank=True, on_delete=models.CASCADE, related_name="role_assignments"
     )
+    # An EU Delegation's role is tied to the partner country it covers.
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "institution"], name="role_assignment_unique"),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=models.Q(institution__isnull=True), name="role_assignment_unique_global"
+                fields=["user", "role"], condition=models.Q(institution__isnull=True, country__isnull=True),
+                name="role_assignment_unique_global",
+            ),
+            # A Delegation may cover several countries (a regional Delegation), each once.
+            models.UniqueConstraint(
+                fields=["user", "role", "country"], condition=models.Q(country__isnull=False),
+                name="role_assignment_unique_country",
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="focal_point") | models.Q(institution__isnull=False),
                 name="focal_point_has_institution",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="delegation") | models.Q(country__isnull=False),
+                name="delegation_has_country",
             ),
         ]
         verbose_name = _("role")
@@ -188,7 +209,9 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         label = self.get_role_display()
-        return f"{label} – {self.institution}" if self.institution_id else str(label)
+        if self.institution_id:
+            return f"{label} – {self.institution}"
+        return f"{label} – {self.country}" if self.country_id else str(label)
 
 
 class ApiTokenQuerySet(models.QuerySet):

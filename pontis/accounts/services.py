@@ -39,17 +39,22 @@ def user_create(*, email: str, password: str | None = None, given_name: str = ""
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: str, institution: Institution | None = None, by=None) -> RoleAssignment:
-    """Give ``user`` a role (idempotent). A focal point's role needs an institution."""
+def role_grant(*, user: User, role: str, institution: Institution | None = None, country=None, by=None) -> RoleAssignment:
+    """Give ``user`` a role (idempotent). A focal point's role needs an institution, an EU Delegation's a country."""
     if by is not None:
         ensure(by, "manage_roles", User)
     if role not in Role.values:
         raise ValidationFailed(_("Unknown role."), field="role")
     if role == Role.FOCAL_POINT and institution is None:
         raise ValidationFailed(_("A partner focal point must be tied to an institution."), field="institution")
+    if role == Role.DELEGATION and country is None:
+        raise ValidationFailed(_("An EU Delegation must be tied to the country it covers."), field="country")
     if role != Role.FOCAL_POINT:
         institution = None
-    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, institution=institution)
+    if role != Role.DELEGATION:
+        country = None
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, institution=institution,
+                                                               country=country)
     if role == Role.ADMIN and not user.is_staff:
         user.is_staff = True  # administrators edit reference data in the admin site
         user.save(update_fields=["is_staff"])
@@ -155,7 +160,7 @@ def api_token_authenticate(raw: str) -> User | None:
 def user_update_profile(*, user: User, by, **fields) -> User:
     if by != user:
         ensure(by, "manage_roles", User)
-    allowed = {"given_name", "family_name", "position", "phone", "language"}
+    allowed = {"given_name", "family_name", "position", "phone", "language", "time_zone"}
     with audit.tracking(user, by=by):
         for key, value in fields.items():
             if key in allowed:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("institutions/<int:pk>/edit/", views.institution_edit, name="institution_edit"),
     path("", views.people, name="people"),
     path("new/", views.person_create, name="person_create"),
+    path("welcome/<str:uidb64>/<str:token>/", views.welcome, name="welcome"),
     path("<int:pk>/", views.person_detail, name="person"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

@@ -1,18 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pontis.core.audit import history_for
+from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
 from pontis.core.forms import SearchForm
 from pontis.core.http import require_http_methods, require_POST, safe_next
-from pontis.core.permissions import can, get_visible_or_404, permission_required, signed_in
+from pontis.core.permissions import can, get_visible_or_404, permission_required, public, signed_in
 
 from . import services
 from .forms import InstitutionForm, PersonCreateForm, ProfileForm, RoleGrantForm, TokenForm
+from .invitations import account_invitation_send, account_password_choose, invitation_user
 from .models import ApiToken, Institution, Role, RoleAssignment, User
 from .selectors import institution_detail_queryset, institutions_for, people_for, tokens_of
 
@@ -46,6 +50,18 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_visible_or_404(request.user, ApiToken, pk=pk)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Revoke this API token?"),
+            caption=token.name,
+            consequences=[
+                _("Programs that use this token can no longer reach the API as you, from now on."),
+                _("A revoked token cannot be used again: to give a program access, you create a new token."),
+            ],
+            button=_("Revoke the token"),
+            cancel_url=safe_next(request, "accounts:profile"),
+        )
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token is revoked."))
     return redirect(safe_next(request, "accounts:profile"))
@@ -118,7 +134,8 @@ def person_detail(request, pk):
     form = RoleGrantForm(request.POST or None) if may_manage else None
     if request.method == "POST" and may_manage and form.is_valid():
         try:
-            services.role_grant(user=person, role=form.cleaned_data["role"], institution=form.cleaned_data["institution"], by=request.user)
+            services.role_grant(user=person, role=form.cleaned_data["role"], institution=form.cleaned_data["institution"],
+                                 country=form.cleaned_data["country"], by=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -126,7 +143,7 @@ def person_detail(request, pk):
             return redirect("accounts:person", pk=person.pk)
     return render(request, "accounts/person_detail.html", {
         "person": person, "form": form, "may_manage": may_manage,
-        "assignments": person.roles.select_related("institution"),
+        "assignments": person.roles.select_related("institution", "country"),
         "memberships": person.memberships.select_related("institution"),
         "history": history_for(person)[:20],
     })
@@ -140,10 +157,12 @@ def person_create(request):
         try:
             with transaction.atomic():
                 person = services.user_create(by=request.user, **form.cleaned_data)
+                account_invitation_send(user=person, by=request.user)
         except DomainError as exc:
             form.add_error(exc.field or None, exc.message)
         else:
-            messages.success(request, _("The account is created. The person sets a password with “Forgot your password?”."))
+            messages.success(request, _("The account is created. An e-mail invites %(email)s to choose a password.")
+                             % {"email": person.email})
             return redirect("accounts:person", pk=person.pk)
     return render(request, "accounts/person_form.html", {"form": form})
 
@@ -152,6 +171,33 @@ def person_create(request):
 @require_POST
 def role_revoke(request, pk):
     assignment = get_visible_or_404(request.user, RoleAssignment, pk=pk)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Remove this role?"),
+            caption=str(assignment),
+            consequences=[
+                _("The person loses, from their next page, what this role lets them see and do."),
+                _("To give it back, the role must be granted again."),
+            ],
+            button=_("Remove the role"),
+            cancel_url=reverse("accounts:person", args=[assignment.user_id]),
+        )
     services.role_revoke(assignment=assignment, by=request.user)
     messages.success(request, _("The role is removed."))
     return redirect("accounts:person", pk=assignment.user_id)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def welcome(request, uidb64, token):
+    """The link of the welcome e-mail (an account the facility created): choose a first password, once."""
+    person = invitation_user(uidb64, token)
+    if person is None:
+        return render(request, "accounts/welcome_invalid.html", status=400)
+    form = SetPasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_password_choose(user=person, password=form.cleaned_data["new_password1"])
+        messages.success(request, _("Your password is saved. Sign in with your e-mail address and this password."))
+        return redirect("account_login")
+    return render(request, "accounts/welcome.html", {"form": form, "person": person})

@@ -5,10 +5,13 @@ services as the pages."""
 
 import datetime
 
+from django.http import Http404
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pontis.accounts.models import Institution
+from pontis.accounts.selectors import focal_point_people
 from pontis.core.api_helpers import (
     Code,
     CodePath,
@@ -29,7 +32,18 @@ from pontis.core.api_helpers import (
 )
 from pontis.core.errors import IllegalTransition, NotAllowed
 from pontis.core.i18n import clean_translations, translate
-from pontis.core.models import ActivityType, Country, DeliverableType, Language, Region, ThematicArea, Topic
+from pontis.core.models import (
+    ActivityType,
+    Country,
+    DeliverableType,
+    GCMObjective,
+    Language,
+    Region,
+    SDGTarget,
+    ThematicArea,
+    Topic,
+)
+from pontis.core.once import IdempotentIn
 from pontis.core.permissions import can, get_visible_or_404
 from pontis.intake import api as intake_api
 
@@ -81,6 +95,8 @@ class ActionOut(Schema):
 
 class ActionDetailOut(ActionOut):
     topics: list[str]
+    sdg_targets: list[str]
+    gcm_objectives: list[str]
     partners: list[PartnerOut]
     activities: list[int]
     deliverables: list[int]
@@ -108,9 +124,23 @@ class ActionPatch(Schema):
     countries: list[Code] | None = None
     themes: list[Code] | None = None
     topics: list[Code] | None = None
+    sdg_targets: list[Code] | None = Field(None, description="codes of the SDG targets (an empty list clears them)")
+    gcm_objectives: list[Code] | None = Field(None, description="codes of the GCM objectives (an empty list clears them)")
     region: Code | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
+
+
+class ActivityDocumentOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    original_name: str
+    content_type: str
+    size: int
+    uploaded_by: str | None
+    uploaded_at: datetime.datetime
+    download_url: str
 
 
 class ReasonIn(Schema):
@@ -250,6 +280,8 @@ def _action_detail(a: Action) -> dict:
     data = _action_out(a)
     data.update({
         "topics": [t.code for t in a.topics.all()],
+        "sdg_targets": [t.code for t in a.sdg_targets.all()],
+        "gcm_objectives": [o.code for o in a.gcm_objectives.all()],
         "partners": [{
             "institution_id": p.institution_id, "institution": str(p.institution),
             "operational_focal_point": p.operational_focal_point.email if p.operational_focal_point else None,
@@ -305,7 +337,7 @@ def action_list(request, status: Code = "", region: Code = "", theme: Code = "",
 
 @router.get("/actions/{code}", response=ActionDetailOut, summary="One Action")
 def action_detail(request, code: CodePath):
-    return _action_detail(_action(request, code))
+    return _action_detail(get_visible_or_404(request.user, selectors.action_api_queryset(), code=code))
 
 
 @router.post("/actions", response={201: ActionDetailOut}, summary="Create an Action (staff)")
@@ -320,7 +352,7 @@ def action_create(request, payload: ActionIn):
         region=by_code(Region, payload.region, field="region"), requested_on=payload.requested_on,
         start_date=payload.start_date, end_date=payload.end_date, partners=partners, idempotency_key=payload.idempotency_key,
     )
-    return Status(201, _action_detail(selectors.action_detail_queryset().get(pk=action.pk)))
+    return Status(201, _action_detail(selectors.action_api_queryset().get(pk=action.pk)))
 
 
 @router.patch("/actions/{code}", response=ActionDetailOut, summary="Change an Action (staff)")
@@ -335,17 +367,18 @@ def action_update(request, code: CodePath, payload: ActionPatch):
         fields["title"] = clean_translations(data["title"])
     if "region" in data:
         fields["region"] = by_code(Region, data["region"], field="region")
-    for key, model in (("countries", Country), ("themes", ThematicArea), ("topics", Topic)):
+    for key, model in (("countries", Country), ("themes", ThematicArea), ("topics", Topic),
+                       ("sdg_targets", SDGTarget), ("gcm_objectives", GCMObjective)):
         if data.get(key) is not None:
             fields[key] = by_codes(model, data[key], field=key)
     services.action_update(action=action, by=request.user, **fields)
-    return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
+    return _action_detail(selectors.action_api_queryset().get(pk=action.pk))
 
 
 @router.post("/actions/{code}/cancel", response=ActionDetailOut, summary="Cancel an Action (409 if not possible)")
 def action_cancel(request, code: CodePath, payload: ReasonIn):
     action = services.action_cancel(action=_action(request, code), by=request.user, reason=payload.reason)
-    return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
+    return _action_detail(selectors.action_api_queryset().get(pk=action.pk))
 
 
 @router.post("/actions/{code}/close", response=ActionDetailOut, summary="Close an Action with report and self-assessment")
@@ -353,7 +386,7 @@ def action_close(request, code: CodePath, payload: CloseIn):
     action = services.action_close(action=_action(request, code), by=request.user, final_report=payload.final_report,
                                    lessons_learnt=payload.lessons_learnt,
                                    scores={k: (v.score, v.comment) for k, v in payload.scores.items()})
-    return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
+    return _action_detail(selectors.action_api_queryset().get(pk=action.pk))
 
 
 @router.post("/actions/{code}/fiche/agree", response=ActionDetailOut, summary="Record the agreement of the draft fiche")
@@ -366,7 +399,7 @@ def fiche_agree(request, code: CodePath):
             raise NotAllowed()
         raise IllegalTransition(code="fiche_not_draft")
     services.fiche_agree(version=draft, by=request.user)
-    return _action_detail(selectors.action_detail_queryset().get(pk=action.pk))
+    return _action_detail(selectors.action_api_queryset().get(pk=action.pk))
 
 
 # ---------------------------------------------------------------- activities
@@ -384,6 +417,18 @@ def activity_list(request, action: Code = "", status: Code = "", type: Code = ""
 @router.get("/activities/{pk}", response=ActivityOut, summary="One activity")
 def activity_detail(request, pk: IdPath):
     return _activity_out(_activity(request, pk))
+
+
+@router.get("/activities/{pk}/documents", response=list[ActivityDocumentOut],
+            summary="Reports and documents on an activity that I may read")
+def activity_documents(request, pk: IdPath):
+    activity = _activity(request, pk)
+    return [{
+        "id": d.pk, "kind": d.kind, "kind_label": d.get_kind_display(), "original_name": d.original_name,
+        "content_type": d.content_type, "size": d.size, "uploaded_by": str(d.uploaded_by) if d.uploaded_by else None,
+        "uploaded_at": d.uploaded_at,
+        "download_url": reverse("actions:activity_document", args=[activity.action.code, activity.pk, d.pk]),
+    } for d in selectors.activity_documents_for(request.user, activity)]
 
 
 @router.post("/activities", response={201: ActivityOut}, summary="Plan an activity (staff)")
@@ -500,3 +545,69 @@ for _status in (Deliverable.Status.VALIDATED, Deliverable.Status.ENDORSED, Deliv
     _verb = {"validated": "validate", "endorsed": "endorse", "adopted": "adopt"}[_status]
     router.post(f"/deliverables/{{pk}}/{_verb}", response=DeliverableOut, summary=f"-> {_status}",
                 operation_id=f"deliverable_{_verb}")(_advance(_status))
+
+
+# ---------------------------------------------------------------- partners and focal points
+
+
+class PartnerIn(IdempotentIn):
+    institution_id: Id
+    operational_focal_point: Text(254) | None = Field(None, description="E-mail of one of the institution's focal points")
+    strategic_focal_point: Text(254) | None = Field(None, description="E-mail of one of the institution's focal points")
+
+
+class PartnerPatch(Schema):
+    operational_focal_point: Text(254) | None = Field(None, description="E-mail, or null to clear; left out: unchanged")
+    strategic_focal_point: Text(254) | None = Field(None, description="E-mail, or null to clear; left out: unchanged")
+
+
+def _focal_person(email, field: str):
+    if not email:
+        return None
+    return by_code(focal_point_people(), email.strip().lower(), field=field, key="email")
+
+
+def _partner_of(action, institution_id):
+    partner = action.partners.select_related("institution", "action").filter(institution_id=institution_id).first()
+    if partner is None:
+        raise Http404  # not a partner of this Action
+    return partner
+
+
+@router.post("/actions/{code}/partners", response={201: ActionDetailOut},
+             summary="Add a partner institution with its focal points (staff; design or ongoing)")
+def partner_add(request, code: CodePath, payload: PartnerIn):
+    action = _action(request, code)
+    if not can(request.user, "manage_partners", action):
+        raise NotAllowed()
+    institution = by_code(Institution, payload.institution_id, field="institution_id", key="pk")
+    services.partner_add(action=action, by=request.user, institution=institution,
+                         operational_focal_point=_focal_person(payload.operational_focal_point, "operational_focal_point"),
+                         strategic_focal_point=_focal_person(payload.strategic_focal_point, "strategic_focal_point"),
+                         idempotency_key=payload.idempotency_key)
+    return Status(201, _action_detail(selectors.action_api_queryset().get(pk=action.pk)))
+
+
+@router.patch("/actions/{code}/partners/{institution_id}", response=ActionDetailOut,
+              summary="Change the focal points of a partner institution (staff; design or ongoing)")
+def partner_change(request, code: CodePath, institution_id: IdPath, payload: PartnerPatch):
+    action = _action(request, code)
+    if not can(request.user, "manage_partners", action):
+        raise NotAllowed()
+    partner = _partner_of(action, institution_id)
+    data = payload.dict(exclude_unset=True)
+    people = {}
+    for field in ("operational_focal_point", "strategic_focal_point"):
+        people[field] = _focal_person(data[field], field) if field in data else getattr(partner, field)
+    services.partner_change(partner=partner, by=request.user, **people)
+    return _action_detail(selectors.action_api_queryset().get(pk=action.pk))
+
+
+@router.delete("/actions/{code}/partners/{institution_id}", response=ActionDetailOut,
+               summary="Remove a partner institution from the Action (staff; design or ongoing)")
+def partner_remove(request, code: CodePath, institution_id: IdPath):
+    action = _action(request, code)
+    if not can(request.user, "manage_partners", action):
+        raise NotAllowed()
+    services.partner_remove(partner=_partner_of(action, institution_id), by=request.user)
+    return _action_detail(selectors.action_api_queryset().get(pk=action.pk))

@@ -6,11 +6,23 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pontis.core.forms import DateField, SearchField
-from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature, Language, Region, ThematicArea
+from pontis.accounts.models import Institution
+from pontis.accounts.selectors import focal_point_people
+from pontis.core.forms import DateField, InstitutionChoiceField, MultiplePicker, Picker, SearchField
+from pontis.core.models import (
+    ActivityType,
+    Country,
+    DeliverableType,
+    GCMObjective,
+    GoodPracticeFeature,
+    Language,
+    Region,
+    SDGTarget,
+    ThematicArea,
+)
 from pontis.core.once import OneTimeTokenForm
 
-from .models import FICHE_TEXT_SECTIONS, Action, Activity, Deliverable
+from .models import FICHE_TEXT_SECTIONS, Action, Activity, ActivityDocument, Deliverable
 
 IdempotentForm = OneTimeTokenForm  # the project's one-time form token (pontis.core.once)
 
@@ -48,9 +60,10 @@ class ActivityForm(IdempotentForm):
     end_date = DateField(label=_("End date"), required=False)
     online = forms.BooleanField(label=_("Online"), required=False)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
-    country = forms.ModelChoiceField(label=_("Country"), required=False, queryset=Country.objects.all())
+    country = forms.ModelChoiceField(label=_("Country"), required=False, queryset=Country.objects.all(),
+                                     widget=Picker(key="actions.activity.country"))
     languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False, queryset=Language.objects.all(),
-                                               widget=forms.SelectMultiple(attrs={"size": 5}))
+                                               widget=MultiplePicker(key="actions.activity.languages"))
     expected_participants = forms.IntegerField(label=_("Expected participants"), required=False, min_value=0, max_value=100000)
     expert_profile = forms.CharField(label=_("Expert profile needed"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -109,7 +122,7 @@ class DeliverableForm(IdempotentForm):
     activity = forms.ModelChoiceField(label=_("Activity"), required=False, queryset=Activity.objects.none())
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False, queryset=Language.objects.all(),
-                                               widget=forms.SelectMultiple(attrs={"size": 5}))
+                                               widget=MultiplePicker(key="actions.deliverable.languages"))
 
     def __init__(self, *args, action=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +136,29 @@ class EvidenceForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, DOCX or image)"))
+
+
+class ActivityDocumentForm(IdempotentForm):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=[("", _("Choose the kind of document"))]
+                             + list(ActivityDocument.Kind.choices),
+                             error_messages={"required": _("Choose the kind of document.")})
+    file = forms.FileField(label=_("File (PDF or DOCX)"), error_messages={"required": _("Choose a file.")})
+
+
+class SDGTargetsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj}"  # the target's public number (5.2), then its name in the reader's language
+
+
+class ActionGoalsForm(forms.Form):
+    """The SDG targets and GCM objectives an Action contributes to (staff)."""
+
+    sdg_targets = SDGTargetsField(
+        label=_("SDG targets"), required=False, queryset=SDGTarget.objects.all(),
+        widget=MultiplePicker(key="actions.sdg_targets", sort=False))
+    gcm_objectives = forms.ModelMultipleChoiceField(
+        label=_("GCM objectives"), required=False, queryset=GCMObjective.objects.all(),
+        widget=MultiplePicker(key="actions.gcm_objectives", sort=False))
 
 
 class CommentForm(IdempotentForm):
@@ -163,3 +199,49 @@ class CloseForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome observed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class FocalPointChoiceField(forms.ModelChoiceField):
+    """A person who may be named focal point (shown with their e-mail, to tell namesakes apart)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name()} ({obj.email})" if obj.full_name else obj.email
+
+
+class PartnerAddForm(IdempotentForm):
+    """A partner institution added to an Action, with its focal points (which the service checks belong to it)."""
+
+    institution = InstitutionChoiceField(label=_("Institution"), queryset=None, empty_label=_("Choose an institution"))
+    operational_focal_point = FocalPointChoiceField(label=_("Operational focal point"), queryset=None, required=False,
+                                                    empty_label=_("Not named yet"))
+    strategic_focal_point = FocalPointChoiceField(label=_("Strategic focal point"), queryset=None, required=False,
+                                                  empty_label=_("Not named yet"))
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The institutions of the Action's countries that are not partners yet, and their focal points only: the
+        # whole directory (10,000 institutions and their people at stress size) made the Action page weigh 1 MB.
+        institutions = (Institution.objects.filter(country__in=action.countries.all())
+                        .exclude(action_partnerships__action=action))
+        self.fields["institution"].queryset = institutions.select_related("country").order_by("acronym", "id")
+        self.fields["institution"].help_text = _("Institutions of the Action's countries.")
+        for name in ("operational_focal_point", "strategic_focal_point"):
+            self.fields[name].queryset = focal_point_people(institutions=institutions)
+
+
+class PartnerChangeForm(forms.Form):
+    """The focal points of one partner institution: only that institution's focal points are offered."""
+
+    operational_focal_point = FocalPointChoiceField(label=_("Operational focal point"), queryset=None, required=False,
+                                                    empty_label=_("Not named"))
+    strategic_focal_point = FocalPointChoiceField(label=_("Strategic focal point"), queryset=None, required=False,
+                                                  empty_label=_("Not named"))
+
+    def __init__(self, *args, partner, **kwargs):
+        kwargs.setdefault("auto_id", f"partner-{partner.pk}-%s")  # one form per partner on a page: unique ids
+        kwargs.setdefault("initial", {"operational_focal_point": partner.operational_focal_point_id,
+                                      "strategic_focal_point": partner.strategic_focal_point_id})
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+        for name in ("operational_focal_point", "strategic_focal_point"):
+            self.fields[name].queryset = focal_point_people(partner.institution)

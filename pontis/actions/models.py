@@ -90,6 +90,9 @@ class Action(TimeStampedModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
     creation_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)  # double-submit guard
+    # The programme officer who owns the Action (the seeds' "Action owner"): its tasks and news go to them.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owning officer"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="owned_actions")
 
     class Meta:
         ordering = ["-code"]
@@ -255,6 +258,12 @@ class FicheProposal(models.Model):
     def __str__(self):
         return f"{self.version} · {self.section}"
 
+    @property
+    def section_label(self):
+        """The section's name in the reader's language (the code is never shown)."""
+        labels = dict(FICHE_TEXT_SECTIONS) | {FICHE_ACTIVITIES: _("Activities")}
+        return labels.get(self.section, self.section)
+
 
 # ---------------------------------------------------------------- activities
 
@@ -316,6 +325,41 @@ class Activity(TimeStampedModel):
     def participants_total(self):
         parts = [self.participants_women, self.participants_men, self.participants_other]
         return sum(p or 0 for p in parts) if any(p is not None for p in parts) else None
+
+
+def activity_document_upload_to(instance, filename):
+    return f"activity-documents/{instance.activity.action.code}/{instance.activity_id}/{filename}"
+
+
+class ActivityDocument(models.Model):
+    """A report on an activity (mission, fact-finding...), uploaded by an expert deployed on it or by staff.
+
+    Stored under a name from its checked content (``activity-document-<id>.pdf``); the uploaded name is kept as
+    data only. Read through the permission-checked download, which writes an access row.
+    """
+
+    class Kind(models.TextChoices):
+        MISSION_REPORT = "mission_report", _("Mission report")
+        FACT_FINDING_REPORT = "fact_finding_report", _("Fact-finding report")
+        OTHER = "other", _("Other document")
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=30, choices=Kind.choices)
+    file = models.FileField(upload_to=activity_document_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("activity document")
+        verbose_name_plural = _("activity documents")
+
+    def __str__(self):
+        return self.original_name
 
 
 # ---------------------------------------------------------------- deliverables

@@ -6,6 +6,7 @@ intake never imports actions: its request page shows these panels, its "at risk"
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from pontis.core.permissions import can
 
@@ -13,6 +14,12 @@ from . import selectors
 from .models import Action
 
 COMPLEMENTARITY_SHOWN = 10  # Actions listed on a request page, the most relevant first
+# How the panel names what each group of Actions has in common with the request.
+COMPLEMENTARITY_LABELS = {
+    "country_and_theme": _("Same country and thematic area"),
+    "country": _("Same country, other thematic areas"),
+    "theme": _("Same thematic area, other countries"),
+}
 
 
 def _request_action(obj) -> Action | None:
@@ -45,12 +52,19 @@ def request_complementarity_panel(request, obj) -> dict | None:
     # The most relevant few: every Action sharing a theme is thousands once the facility has run for years, and
     # the page grew with them (10 s at 20,000 Actions).
     actions = selectors.actions_for_complementarity(countries=list(obj.countries.all()), themes=list(obj.themes.all()),
-                                                    limit=COMPLEMENTARITY_SHOWN)
+                                                    limit=COMPLEMENTARITY_SHOWN, exclude=_request_action(obj))
+    groups = [{"shares": key, "label": COMPLEMENTARITY_LABELS[key], "actions": [a for a in actions if a.shares == key]}
+              for key in ("country_and_theme", "country", "theme")]
     return {"placement": "side", "template": "actions/_request_complementarity_panel.html", "actions": actions,
-            "limited": len(actions) == COMPLEMENTARITY_SHOWN}
+            "groups": [g for g in groups if g["actions"]], "limited": len(actions) == COMPLEMENTARITY_SHOWN,
+            "country_ids": {c.pk for c in obj.countries.all()}, "theme_ids": {t.pk for t in obj.themes.all()}}
+
+
+RISK_ROWS_SHOWN = 10
 
 
 def risk_rows(user) -> list[dict]:
-    """Actions whose 90-day clock is at risk, as rows for the "at risk" page."""
+    """The first Actions whose 90-day clock is at risk, as rows for the requests' "at risk" page (which links to
+    the Actions' own page for all of them)."""
     return [{"action": action, "why": why, "url": reverse("actions:detail", args=[action.code])}
-            for action, why in selectors.actions_at_risk()]
+            for action, why in selectors.actions_at_risk(limit=RISK_ROWS_SHOWN)]

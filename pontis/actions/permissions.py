@@ -3,6 +3,7 @@
 Visibility: administrators and programme officers see everything; steering-committee members see every
 Action (they approved them); partner focal points see the Actions where one of their institutions is a
 partner; experts see the Actions they take part in (``core.registry.action_participation``, answered by experts);
+an EU Delegation sees the Actions in the countries it covers (read only);
 donor observers see no Action individually (they get the aggregate process view).
 """
 
@@ -13,7 +14,7 @@ from pontis.core import registry
 from pontis.core.permissions import Policy, register
 from pontis.core.roles import is_staff
 
-from .models import Action, Activity, Deliverable, FicheVersion, FollowUp
+from .models import Action, Activity, ActivityDocument, Deliverable, FicheVersion, FollowUp
 
 
 def _expert_action_ids(user) -> set[int]:
@@ -34,20 +35,30 @@ def visible_actions(user):
         )
     if user.has_role(Role.EXPERT):
         ids |= _expert_action_ids(user)
+    if user.has_role(Role.DELEGATION) and user.delegation_country_ids:
+        # The EU Delegation reads the Actions in the countries it covers.
+        ids |= set(
+            Action.objects.filter(countries__in=user.delegation_country_ids).values_list("pk", flat=True)
+        )
     if not ids:
         return Action.objects.none()
     return Action.objects.filter(pk__in=ids)
 
 
-# Who works with Actions: staff, the committee that approved them, partner focal points and deployed experts.
-# (Donor observers see no Action individually; they get the aggregate process view.)
-ACTION_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT)
+# Who works with Actions: staff, the committee that approved them, partner focal points, deployed experts, and the
+# EU Delegations, which read the Actions in their countries. (Donor observers see no Action individually; they
+# get the aggregate process view.)
+ACTION_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.EXPERT, Role.DELEGATION)
 
 
 def is_partner_focal_point(user, action) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.has_role(Role.FOCAL_POINT):
         return False
     return action.partners.filter(institution_id__in=user.focal_institution_ids).exists()
+
+
+def is_committee_member(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.has_role(Role.COMMITTEE)
 
 
 @register
@@ -80,6 +91,25 @@ class ActionPolicy(Policy):
     def can_cancel(self, user, obj):
         return is_staff(user)
 
+    def can_follow(self, user, obj=None):
+        """Following an Action (its news reaches them): staff and committee members who can see it."""
+        if not (is_staff(user) or (getattr(user, "is_authenticated", False) and user.has_role(Role.COMMITTEE))):
+            return False
+        return obj is None or visible_actions(user).filter(pk=obj.pk).exists()
+
+    def can_assign_owner(self, user, obj):
+        """Staff give an Action its owning officer (or take it over)."""
+        return is_staff(user)
+
+    def can_see_mine(self, user, obj=None):
+        """"My requests and Actions" (what one owns and follows): staff and committee members."""
+        return is_staff(user) or (getattr(user, "is_authenticated", False) and user.has_role(Role.COMMITTEE))
+
+    def can_manage_partners(self, user, obj):
+        """Staff add, change and remove partner institutions and their focal points (the services allow it while
+        the Action is in design or ongoing)."""
+        return is_staff(user)
+
     def can_close(self, user, obj):
         return is_staff(user)
 
@@ -87,7 +117,10 @@ class ActionPolicy(Policy):
         return is_staff(user)
 
     def can_comment_fiche(self, user, obj):
-        return is_staff(user) or (obj is not None and is_partner_focal_point(user, obj))
+        # The steering committee reads the fiche and comments on it while it is drafted (the service refuses
+        # their comment on an agreed version); it never edits it.
+        return (is_staff(user) or is_committee_member(user)
+                or (obj is not None and is_partner_focal_point(user, obj)))
 
     def can_propose_fiche(self, user, obj):
         return obj is not None and is_partner_focal_point(user, obj)
@@ -127,6 +160,14 @@ class StaffManagedPartPolicy(ActionPartPolicy):
 class FicheVersionPolicy(ActionPartPolicy):
     model = FicheVersion
 
+    def can_comment(self, user, obj):
+        """Staff and the partner's focal points comment on any version; the steering committee on a draft only."""
+        if obj is None:
+            return False
+        if is_staff(user) or is_partner_focal_point(user, obj.action):
+            return True
+        return is_committee_member(user) and obj.status == FicheVersion.Status.DRAFT
+
 
 @register
 class ActivityPolicy(StaffManagedPartPolicy):
@@ -134,6 +175,14 @@ class ActivityPolicy(StaffManagedPartPolicy):
 
     def can_report(self, user, obj):
         return is_staff(user)
+
+    def can_upload_document(self, user, obj=None):
+        """Mission and fact-finding reports: staff, or an expert confirmed on this activity."""
+        if is_staff(user):
+            return True
+        if obj is None or not getattr(user, "is_authenticated", False) or not user.has_role(Role.EXPERT):
+            return False
+        return obj.pk in registry.activities_confirmed_for(user, [obj.pk])
 
 
 @register
@@ -151,3 +200,35 @@ class FollowUpPolicy(Policy):
 
     def visible_to(self, user):
         return FollowUp.objects.filter(action__in=visible_actions(user).values("pk"))
+
+
+@register
+class ActivityDocumentPolicy(Policy):
+    """Reports on activities: staff read them all, a partner's focal points those of their Actions, an expert
+    those of the activities they are confirmed on (``core.registry.activities_confirmed_for``). Who uploads them
+    is asked of the activity (``can(user, "upload_document", activity)``)."""
+
+    model = ActivityDocument
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return ActivityDocument.objects.none()
+        if is_staff(user):
+            return ActivityDocument.objects.all()
+        query = ActivityDocument.objects.none()
+        if user.has_role(Role.FOCAL_POINT) and user.focal_institution_ids:
+            query = query | ActivityDocument.objects.filter(
+                activity__action__partners__institution_id__in=user.focal_institution_ids)
+        if user.has_role(Role.EXPERT):
+            action_ids = _expert_action_ids(user)
+            if action_ids:
+                mine = registry.activities_confirmed_for(
+                    user, Activity.objects.filter(action_id__in=action_ids).values_list("pk", flat=True))
+                query = query | ActivityDocument.objects.filter(activity_id__in=mine)
+        return query.distinct()
+
+    def can_view(self, user, obj=None):
+        if obj is None:
+            return is_staff(user) or (getattr(user, "is_authenticated", False)
+                                      and user.has_any_role(Role.FOCAL_POINT, Role.EXPERT))
+        return self.visible_to(user).filter(pk=obj.pk).exists()

@@ -5,19 +5,44 @@ from __future__ import annotations
 import datetime
 import statistics
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pontis.core import registry
+from pontis.core.selectors import followed_ids
 
-from .models import TARGET_DAYS, Action, ActionPartner, Activity, Deliverable, FicheVersion, FollowUp, stage_days
-from .permissions import ActivityPolicy, DeliverablePolicy, visible_actions
+from .models import (
+    TARGET_DAYS,
+    Action,
+    ActionPartner,
+    Activity,
+    ActivityDocument,
+    Deliverable,
+    FicheVersion,
+    FollowUp,
+    stage_days,
+)
+from .permissions import ActivityDocumentPolicy, ActivityPolicy, DeliverablePolicy, visible_actions
 
 
 def _list_related(qs):
     return qs.select_related("region", "lead_country").prefetch_related("countries", "themes")
+
+
+def with_dates(qs):
+    """Each Action's dates as people know them: its own start and end dates, or, while it has none, those of its
+    activities (the first start, the last end). Annotated in the query (``dates_from``, ``dates_to``), so
+    computed for the rows shown only: the subqueries follow the activity's Action index."""
+    activities = Activity.objects.filter(action=OuterRef("pk")).exclude(status=Activity.Status.CANCELLED).order_by()
+    first_start = activities.filter(start_date__isnull=False).values("action").annotate(d=Min("start_date")).values("d")
+    last_end = (activities.filter(Q(end_date__isnull=False) | Q(start_date__isnull=False)).values("action")
+                .annotate(d=Max(Coalesce("end_date", "start_date"))).values("d"))
+    return qs.annotate(
+        dates_from=Coalesce("start_date", Subquery(first_start)),
+        dates_to=Coalesce("end_date", Subquery(last_end)),
+    )
 
 
 def actions_for(user, *, q: str = "", status: str = "", region: str = "", theme: str = "", country: str = "",
@@ -39,11 +64,11 @@ def actions_for(user, *, q: str = "", status: str = "", region: str = "", theme:
         qs = qs.filter(Exists(Action.countries.through.objects.filter(action_id=OuterRef("pk"), country__code=country.upper())))
     if year:
         qs = qs.filter(code__startswith=f"{year}-")
-    return _list_related(qs).order_by("-code")
+    return with_dates(_list_related(qs)).order_by("-code")
 
 
 def action_detail_queryset():
-    return Action.objects.select_related("region", "lead_country").prefetch_related(
+    return with_dates(Action.objects).select_related("region", "lead_country", "owner").prefetch_related(
         "countries", "themes", "topics", "sdg_targets", "gcm_objectives",
         Prefetch("partners", queryset=ActionPartner.objects.select_related(
             "institution", "institution__country", "operational_focal_point", "strategic_focal_point")),
@@ -51,6 +76,18 @@ def action_detail_queryset():
         Prefetch("deliverables", queryset=Deliverable.objects.select_related("type", "activity").prefetch_related("languages", "files")),
         Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")),
         "self_assessment__feature", "follow_ups",
+    )
+
+
+def action_api_queryset():
+    """What the API's Action answers read: the codes of its related rows and only the ids of its activities and
+    deliverables (a large Action has 120 activities; their pages are their own routes)."""
+    return Action.objects.select_related("region", "lead_country").prefetch_related(
+        "countries", "themes", "topics", "sdg_targets", "gcm_objectives",
+        Prefetch("partners", queryset=ActionPartner.objects.select_related(
+            "institution", "institution__country", "operational_focal_point", "strategic_focal_point")),
+        Prefetch("activities", queryset=Activity.objects.only("id", "action_id", "sequence")),
+        Prefetch("deliverables", queryset=Deliverable.objects.only("id", "action_id")),
     )
 
 
@@ -103,10 +140,15 @@ def _shared(through, column: str, ids: list):
     return Coalesce(Subquery(rows.order_by().values("action_id").annotate(n=Count("*")).values("n")), 0)
 
 
-def actions_for_complementarity(*, countries, themes, limit: int = 10) -> list:
+# What an Action found by ``actions_for_complementarity`` shares with the request (``action.shares``).
+COMPLEMENTARITY_SHARES = {(True, True): "country_and_theme", (True, False): "country", (False, True): "theme"}
+
+
+def actions_for_complementarity(*, countries, themes, limit: int = 10, exclude: Action | None = None) -> list:
     """Past and ongoing Actions sharing a country or a theme, the ``limit`` most relevant: those sharing both a
-    country and a theme first, then those sharing a country, then those sharing a theme; within each, those sharing
-    more, then the most recent.
+    country and a theme first, then those sharing a country only, then those sharing a theme only; within each,
+    those sharing more, then the most recent. Each answered Action says which in ``shares`` (a key of
+    ``COMPLEMENTARITY_SHARES``).
 
     Tier by tier, and the next tier only while fewer than ``limit`` are found: counting the shared countries and
     themes of every candidate read thousands of Actions once the facility had run for years (a popular theme).
@@ -118,6 +160,8 @@ def actions_for_complementarity(*, countries, themes, limit: int = 10) -> list:
     shares_country = Exists(country_through.objects.filter(action_id=OuterRef("pk"), country_id__in=country_ids))
     shares_theme = Exists(theme_through.objects.filter(action_id=OuterRef("pk"), thematicarea_id__in=theme_ids))
     candidates = Action.objects.exclude(status=Action.Status.CANCELLED)
+    if exclude is not None:  # the request's own Action is not complementary to it
+        candidates = candidates.exclude(pk=exclude.pk)
     tiers = []
     if country_ids and theme_ids:
         tiers.append((candidates.filter(shares_country, shares_theme), True, True))
@@ -129,6 +173,7 @@ def actions_for_complementarity(*, countries, themes, limit: int = 10) -> list:
                       else candidates.filter(shares_theme), False, True))
     found: list = []
     for qs, by_country, by_theme in tiers:
+        before = len(found)
         if len(found) >= limit:
             break
         order = []
@@ -139,6 +184,9 @@ def actions_for_complementarity(*, countries, themes, limit: int = 10) -> list:
             qs = qs.annotate(shared_themes=_shared(theme_through, "thematicarea_id", theme_ids))
             order.append("-shared_themes")
         found += _list_related(qs).order_by(*order, "-code")[:limit - len(found)]
+        # What this Action has in common with the request: its tier (the panel groups and labels by it).
+        for action in found[before:]:
+            action.shares = COMPLEMENTARITY_SHARES[(by_country, by_theme)]
     return found
 
 
@@ -176,8 +224,13 @@ def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = N
         Action.objects.filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING], launched_on__isnull=True,
                               requested_on__isnull=False).filter(may_be_listed)
         .select_related("region", "lead_country")
-        .prefetch_related(Prefetch("activities", queryset=Activity.objects.select_related("type")),
-                          Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")))
+        # Only what the rules read: the open activities of Actions whose fiche is agreed (a large Action has 120
+        # activities, most of them delivered) and the draft fiche of the others.
+        .prefetch_related(Prefetch("activities", queryset=Activity.objects.select_related("type").filter(
+                              status__in=[Activity.Status.PLANNED, Activity.Status.CONFIRMED],
+                              action__fiche_agreed_on__isnull=False)),
+                          Prefetch("fiche_versions", queryset=FicheVersion.objects.filter(
+                              status=FicheVersion.Status.DRAFT, action__fiche_agreed_on__isnull=True).order_by("number")))
         .order_by("requested_on", "code")
     )
     result = []
@@ -273,3 +326,28 @@ def process_stats(*, date_from: datetime.date | None = None, date_to: datetime.d
 
 def my_actions(user, limit: int = 5):
     return _list_related(visible_actions(user).filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING])).order_by("-code")[:limit]
+
+
+def activity_documents_for(user, activity):
+    """The reports on ``activity`` that ``user`` may read, oldest first, with who uploaded them."""
+    return (ActivityDocumentPolicy().visible_to(user).filter(activity=activity)
+            .select_related("uploaded_by").order_by("uploaded_at", "id"))
+
+
+def documents_of(activity):
+    """The reports on ``activity`` (for ``get_visible_or_404``, which narrows them to what the person may read)."""
+    return ActivityDocument.objects.filter(activity=activity)
+
+
+def partners_of(action):
+    """The partner institutions of ``action`` with their focal points, in a stable order."""
+    return (ActionPartner.objects.filter(action=action)
+            .select_related("action", "institution__country", "operational_focal_point", "strategic_focal_point")
+            .order_by("institution__acronym", "id"))
+
+
+def actions_owned_or_followed(user):
+    """The Actions ``user`` owns or follows, among those they may see, by code, the latest first (the "My requests
+    and Actions" page)."""
+    return (visible_actions(user).filter(Q(owner=user) | Q(pk__in=followed_ids(user, Action)))
+            .select_related("owner").order_by("-code"))

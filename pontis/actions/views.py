@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pontis.core import audit
+from pontis.core import audit, registry
 from pontis.core import selectors as reference
+from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
+from pontis.core.following import follow, unfollow
 from pontis.core.http import require_http_methods, require_POST
 from pontis.core.permissions import can, get_visible_or_404, permission_required
 from pontis.core.selectors import cached_figures
 from pontis.core.uploads import CONTENT_EXTENSIONS, download_response, stored_name
+from pontis.intake.forms import OwnerForm
 from pontis.intake.models import Request
+from pontis.intake.selectors import requests_owned_or_followed
 
 from . import forms, selectors, services
-from .models import FICHE_TEXT_SECTIONS, Action, Activity, Deliverable, FicheVersion
+from .models import FICHE_TEXT_SECTIONS, Action, Activity, ActivityDocument, Deliverable, FicheVersion
 
 # Each page declares its access once, by a verb of the policies in actions/permissions.py. Pages inside one Action
 # (its fiche, activities, deliverables, follow-ups) open for whoever may view Actions; the Action and its parts are
@@ -56,12 +62,18 @@ def action_detail(request, code):
     # A large Action (a hundred activities and more) lists the first ones and a link to all: the page stays quick.
     activities = list(action.activities.all())
     shown = activities if request.GET.get("activities") == "all" else activities[:ACTIVITIES_SHOWN]
+    may_close = can(user, "close", action) and action.status == Action.Status.ONGOING
+    close_blockers = services.action_close_blockers(action) if may_close else {}
     return render(request, "actions/action_detail.html", {
         "action": action, "clock": action.clock(),
         "may_plan_activity": can(user, "create", Activity), "may_register_deliverable": can(user, "create", Deliverable),
-        "may_close": can(user, "close", action) and action.status == Action.Status.ONGOING,
+        # Offered only when closing would be accepted: the service's own check, and what stands in the way if not.
+        "may_close": may_close and not close_blockers, "close_blockers": list(close_blockers.values()),
         "may_cancel": can(user, "cancel", action) and action.status in (Action.Status.DESIGN, Action.Status.ONGOING),
         "may_record_follow_up": can(user, "record_follow_up", action),
+        **_partner_forms(user, action),
+        "may_change_goals": can(user, "change", action),
+        "may_assign_owner": can(user, "assign_owner", action), "may_see_owner": can(user, "see_mine", Action),
         "reason_form": forms.ReasonForm(), "follow_up_form": forms.FollowUpForm(),
         "partners": action.partners.all(), "activities": shown, "activities_total": len(activities),
         "deliverables": action.deliverables.all(), "versions": action.fiche_versions.all(), "scores": action.self_assessment.all(), "follow_ups": action.follow_ups.all(),
@@ -76,6 +88,21 @@ def action_cancel(request, code):
     if not form.is_valid():
         messages.error(request, _("Say why the Action is cancelled."))
         return redirect("actions:detail", code=code)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Cancel this Action?"),
+            caption=action.code,
+            consequences=[
+                _("The Action stops: no activity is planned or run any more under it."),
+                _("The people working on it are told, with the reason below."),
+                _("A cancelled Action cannot be reopened."),
+            ],
+            summary=[(_("Reason"), form.cleaned_data["reason"])],
+            button=_("Cancel the Action"),
+            cancel_url=reverse("actions:detail", args=[code]),
+            carry=["reason"],
+        )
     try:
         services.action_cancel(action=action, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("The Action is cancelled."))
@@ -84,11 +111,42 @@ def action_cancel(request, code):
     return redirect("actions:detail", code=code)
 
 
+@permission_required(Action, "change")
+@require_http_methods(["GET", "POST"])
+def action_goals(request, code):
+    """The SDG targets and GCM objectives of an Action (staff)."""
+    action = _action(request, code)
+    form = forms.ActionGoalsForm(request.POST or None, initial={
+        "sdg_targets": list(action.sdg_targets.all()), "gcm_objectives": list(action.gcm_objectives.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(action=action, by=request.user, sdg_targets=form.cleaned_data["sdg_targets"],
+                                   gcm_objectives=form.cleaned_data["gcm_objectives"])
+            messages.success(request, _("The SDG targets and GCM objectives are saved."))
+            return redirect("actions:detail", code=code)
+        except DomainError as exc:
+            _refused(request, exc)
+    return render(request, "actions/action_goals.html", {"action": action, "form": form})
+
+
 @permission_required(Action, "close")
 @require_http_methods(["GET", "POST"])
 def action_close(request, code):
     action = _action(request, code)
     form = forms.CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Close this Action?"),
+            caption=action.code,
+            consequences=[
+                _("The Action is closed with the final report, lessons learnt and self-assessment you wrote."),
+                _("Follow-ups are scheduled at 6 and 12 months."),
+                _("A closed Action cannot be reopened, and its report cannot be changed afterwards."),
+            ],
+            button=_("Close the Action"),
+            cancel_url=reverse("actions:detail", args=[code]),
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.action_close(action=action, by=request.user, final_report=form.cleaned_data["final_report"],
@@ -129,13 +187,31 @@ def _fiche_rows_from_post(post) -> list[dict]:
         count = min(int(post.get("row_count", "0")), 40)
     except ValueError:
         count = 0
+    removed = post.get("remove", "")  # a row's "Remove" pressed without JavaScript: saved without that row
     for i in range(count):
         p = f"act-{i}-"
-        if post.get(p + "delete") or not any(post.get(p + k) for k in ("type", "title", "start_date", "place")):
+        if (post.get(p + "delete") or removed == str(i)
+                or not any(post.get(p + k) for k in ("type", "title", "start_date", "place"))):
             continue
         rows.append({k: post.get(p + k, "") for k in ("type", "title", "start_date", "end_date", "place", "language",
                                                       "participants", "expert_profile")} | {"online": bool(post.get(p + "online"))})
     return rows
+
+
+def _fiche_error_list(errors: dict) -> list[tuple[str, str]]:
+    """The error summary of the fiche editor: (field id, message). Rows with an error are shown again in the
+    order they were cleaned, so activity ``n`` is row ``n - 1`` of the form."""
+    items = []
+    for key, messages_ in errors.items():
+        parts = key.split(".")
+        if parts[0] == "activities" and len(parts) == 3 and parts[1].isdigit():
+            href = f"act-{int(parts[1]) - 1}-{parts[2]}"
+        elif parts[0] == "activities":
+            href = "sequence-h"
+        else:
+            href = f"s-{parts[0]}"
+        items.append((href, str(messages_[0])))
+    return items
 
 
 @permission_required(Action, "view")
@@ -164,6 +240,8 @@ def fiche(request, code):
                 content["activities"] = _fiche_rows_from_post(request.POST)
                 services.fiche_save(version=version, by=user, content=content)
                 messages.success(request, _("The draft is saved."))
+                if request.POST.get("add_row"):  # "Add an activity" without JavaScript: saved, then one more row
+                    return redirect(f"{request.path}?v={version.number}&add=1#sequence-h")
             elif op == "partner_agree":
                 services.fiche_partner_agree(version=version, by=user)
                 messages.success(request, _("Your agreement is recorded. Staff will confirm the fiche."))
@@ -205,16 +283,21 @@ def fiche(request, code):
             if op != "save":
                 return redirect(f"{request.path}?v={version.number}")
     rows = list((content or {}).get("activities", []))
-    blank_rows = 2 if may_edit else 0
+    # An empty fiche opens with one activity to fill; "Add an activity" adds more (at once with JavaScript).
+    blank_rows = (1 if not rows or request.GET.get("add") else 0) if may_edit else 0
+    blank_rows = max(0, min(blank_rows, services.fiche.MAX_ACTIVITIES - len(rows)))
     return render(request, "actions/fiche.html", {
         "action": action, "version": version, "versions": versions, "content": content, "errors": errors,
+        "error_list": _fiche_error_list(errors),
         "sections": [(key, label, (content or {}).get(key, "")) for key, label in FICHE_TEXT_SECTIONS],
-        "rows": rows + [{} for _i in range(blank_rows)], "row_count": len(rows) + blank_rows,
+        "rows": (rows if may_edit else services.fiche.labelled_rows(rows)) + [{} for _i in range(blank_rows)],
+        "row_count": len(rows) + blank_rows, "max_rows": services.fiche.MAX_ACTIVITIES,
         "activity_types": reference.active_activity_types() if may_edit else [],
         "languages": reference.languages() if may_edit else [],
         "may_edit": may_edit,
         "may_propose": can(user, "propose_fiche", action) and version.status == FicheVersion.Status.DRAFT,
-        "may_comment": can(user, "comment_fiche", action),
+        # The committee comments while the fiche is drafted; staff and the partner's focal points on any version.
+        "may_comment": can(user, "comment_fiche", action) and can(user, "comment", version),
         "may_redesign": can(user, "edit_fiche", action) and version.status == FicheVersion.Status.AGREED
         and not any(v.status == FicheVersion.Status.DRAFT for v in versions),
         "comments": version.comments.select_related("author"), "proposals": version.proposals.select_related("author"),
@@ -245,7 +328,7 @@ def fiche_pdf(request, code, number):
     if version is None:
         raise Http404
     html = render_to_string("actions/fiche_pdf.html", {
-        "action": action, "version": version,
+        "action": action, "version": version, "rows": services.fiche.labelled_rows(version.activity_rows),
         "sections": [(label, version.section(key)) for key, label in FICHE_TEXT_SECTIONS]}, request=request)
     from weasyprint import HTML  # noqa: PLC0415 - heavy library (cairo, pango), loaded only to print a fiche
 
@@ -293,7 +376,49 @@ def activity_detail(request, code, pk):
         "allowed": Activity.TRANSITIONS.get(activity.status, set()),
         "reason_form": forms.ReasonForm(), "deliver_form": forms.DeliverForm(), "reschedule_form": forms.RescheduleForm(),
         "report_form": forms.ReportForm(),
+        # What other apps add to the activity page (the roster's "Find experts" for staff).
+        "panels": registry.detail_panels_for("actions.Activity", request, activity),
+        "documents": selectors.activity_documents_for(request.user, activity),
+        "may_upload_document": can(request.user, "upload_document", activity) and activity.status != Activity.Status.CANCELLED,
+        "document_form": forms.ActivityDocumentForm(),
     })
+
+
+@permission_required(Action, "view")
+@require_POST
+def activity_document_upload(request, code, pk):
+    action = _action(request, code)
+    activity = get_visible_or_404(request.user, selectors.activity_detail_queryset(action=action), pk=pk)
+    if not can(request.user, "upload_document", activity):  # partners read the reports; they do not add them
+        raise PermissionDenied
+    form = forms.ActivityDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errs in form.errors.values():
+            for error in errs:
+                messages.error(request, error)
+    else:
+        try:
+            services.activity_document_add(activity=activity, by=request.user, kind=form.cleaned_data["kind"],
+                                           upload=form.cleaned_data["file"],
+                                           idempotency_key=form.cleaned_data["idempotency_key"] or None)
+            messages.success(request, _("The document is added."))
+        except DomainError as exc:
+            _refused(request, exc)
+    return redirect(reverse("actions:activity", kwargs={"code": code, "pk": pk}) + "#documents-h")
+
+
+@permission_required(ActivityDocument, "view")
+def activity_document(request, code, pk, doc_pk):
+    action = _action(request, code)
+    activity = get_visible_or_404(request.user, selectors.activity_detail_queryset(action=action), pk=pk)
+    document = get_visible_or_404(request.user, selectors.documents_of(activity), pk=doc_pk)
+    if not document.file:
+        raise Http404
+    # Downloaded under the name its checked content gives it, never the name it was uploaded with.
+    ext = CONTENT_EXTENSIONS.get(document.content_type, "bin")
+    response = download_response(document.file, filename=stored_name("activity-document", document.pk, ext))
+    audit.record_access(document, by=request.user, what="activity document")
+    return response
 
 
 @permission_required(Activity, "change")
@@ -322,6 +447,21 @@ def activity_move(request, code, pk, step):
     action = _action(request, code)
     activity = get_visible_or_404(request.user, selectors.activity_detail_queryset(action=action), pk=pk)
     by = request.user
+    reason = request.POST.get("reason", "").strip()
+    if step == "cancel" and reason and not is_confirmed(request):  # without a reason the service refuses
+        return confirm_page(
+            request,
+            title=_("Cancel this activity?"),
+            caption=action.code,
+            consequences=[
+                _("The activity is marked as cancelled and will not take place."),
+                _("A cancelled activity cannot be reopened: to hold it after all, you plan a new activity."),
+            ],
+            summary=[(_("Reason for cancelling"), reason)],
+            button=_("Cancel the activity"),
+            cancel_url=reverse("actions:activity", args=[code, activity.pk]),
+            carry=["reason"],
+        )
     try:
         if step == "confirm":
             services.activity_confirm(activity=activity, by=by)
@@ -475,3 +615,151 @@ def at_risk(request):
     return render(request, "actions/at_risk.html", {"page": page})
 
 
+
+
+# ---------------------------------------------------------------- partners and focal points
+
+
+def _partner_forms(user, action) -> dict:
+    """The forms of the Action page's partners section, for staff while the Action is in design or ongoing."""
+    if not (can(user, "manage_partners", action) and services.partners_changeable(action)):
+        return {"may_manage_partners": False}
+    return {"may_manage_partners": True, "partner_add_form": forms.PartnerAddForm(action=action),
+            "partner_forms": [forms.PartnerChangeForm(partner=p) for p in selectors.partners_of(action)]}
+
+
+def _partner(request, action, pk):
+    """A partner of ``action`` (already fetched through the policy); 404 for any other."""
+    partner = selectors.partners_of(action).filter(pk=pk).first()
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def _partner_errors(form, exc: DomainError):
+    for field, errs in (getattr(exc, "errors", None) or {}).items():
+        form.add_error(field if field in form.fields else None, [str(e) for e in errs])
+    if not getattr(exc, "errors", None):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _partner_page(request, action, form, *, partner=None):
+    """The form again, with its error summary, when the service refused it."""
+    return render(request, "actions/partner_form.html", {"action": action, "form": form, "partner": partner})
+
+
+@permission_required(Action, "manage_partners")
+@require_POST
+def partner_add(request, code):
+    action = _action(request, code)
+    form = forms.PartnerAddForm(request.POST, action=action)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.partner_add(action=action, by=request.user, institution=data["institution"],
+                                 operational_focal_point=data["operational_focal_point"],
+                                 strategic_focal_point=data["strategic_focal_point"],
+                                 idempotency_key=data.get("idempotency_key"))
+        except DomainError as exc:
+            _partner_errors(form, exc)
+        else:
+            messages.success(request, _("The partner institution is added."))
+            return redirect(reverse("actions:detail", args=[code]) + "#partners-h")
+    return _partner_page(request, action, form)
+
+
+@permission_required(Action, "manage_partners")
+@require_POST
+def partner_change(request, code, pk):
+    action = _action(request, code)
+    partner = _partner(request, action, pk)
+    form = forms.PartnerChangeForm(request.POST, partner=partner)
+    if form.is_valid():
+        try:
+            services.partner_change(partner=partner, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _partner_errors(form, exc)
+        else:
+            messages.success(request, _("The focal points are saved."))
+            return redirect(reverse("actions:detail", args=[code]) + "#partners-h")
+    return _partner_page(request, action, form, partner=partner)
+
+
+@permission_required(Action, "manage_partners")
+@require_POST
+def partner_remove(request, code, pk):
+    """Removing a partner asks first (a confirmation page), then removes it."""
+    action = _action(request, code)
+    partner = _partner(request, action, pk)
+    back = reverse("actions:detail", args=[code]) + "#partners-h"
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Remove %(institution)s from the Action %(code)s?") % {"institution": partner.institution,
+                                                                         "code": action.code},
+            consequences=[
+                _("The institution is no longer a partner of this Action."),
+                _("Its focal points no longer see the Action through it, and are no longer told about it."),
+                _("To undo it, add the institution again and name its focal points again."),
+            ],
+            button=_("Remove the partner"), cancel_url=back, carry=())
+    try:
+        services.partner_remove(partner=partner, by=request.user)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The partner institution is removed."))
+    return redirect(back)
+
+
+# ---------------------------------------------------------------- ownership
+
+
+@permission_required(Action, "assign_owner")
+@require_http_methods(["GET", "POST"])
+def action_owner(request, code):
+    """Give the Action its owning officer (or change it): a form with the active programme officers."""
+    action = _action(request, code)
+    if not can(request.user, "assign_owner", action):
+        raise Http404
+    form = OwnerForm(request.POST or None, initial={"owner": action.owner_id} if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_assign_owner(action=action, owner=form.cleaned_data["owner"], by=request.user)
+        except DomainError as exc:
+            form.add_error("owner", exc.message)
+        else:
+            messages.success(request, _("The owner is recorded."))
+            return redirect("actions:detail", code=action.code)
+    return render(request, "core/owner_form.html", {
+        "form": form, "object_label": str(action), "current": action.owner,
+        "back_url": reverse("actions:detail", args=[action.code])})
+
+
+MINE_PAGE_SIZE = 20
+
+
+@permission_required(Action, "see_mine")
+def mine(request):
+    """"My requests and Actions": what this person owns and what they follow, each list paged on its own."""
+    requests_page = Paginator(requests_owned_or_followed(request.user), MINE_PAGE_SIZE).get_page(request.GET.get("rpage"))
+    actions_page = Paginator(selectors.actions_owned_or_followed(request.user), MINE_PAGE_SIZE).get_page(
+        request.GET.get("apage"))
+    return render(request, "actions/mine.html", {"requests_page": requests_page, "actions_page": actions_page})
+
+
+@permission_required(Action, "follow")
+@require_POST
+def action_follow(request, code):
+    """Follow the Action (its news reaches the person) or stop following it (``following=0``)."""
+    action = _action(request, code)
+    try:
+        if request.POST.get("following") == "0":
+            unfollow(request.user, action, by=request.user)
+            messages.success(request, _("You no longer follow this Action."))
+        else:
+            follow(request.user, action, by=request.user)
+            messages.success(request, _("You follow this Action: its news will reach you."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("actions:detail", code=action.code)

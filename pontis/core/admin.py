@@ -1,6 +1,7 @@
 """Administration of reference data. Every change made here is written to the audit trail too."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from . import audit
 from .models import (
@@ -21,6 +22,7 @@ from .models import (
     ThematicArea,
     Topic,
 )
+from .roles import Role
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -58,7 +60,21 @@ class ReferenceAdmin(AuditedAdmin):
     search_fields = ("code",)
 
 
-for model in (Region, ThematicArea, ActivityType, DeliverableType, SDGTarget, EvaluationCriterion, CapacityLevel):
+@admin.register(Region)
+class RegionAdmin(ReferenceAdmin):
+    """Regions, with their coordinator: unowned requests and Actions of the region go to them, and a submitted
+    request takes them as its owner."""
+
+    list_display = ("code", "__str__", "coordinator", "sort_order", "is_active")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "coordinator":
+            kwargs["queryset"] = get_user_model().objects.filter(
+                is_active=True, roles__role=Role.OFFICER).distinct().order_by("family_name", "given_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+for model in (ThematicArea, ActivityType, DeliverableType, SDGTarget, EvaluationCriterion, CapacityLevel):
     admin.site.register(model, ReferenceAdmin)
 
 

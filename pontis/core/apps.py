@@ -9,13 +9,14 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import files, lookups, policies, registry  # noqa: F401  (policies: registers core's policies)
-        from .home import notifications_panel
+        from .home import notifications_panel, tasks_panel
 
         lookups.register()
         self._connect_reference_cache()
         files.connect_file_cleanup()
         registry.nav(_("Home"), "core:home", order=0, public=True)
         registry.nav(_("Access log"), "core:access_log", order=95)  # shown to whom the page's gate lets in
+        registry.home_panel(tasks_panel, order=-10)  # "Awaiting me" leads, the news follows
         registry.home_panel(notifications_panel, order=0)
 
     def _connect_reference_cache(self):

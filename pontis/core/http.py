@@ -83,6 +83,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 def require_http_methods(methods):
     allowed = frozenset(method.upper() for method in methods)
+    if "GET" in allowed:  # HEAD is GET without the body (RFC 9110): a page that answers GET answers HEAD too
+        allowed |= {"HEAD"}
 
     def decorator(view):
         if getattr(view, "pontis_access", None):

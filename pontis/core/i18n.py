@@ -111,7 +111,13 @@ def _other_languages(value: dict) -> dict:
 
 
 class TranslatedWidget(forms.MultiWidget):
-    """One input per UI language, plus a hidden input that carries texts in other languages through an edit."""
+    """One input per UI language, plus a hidden input that carries texts in other languages through an edit.
+
+    The page shows them all; with JavaScript (``pontis/js/widgets.js``) the author sees one input, in the language
+    they say they write in (the interface's by default), and "Add a translation" reveals another language's input.
+    Each input posts under its own language's name, so a text is stored under the language it was written in,
+    whatever the interface's. Texts already saved show with their language and stay editable.
+    """
 
     template_name = "core/widgets/translated.html"
 
@@ -134,10 +140,16 @@ class TranslatedWidget(forms.MultiWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         names = settings.LANGUAGE_NAMES_NATIVE  # each language named in itself, as its lang attribute says
+        filled = []
         for code, sub in zip(content_languages(), context["widget"]["subwidgets"], strict=False):
             sub["lang_code"] = code
             sub["lang_name"] = names[code]
+            sub["attrs"]["lang"] = code  # spelling and screen readers follow the text's language
+            if str(sub.get("value") or "").strip():
+                filled.append(code)
         context["widget"]["active_lang"] = (translation.get_language() or "en").split("-")[0]
+        context["widget"]["filled"] = filled
+        context["widget"]["languages"] = [(code, names[code]) for code in content_languages()]
         return context
 
 

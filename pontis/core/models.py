@@ -45,6 +45,10 @@ class ReferenceItem(models.Model):
 
 
 class Region(ReferenceItem):
+    # The regional coordinator (a programme officer): unowned work of the region goes to them.
+    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("regional coordinator"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="coordinated_regions")
+
     class Meta(ReferenceItem.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -277,10 +281,19 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200, blank=True, help_text="Same key, same recipient: stored once.")
     # Set in the same transaction that sends the e-mail copy, so a retried task does not send it again.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # News is stored as an event and its parameters and worded at read time in the reader's language;
+    # subject/body are kept for items written before events existed.
+    event = models.CharField(_("event"), max_length=80, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The object the news is about (grouping: "3 updates on request 12").
+    target_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [models.Index(fields=["recipient", "read_at"]),
+                   models.Index(fields=["target_type", "target_id"], name="notification_target")]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_dedupe"
@@ -356,3 +369,18 @@ class CreationClaim(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.key}"
+
+
+class Follow(models.Model):
+    """A person following an object (a request, an Action): its news reaches them as well as its owner."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "target_type", "target_id"], name="follow_unique")]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="follow_target")]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")

@@ -1,30 +1,56 @@
-"""Notifications: an in-app 'awaiting me' item and an e-mail copy sent by a background task."""
+"""Notifications (news): an in-app item worded at read time, and an e-mail copy sent by a background task."""
 
 from __future__ import annotations
 
+import json
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from . import news
 from .errors import NotAllowed
 from .models import Notification, OutboxEmail
 from .tasks import send_email, send_notification_email
 
+log = logging.getLogger(__name__)
 
-def notify(*, recipients, subject, body="", url: str = "", dedupe_key: str = "", email: bool = True) -> list[Notification]:
-    """Tell each recipient, in their own language, that something awaits them.
 
-    ``subject`` and ``body`` may be lazy translations or callables taking the recipient; they are
-    rendered in the recipient's preferred language. The same ``dedupe_key`` for the same recipient is
-    stored once, so a retried step does not notify twice. E-mails leave after the transaction commits.
+def notify(*, recipients, event: str = "", params: dict | None = None, target=None, url: str = "",
+           dedupe_key: str = "", email: bool = True, subject=None, body="") -> list[Notification]:
+    """Tell each recipient that something happened: stores the ``event`` (declared in an app's ``news.py``,
+    see ``pontis.core.news``) with its ``params`` and the object it is about (``target``), not a sentence; the
+    page words it in the reader's language when it is read, the e-mail in the recipient's language when it leaves.
+
+    ``params`` holds plain JSON values only (ids, codes, ISO dates, ``{"en": ..., "fr": ...}`` titles); anything
+    else raises TypeError (a programming error). The same ``dedupe_key`` for the same recipient is stored once, so
+    a retried step does not notify twice. Inactive recipients and ``None`` are skipped. E-mails leave after the
+    transaction commits.
+
+    Older callers may still pass ``subject``/``body`` (lazy translations or callables taking the recipient), which
+    are rendered once, in the recipient's preferred language, and stored.
     """
+    if not event and subject is None:
+        raise TypeError("notify() needs an event (or, for older callers, a subject).")
+    if event and news.event_for(event) is None:
+        log.warning("notify(): the news event %s is not declared in any news.py", event)
+    clean_params = json.loads(json.dumps(params or {}))  # plain JSON only: raises TypeError otherwise
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
     created = []
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
-        with translation.override(user.language or "en"):
-            s = subject(user) if callable(subject) else str(subject)
-            b = body(user) if callable(body) else str(body)
+        fields = {"event": event, "params": clean_params, "subject": ""}
+        if not event:
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                s = subject(user) if callable(subject) else str(subject)
+                b = body(user) if callable(body) else str(body)
+            fields = {"subject": s[:255], "body": b}
         try:
             with transaction.atomic():
-                note = Notification.objects.create(recipient=user, subject=s[:255], body=b, url=url, dedupe_key=dedupe_key[:200])
+                note = Notification.objects.create(
+                    recipient=user, url=url, dedupe_key=dedupe_key[:200], target_type=target_type,
+                    target_id=target.pk if target is not None else None, **fields)
         except IntegrityError:
             continue
         created.append(note)
@@ -76,7 +102,21 @@ def notification_mark_read(*, notification: Notification, by) -> Notification:
     return notification
 
 
-def notifications_unread_count(user) -> int:
-    if not user.is_authenticated:
+def notifications_mark_all_read(*, by) -> int:
+    """Mark every unread notification of ``by`` as read, in one UPDATE. Answers how many were unread."""
+    if not getattr(by, "is_authenticated", False):
+        raise NotAllowed()
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_unread_count(user, request=None) -> int:
+    """The person's unread news (one COUNT), kept on ``request`` so a page asks it once however often it shows."""
+    if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    cached = getattr(request, "_pontis_unread_count", None) if request is not None else None
+    if cached is not None:
+        return cached
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    if request is not None:
+        request._pontis_unread_count = count
+    return count

@@ -13,9 +13,12 @@ the worker (``manage.py run_worker``, see core/periodic.py).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Window
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
 
 from .permissions import can
 
@@ -106,6 +109,7 @@ def demo_loaders():
 _detail_panels: dict[str, list[tuple[int, object]]] = {}
 _participation: list[object] = []
 _activity_people: list[object] = []
+_activity_members: list[object] = []
 _risk_lists: list[tuple[int, object]] = []
 
 
@@ -178,6 +182,24 @@ def activity_people_count(activity) -> int | None:
     return None if counts is None else counts[activity.pk]
 
 
+def activity_members(func) -> None:
+    """Register ``func(user, activity_ids) -> Iterable[int]``: which of the activities ``user`` is confirmed to
+    deliver (an expert with a confirmed deployment). Reports on an activity are uploaded by such people."""
+    if func not in _activity_members:
+        _activity_members.append(func)
+
+
+def activities_confirmed_for(user, activity_ids) -> set[int]:
+    """Ids among ``activity_ids`` that ``user`` is confirmed on, as every registered app answers (empty by default)."""
+    ids = list(activity_ids)
+    if not ids or not getattr(user, "is_authenticated", False):
+        return set()
+    found: set[int] = set()
+    for func in _activity_members:
+        found |= set(func(user, ids))
+    return found
+
+
 def risk_list(func, *, order: int = 100) -> None:
     """Register ``func(user) -> list[dict]`` for the "at risk" page: rows ``{"label", "url", "why"}``."""
     if func not in [f for _o, f in _risk_lists]:
@@ -222,3 +244,78 @@ def periodic_tasks() -> list[PeriodicTask]:
 def periodic_task_forget(name: str) -> None:
     """Remove a registration (tests register throw-away tasks)."""
     _periodic.pop(name, None)
+
+
+# ------------------------------------------------------------------ "Awaiting me": tasks computed from state
+#
+# Each app registers providers answering what THIS person must act on now, read from the state of the database and
+# never stored: an item leaves the list as soon as anyone entitled to do the work has done it. A provider makes one
+# or two queries whatever the data size (tasks_query below: the rows shown and their total in one query).
+
+TASKS_SHOWN = 10  # per kind; the rest is "and N more" with a link
+
+
+@dataclass
+class Task:
+    """One thing to do: ``kind`` says what (``"Screen this request"``), ``label`` on what, ``url`` where.
+
+    ``since`` is when it started waiting (a date or date-time); ``due`` when it should be done; ``overdue`` and
+    ``new`` give the tag. ``total`` and ``more_url`` (the same on every task of one kind) say how many there are in
+    all and where to see them, when the provider read only the first few."""
+
+    kind: object
+    label: object
+    url: str
+    since: object = None
+    due: object = None
+    overdue: bool = False
+    new: bool = False
+    total: int | None = None
+    more_url: str = ""
+
+
+_task_providers: list[tuple[int, object]] = []
+
+
+def task_provider(func, *, order: int = 100) -> None:
+    """Register ``func(user) -> list[Task]``: what ``user`` must act on now through the registering app."""
+    if func not in [f for _o, f in _task_providers]:
+        _task_providers.append((order, func))
+        _task_providers.sort(key=lambda item: item[0])
+
+
+def tasks_for(user) -> list[dict]:
+    """The person's tasks grouped by kind, in the providers' order: ``{"kind", "tasks", "more", "more_url"}``
+    with at most TASKS_SHOWN tasks per kind and ``more`` the number not shown."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    groups: dict[str, dict] = {}
+    for _order, func in _task_providers:
+        for task in func(user):
+            key = str(task.kind)
+            group = groups.setdefault(key, {"kind": task.kind, "tasks": [], "total": 0, "more_url": task.more_url})
+            group["tasks"].append(task)
+            group["total"] = max(group["total"], task.total or 0)
+    result = []
+    for group in groups.values():
+        total = max(group["total"], len(group["tasks"]))
+        shown = group["tasks"][:TASKS_SHOWN]
+        result.append({"kind": group["kind"], "tasks": shown, "more": total - len(shown), "more_url": group["more_url"]})
+    return result
+
+
+def tasks_query(queryset, *, limit: int = TASKS_SHOWN) -> tuple[list, int]:
+    """The first ``limit`` rows of ``queryset`` and how many there are in all, in one query (a window count)."""
+    rows = list(queryset.annotate(task_total=Window(Count("pk")))[:limit])
+    return rows, (rows[0].task_total if rows else 0)
+
+
+TASK_NEW_DAYS = 3  # a task that appeared this recently is tagged "new"
+
+
+def task_is_new(since) -> bool:
+    """Whether a task waiting since ``since`` (a date or an aware date-time) appeared in the last few days."""
+    if since is None:
+        return False
+    day = timezone.localtime(since).date() if isinstance(since, datetime.datetime) else since
+    return (timezone.localdate() - day).days < TASK_NEW_DAYS

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     FOCAL_POINT = "focal_point", _("Partner focal point")
     EXPERT = "expert", _("Expert")
     OBSERVER = "observer", _("Donor observer")
+    DELEGATION = "delegation", _("EU Delegation")
 
 
 # Facility staff: they run the process (screening, Actions, the roster).

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Prefetch, Q
+from django.db.models import BigIntegerField, Count, F, IntegerField, Max, Prefetch, Q, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import translation
 
 from .models import (
@@ -11,6 +12,7 @@ from .models import (
     Country,
     DeliverableType,
     EUMembership,
+    Follow,
     Language,
     Notification,
     Region,
@@ -122,3 +124,49 @@ def cached_figures(name: str, compute):
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+# News grouped by the object it is about. A row with no object is a group of its own: its key is (0, its id).
+NEWS_SHOWN_PER_GROUP = 3
+
+
+def _news_keyed(user):
+    return Notification.objects.filter(recipient=user).annotate(
+        group_type=Coalesce("target_type_id", Value(0), output_field=IntegerField()),
+        group_id=Coalesce("target_id", "id", output_field=BigIntegerField()),
+    )
+
+
+def news_groups_of(user):
+    """One row per object with news for ``user``, the most recent first: ``group_type``, ``group_id``, ``latest``,
+    ``total`` and ``unread``. Sliceable, so a paginator reads one page (two queries: the count and the page)."""
+    return (_news_keyed(user).values("group_type", "group_id")
+            .annotate(latest=Max("created_at"), newest=Max("id"), total=Count("id"),
+                      unread=Count("id", filter=Q(read_at__isnull=True)))
+            .order_by("-latest", "-newest"))
+
+
+def news_of_groups(user, groups, *, per_group: int = NEWS_SHOWN_PER_GROUP) -> list:
+    """The latest ``per_group`` notifications of each of ``groups`` (rows of ``news_groups_of``), in one query."""
+    if not groups:
+        return []
+    wanted = Q(pk__in=[])
+    for group in groups:
+        if group["group_type"]:
+            wanted |= Q(target_type_id=group["group_type"], target_id=group["group_id"])
+        else:
+            wanted |= Q(target_type__isnull=True, pk=group["group_id"])
+    ranked = _news_keyed(user).filter(wanted).annotate(
+        rank=Window(RowNumber(), partition_by=[F("group_type"), F("group_id")], order_by=[F("created_at").desc(), F("id").desc()]))
+    return list(ranked.filter(rank__lte=per_group))
+
+
+def news_unread_of(user, *, limit: int = 5) -> list:
+    """The latest unread notifications of ``user`` (the home page's news panel)."""
+    return list(Notification.objects.filter(recipient=user, read_at__isnull=True)[:limit])
+
+
+def followed_ids(user, model):
+    """The ids of the ``model`` objects ``user`` follows (core.Follow rows), as a subquery."""
+    content_type = ContentType.objects.get_for_model(model)
+    return Follow.objects.filter(user=user, target_type=content_type).values("target_id")

@@ -15,10 +15,10 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
-from . import registry
+from . import news, registry
 from .models import Notification, OutboxEmail
 
 
@@ -29,10 +29,13 @@ def send_notification_email(notification_id: int) -> bool:
     if claim is None:
         return False
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
+    # Worded now, in the recipient's language (the page words the same row in its reader's language).
+    with translation.override(note.recipient.language or settings.LANGUAGE_CODE):
+        words = news.render(note, note.recipient)
     link = f"{settings.PONTIS_SITE_URL}{note.url}" if note.url.startswith("/") else note.url
-    body = note.body + (f"\n\n{link}" if link else "")
+    body = words.body + (f"\n\n{link}" if link else "")
     with _released_on_error(Notification.objects.filter(pk=notification_id), "emailed_at", claim):
-        send_mail(note.subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email], fail_silently=False)
+        send_mail(words.title[:255], body.strip(), settings.DEFAULT_FROM_EMAIL, [note.recipient.email], fail_silently=False)
     return True
 
 

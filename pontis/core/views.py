@@ -6,19 +6,22 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from . import registry
+from . import news, registry
 from .audit import access_log as audit_access_log
 from .audit import history_for
 from .dbbackend.base import database_wait_limit
+from .history import present as present_history
 from .http import require_POST
 from .middleware import database_unavailable_response, is_database_unavailable
 from .models import AuditEvent, Notification
-from .notifications import notification_mark_read
+from .notifications import notification_mark_read, notifications_mark_all_read
 from .permissions import get_visible_or_404, permission_required, policy_for, public, signed_in
-from .selectors import content_type_by_id, facility_figures, notifications_of
+from .selectors import content_type_by_id, facility_figures, news_groups_of, news_of_groups
 
 
 @public
@@ -46,11 +49,37 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+NEWS_GROUPS_PER_PAGE = 20
+
+
 @signed_in
 def notifications(request):
-    queryset = notifications_of(request.user)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    return render(request, "core/notifications.html", {"page": page})
+    """The person's news, grouped by the object it is about, the most recent first, worded in the page's language."""
+    page = Paginator(news_groups_of(request.user), NEWS_GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    groups = list(page.object_list)
+    with translation.override(getattr(request, "LANGUAGE_CODE", None) or translation.get_language()):
+        items = [(note, news.render(note, request.user)) for note in news_of_groups(request.user, groups)]
+    by_group: dict = {}
+    for note, words in items:
+        by_group.setdefault((note.group_type, note.group_id), []).append({"note": note, "words": words})
+    shown = []
+    for group in groups:
+        rows = by_group.get((group["group_type"], group["group_id"]), [])
+        if not rows:
+            continue
+        newest = rows[0]["words"]
+        shown.append({"about": newest.about if group["group_type"] else "", "items": rows, "total": group["total"],
+                      "unread": group["unread"], "more": group["total"] - len(rows)})
+    return render(request, "core/notifications.html", {"page": page, "groups": shown})
+
+
+@signed_in
+@require_POST
+def notifications_read_all(request):
+    count = notifications_mark_all_read(by=request.user)
+    if count:
+        messages.success(request, ngettext("%(n)d item marked as read.", "%(n)d items marked as read.", count) % {"n": count})
+    return redirect("core:notifications")
 
 
 @signed_in
@@ -80,9 +109,9 @@ def history(request, content_type_id, object_id):
         obj = get_object_or_404(model, pk=object_id)
     else:
         obj = get_visible_or_404(request.user, model, pk=object_id)
-    events = Paginator(history_for(obj), 50).get_page(request.GET.get("page"))
+    events = Paginator(history_for(obj).select_related("content_type"), 50).get_page(request.GET.get("page"))
     template = "core/_history.html" if request.htmx else "core/history.html"
-    return render(request, template, {"object": obj, "events": events})
+    return render(request, template, {"object": obj, "events": events, "entries": present_history(events.object_list)})
 
 
 @permission_required(AuditEvent, "view_access_log")

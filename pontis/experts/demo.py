@@ -25,6 +25,7 @@ from .models import (
     ExpertProfile,
     Invitation,
 )
+from .services.deployments import default_respond_by
 
 # 22 member states, all members throughout 2009-2026 (Croatia joined in 2013: its experts would count only after).
 EU_STATES = ["AT", "BE", "BG", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
@@ -231,6 +232,7 @@ def _deploy_demo(rng, profiles, extras, today, stdout):
                 profile=demo, activity=target).exists():
             Invitation.objects.create(activity=target, profile=demo, role="expert", start_date=start, end_date=end,
                                       days=min((end - start).days + 1, 30), invited_by=officer,
+                                      respond_by=default_respond_by(start),
                                       message="We would value your experience on this activity.")
     if stdout:
         stdout.write(f"experts: {len(deployments)} deployments, {len(evaluations)} evaluations")

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pontis.core.forms import CachedSelect, DateField, SearchField
+from pontis.core.forms import CachedSelect, DateField, MultiplePicker, Picker, SearchField
 from pontis.core.models import Country, Language, Region, ThematicArea, Topic
 from pontis.core.once import OneTimeTokenForm
 
@@ -24,19 +24,22 @@ class LanguageChoiceField(forms.ModelChoiceField):
 class ProfileForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=150)
     family_name = forms.CharField(label=_("Family name"), max_length=150)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all())
-    background = forms.ChoiceField(label=_("Professional background"), choices=Background.choices)
+    # Radios with nothing chosen beforehand: the person answers (GOV.UK: no pre-selected answer).
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
+    nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all(),
+                                         widget=Picker(key="experts.profile.nationality"))
+    background = forms.ChoiceField(label=_("Professional background"), choices=Background.choices,
+                                   widget=forms.RadioSelect)
     institution_name = forms.CharField(label=_("Current institution"), max_length=300, required=False)
     years_experience = forms.IntegerField(label=_("Years of professional experience"), min_value=0, max_value=70,
                                           required=False)
     themes = forms.ModelMultipleChoiceField(label=_("Thematic areas"), queryset=ThematicArea.objects.filter(is_active=True),
                                             widget=forms.CheckboxSelectMultiple)
     topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=Topic.objects.filter(is_active=True),
-                                            required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
-                                            help_text=_("Hold Ctrl (or Cmd) to choose several."))
+                                            required=False, widget=MultiplePicker(key="experts.profile.topics"))
     countries_experience = forms.ModelMultipleChoiceField(label=_("Countries of experience"), queryset=Country.objects.all(),
-                                                          required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+                                                          required=False,
+                                                          widget=MultiplePicker(key="experts.profile.countries"))
     regions_experience = forms.ModelMultipleChoiceField(label=_("Regions of experience"), queryset=Region.objects.all(),
                                                         required=False, widget=forms.CheckboxSelectMultiple)
     biography = forms.CharField(label=_("Short biography"), max_length=4000, required=False,
@@ -74,7 +77,8 @@ class RegistrationForm(ProfileForm):
 
 
 class LanguageForm(forms.Form):
-    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False)
+    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False,
+                                   widget=Picker(key="experts.profile.language"))
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—")] + list(Level.choices), required=False)
 
     def clean(self):
@@ -112,11 +116,11 @@ class RosterFilterForm(forms.Form):
     theme = forms.ModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False,
                                    widget=CachedSelect(key="experts.roster.theme"))
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False,
-                                   widget=CachedSelect(key="experts.roster.topic"))
+                                   widget=Picker(key="experts.roster.topic"))
     language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False,
-                                   widget=CachedSelect(key="experts.roster.language"))
+                                   widget=Picker(key="experts.roster.language"))
     nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all(), required=False,
-                                         widget=CachedSelect(key="experts.roster.nationality"))
+                                         widget=Picker(key="experts.roster.nationality"))
     origin = forms.ChoiceField(label=_("Origin"), required=False,
                                choices=[("", _("Any")), ("eu", _("EU member state")), ("non_eu", _("Non-EU"))],
                                widget=CachedSelect(key="experts.roster.origin"))
@@ -157,12 +161,18 @@ class WeightsForm(forms.Form):
                                                         initial=DEFAULT_WEIGHTS[key])
 
 
+class CandidateSearchForm(forms.Form):
+    find = SearchField(label=_("Find an expert by name, institution or words of their profile"))
+
+
 class InvitationForm(OneTimeTokenForm):
     profile = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=DeploymentRole.choices, initial=DeploymentRole.EXPERT)
     start_date = DateField(label=_("From"), required=False)
     end_date = DateField(label=_("Until"), required=False)
     days = forms.DecimalField(label=_("Working days"), min_value=0, max_value=365, decimal_places=1, required=False)
+    respond_by = DateField(label=_("Answer by"), required=False,
+                           help_text=_("Empty: a week from today, before the activity starts."))
     message = forms.CharField(label=_("Message to the expert"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 

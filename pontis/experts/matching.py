@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,10 @@ class Facts:
 
     Two queries whatever the number of candidates: one UNION ALL over the four link tables, the languages, the
     deployments and the unavailabilities on the activity dates; and the evaluation averages.
+
+    An expert's own deployment on this very activity (once they accepted) does not count against them: it makes
+    them neither "not available" nor "deployed recently". Their rotation is then judged on their other
+    deployments, read in the same UNION (only for the candidates deployed here).
     """
 
     LINKS = (
@@ -166,7 +171,7 @@ class Facts:
         ("country_ids", ExpertProfile.countries_experience.through, "country_id"),
         ("region_ids", ExpertProfile.regions_experience.through, "region_id"),
     )
-    LANGUAGE, BUSY = len(LINKS), len(LINKS) + 1
+    LANGUAGE, BUSY, HERE, ELSEWHERE = range(len(LINKS), len(LINKS) + 4)
     REGION = 3  # the index of "region_ids" in LINKS
 
     def __init__(self, ids, ctx):
@@ -182,23 +187,43 @@ class Facts:
             .values_list(Value(self.REGION), "expertprofile_id", "country__region_id", none))
         parts.append(ExpertLanguage.objects.filter(profile_id__id_in=ids).values_list(
             Value(self.LANGUAGE), "profile_id", "language_id", "level"))
+        here = ctx.activity.pk
         parts.append(Deployment.objects.filter(profile_id__id_in=ids, status__in=("confirmed", "completed"),
                                                start_date__lte=ctx.end, end_date__gte=ctx.start)
-                     .values_list(Value(self.BUSY), "profile_id", Value(0), none))
+                     .exclude(activity_id=here).values_list(Value(self.BUSY), "profile_id", Value(0), none))
+        deployed_here = Deployment.objects.filter(activity_id=here).exclude(status="cancelled")
+        parts.append(deployed_here.filter(profile_id__id_in=ids).values_list(Value(self.HERE), "profile_id", Value(0), none))
+        parts.append(Deployment.objects.filter(profile_id__id_in=ids).exclude(status="cancelled").exclude(activity_id=here)
+                     .filter(Exists(deployed_here.filter(profile_id=OuterRef("profile_id"))))
+                     .values_list(Value(self.ELSEWHERE), "profile_id", Value(0), Cast("start_date", CharField())))
         parts.append(Unavailability.objects.filter(profile_id__id_in=ids, start_date__lte=ctx.end, end_date__gte=ctx.start)
                      .values_list(Value(self.BUSY), "profile_id", Value(0), none))
         sets: list[dict[int, set]] = [{} for _link in self.LINKS]
         self.languages: dict[int, dict[int, str]] = {}
         self.busy: set[int] = set()
+        self.here: set[int] = set()
+        elsewhere: dict[int, datetime.date] = {}
         for kind, pid, value, level in parts[0].order_by().union(*(q.order_by() for q in parts[1:]), all=True):
             if kind == self.LANGUAGE:
                 self.languages.setdefault(pid, {})[value] = level
             elif kind == self.BUSY:
                 self.busy.add(pid)
+            elif kind == self.HERE:
+                self.here.add(pid)
+            elif kind == self.ELSEWHERE:
+                start = datetime.date.fromisoformat(str(level)[:10])
+                elsewhere[pid] = max(start, elsewhere.get(pid, start))
             else:
                 sets[kind].setdefault(pid, set()).add(value)
         self.topics, self.themes, self.countries, self.regions = sets
+        self.elsewhere = elsewhere
         self.ratings = _ratings(ids)
+
+    def last_start(self, profile) -> datetime.date | None:
+        """The start of the expert's latest deployment, leaving out the one on this activity."""
+        if profile.pk in self.here:
+            return self.elsewhere.get(profile.pk)
+        return profile.last_deployed_on
 
 
 class _Row(NamedTuple):
@@ -217,9 +242,10 @@ def _rows(ids) -> list[_Row]:
 
 
 def _profiles(ids) -> dict[int, ExpertProfile]:
-    return {p.pk: p for p in ExpertProfile.objects.filter(pk__id_in=ids).select_related("nationality").only(
-        "id", "given_name", "family_name", "email", "gender", "background", "status", "institution_id", "nationality",
-        "last_deployed_on", "user_id")}
+    """The candidates shown, with what tells namesakes apart (nationality, institution)."""
+    return {p.pk: p for p in ExpertProfile.objects.filter(pk__id_in=ids).select_related("nationality", "institution").only(
+        "id", "given_name", "family_name", "email", "gender", "background", "status", "institution_name", "nationality",
+        "institution__name", "institution__acronym", "last_deployed_on", "user_id")}
 
 
 def _ratings(ids) -> dict[int, float]:
@@ -256,7 +282,7 @@ def score_profile(profile, ctx: ActivityContext, facts: Facts) -> dict:
     evaluation = (rating - 1) / 4 if rating is not None else 0.5  # no history: neither favoured nor penalised
 
     # ``last_deployed_on`` is kept by the services: the start of the expert's latest deployment.
-    last_start = profile.last_deployed_on
+    last_start = facts.last_start(profile)
     if last_start is None:
         rotation = 1.0
     else:
@@ -266,13 +292,7 @@ def score_profile(profile, ctx: ActivityContext, facts: Facts) -> dict:
             "evaluation": evaluation, "rotation": rotation}
 
 
-def rank(activity, weights: dict | None = None, limit: int = 50) -> list[Candidate]:
-    """Ranked candidates for ``activity`` with each score part (0-1) and the weighted total (0-100)."""
-    weights = weights or DEFAULT_WEIGHTS
-    ctx = ActivityContext.of(activity)
-    ids = candidate_ids(ctx)
-    if not ids:
-        return []
+def _scored(ctx: ActivityContext, ids, weights: dict) -> list[tuple[float, _Row, dict]]:
     facts = Facts(ids, ctx)
     total_weight = sum(weights.values()) or 1
     scored = []
@@ -280,15 +300,42 @@ def rank(activity, weights: dict | None = None, limit: int = 50) -> list[Candida
         parts = score_profile(row, ctx, facts)
         score = round(100 * sum(parts[k] * weights.get(k, 0) for k in parts) / total_weight, 1)
         scored.append((score, row, parts))
-    scored.sort(key=lambda item: (-item[0], item[1].family_name, item[1].pk))
-    if limit:
-        scored = scored[:limit]
-    # Only the candidates shown become model instances (with their nationality).
+    return scored
+
+
+def _candidates(ctx: ActivityContext, scored) -> list[Candidate]:
+    # Only the candidates shown become model instances (with their nationality and institution).
     profiles = _profiles([row.pk for _score, row, _parts in scored])
     return [Candidate(profile=profiles[row.pk], parts=parts, score=score,
                       non_eu=row.nationality_id not in ctx.eu_country_ids,
                       partner_institution=bool(row.institution_id and row.institution_id in ctx.partner_institution_ids))
             for score, row, parts in scored]
+
+
+def rank(activity, weights: dict | None = None, limit: int = 50, *, ctx: ActivityContext | None = None) -> list[Candidate]:
+    """Ranked candidates for ``activity`` with each score part (0-1) and the weighted total (0-100)."""
+    weights = weights or DEFAULT_WEIGHTS
+    ctx = ctx or ActivityContext.of(activity)
+    ids = candidate_ids(ctx)
+    if not ids:
+        return []
+    scored = _scored(ctx, ids, weights)
+    scored.sort(key=lambda item: (-item[0], item[1].family_name, item[1].pk))
+    if limit:
+        scored = scored[:limit]
+    return _candidates(ctx, scored)
+
+
+def explain(activity, profile_ids, weights: dict | None = None, *, ctx: ActivityContext | None = None) -> list[Candidate]:
+    """The same explanation as ``rank`` for chosen experts (found by a search of the whole roster, wherever they
+    would rank), in the order given. A fixed number of queries, as ``rank``."""
+    ids = list(dict.fromkeys(profile_ids))
+    if not ids:
+        return []
+    ctx = ctx or ActivityContext.of(activity)
+    order = {pk: n for n, pk in enumerate(ids)}
+    scored = sorted(_scored(ctx, ids, weights or DEFAULT_WEIGHTS), key=lambda item: order[item[1].pk])
+    return _candidates(ctx, scored)
 
 
 def _is_gov(c):

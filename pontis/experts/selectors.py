@@ -7,8 +7,9 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from pontis.actions.models import FICHE_TEXT_SECTIONS, FicheVersion
 from pontis.actions.selectors import activity_detail_queryset
-from pontis.core.i18n import content_languages
+from pontis.core.i18n import content_languages, translate
 from pontis.core.models import EUMembership, ThematicArea, Topic
 
 from .models import (
@@ -38,6 +39,14 @@ def confirmed_expert_counts(activity_ids) -> dict[int, int]:
     rows = (Deployment.objects.filter(activity_id__in=list(activity_ids), status__in=("confirmed", "completed"))
             .order_by().values("activity_id").annotate(n=Count("profile_id", distinct=True)))
     return {row["activity_id"]: row["n"] for row in rows}
+
+
+def activities_confirmed_for_expert(user, activity_ids) -> set[int]:
+    """Which of the activities ``user`` is confirmed (or was, completed) to deliver as an expert, in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Deployment.objects.filter(profile__user=user, activity_id__in=list(activity_ids),
+                                         status__in=("confirmed", "completed")).values_list("activity_id", flat=True))
 
 
 def eu_memberships_on(day: datetime.date):
@@ -116,6 +125,17 @@ def roster_search(queryset, *, q: str = "", themes=(), topics=(), languages=(), 
     return queryset
 
 
+# Who can be found from an activity's candidates page: experts past vetting (an active one can be invited at once).
+FINDABLE_STATUSES = (ExpertProfile.Status.VETTED, ExpertProfile.Status.ACTIVE)
+
+
+def experts_findable(q: str, *, limit: int) -> list[int]:
+    """Ids of the vetted and active experts matching the free text ``q`` (as the roster search), in name order, at
+    most ``limit``: any of them, not only the best-ranked candidates of an activity."""
+    queryset = roster_search(roster_base().filter(status__in=FINDABLE_STATUSES), q=q)
+    return list(queryset.order_by("family_name", "given_name", "id").values_list("pk", flat=True)[:limit])
+
+
 def roster_page_queryset(queryset):
     """What a roster page shows per row, fetched in a fixed number of queries."""
     return queryset.select_related("nationality").prefetch_related(
@@ -135,12 +155,42 @@ def roster_base():
     return ExpertProfile.objects.filter(anonymised_at__isnull=True)
 
 
+def roster_size() -> int:
+    """How many profiles the roster lists (an index-only scan of ``experts_profile_roster_order``)."""
+    return roster_base().count()
+
+
 def profile_detail_queryset():
     return ExpertProfile.objects.select_related("nationality", "institution", "user")
 
 
 def invitation_detail_queryset():
-    return Invitation.objects.select_related("profile", "activity__action")
+    return Invitation.objects.select_related("profile", "activity__action", "activity__country", "activity__type",
+                                             "invited_by", "activity__action__owner")
+
+
+OBJECTIVE_SECTIONS = ("overall_objective", "specific_objectives")
+
+
+def invitation_details(invitation) -> dict:
+    """What an invited expert needs to decide, for the invitation page and e-mail: where (country, place or
+    online), the Action's objectives (from its agreed fiche, else the draft), what is expected of the expert, whom
+    to contact (who invited, else the Action's owner) and by when to answer. One query for the fiche."""
+    activity = invitation.activity
+    action = activity.action
+    versions = {v.status: v for v in FicheVersion.objects.filter(
+        action_id=action.pk, status__in=(FicheVersion.Status.AGREED, FicheVersion.Status.DRAFT)).only("status", "content")}
+    fiche = versions.get(FicheVersion.Status.AGREED) or versions.get(FicheVersion.Status.DRAFT)
+    labels = dict(FICHE_TEXT_SECTIONS)
+    objectives = []
+    for key in OBJECTIVE_SECTIONS:
+        text = fiche.section(key) if fiche else ""
+        text = str(translate(text)) if isinstance(text, dict) else str(text or "")
+        if text.strip():
+            objectives.append((labels[key], text.strip()))
+    return {"action": action, "activity": activity, "country": activity.country, "place": activity.place,
+            "online": activity.online, "objectives": objectives, "expected": activity.expert_profile,
+            "contact": invitation.invited_by or action.owner, "respond_by": invitation.respond_by}
 
 
 def deployment_detail_queryset():

@@ -9,16 +9,17 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pontis.actions.selectors import activity_detail_queryset
 from pontis.core import audit
+from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
 from pontis.core.exports import export_response
 from pontis.core.http import client_ip, require_http_methods, require_POST
-from pontis.core.pagination import CappedPaginator
 from pontis.core.permissions import (
     can,
     get_visible_or_404,
@@ -26,11 +27,13 @@ from pontis.core.permissions import (
     public,
     signed_in,
 )
+from pontis.core.selectors import cached_figures
 from pontis.core.uploads import download_response, stored_name
 
 from . import matching, selectors, services
 from .forms import (
     CONSENT_PURPOSE,
+    CandidateSearchForm,
     DeclineForm,
     ErasureForm,
     EvaluationForm,
@@ -47,6 +50,8 @@ from .forms import (
     languages_from,
 )
 from .models import Deployment, ExpertProfile, ImportJob, Invitation, Unavailability
+from .paging import CURSOR_PARAMS, roster_page
+from .panels import activity_takes_experts
 from .services.imports import import_job_create  # noqa: F401
 from .services.profiles import TRANSITION_VERBS
 
@@ -123,21 +128,27 @@ def confirm(request, token):
 # ---------------------------------------------------------------- roster (staff)
 
 
-ROSTER_COUNT_CAP = 500  # a broader search says "more than 500" (counting 30,000 matches costs more than the page)
+ROSTER_COUNT_CAP = 500  # a search or filter counts to 500 ("more than 500"); Next and Last still reach the end
+ROSTER_PER_PAGE = 25
 
 
 @permission_required(ExpertProfile, "view_roster")
 def roster(request):
     form = RosterFilterForm(request.GET or None)
     queryset = selectors.roster_base()
+    filtered = form.is_bound and any(value for key, value in request.GET.items() if key not in CURSOR_PARAMS)
     if form.is_valid():
         queryset = selectors.roster_search(queryset, **form.search_kwargs())
     elif form.is_bound:
         queryset = queryset.none()
-    page = CappedPaginator(selectors.roster_page_queryset(queryset).order_by("family_name", "given_name", "id"), 25,
-                           cap=ROSTER_COUNT_CAP).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in CURSOR_PARAMS:
+        query.pop(key, None)
+    # A search or a filter is counted up to ROSTER_COUNT_CAP; the whole roster exactly, as a figure shared by
+    # every worker for a few minutes (an index-only scan of 100,000 entries, 40-70 ms, on every page otherwise).
+    count = None if filtered else cached_figures("experts.roster_size", selectors.roster_size)
+    page = roster_page(queryset, request.GET, rows=selectors.roster_page_queryset, per_page=ROSTER_PER_PAGE,
+                       cap=ROSTER_COUNT_CAP, count=count, base_query=query.urlencode())
     return render(request, "experts/roster.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
@@ -148,14 +159,28 @@ def export(request, fmt):
     queryset = selectors.roster_base()
     if form.is_valid():
         queryset = selectors.roster_search(queryset, **form.search_kwargs())
-    header = ["email", "given_name", "family_name", "gender", "nationality", "background", "institution", "languages",
-              "thematic_areas", "topics", "countries_of_experience", "status", "registered_on"]
-    rows = ([p.email, p.given_name, p.family_name, p.gender, p.nationality.code if p.nationality_id else "", p.background,
-             p.institution_name, ";".join(f"{el.language.code}:{el.level}" for el in p.languages.all()),
-             ";".join(t.code for t in p.themes.all()), ";".join(t.code for t in p.topics.all()),
-             ";".join(c.code for c in p.countries_experience.all()), p.status, p.registered_on]
-            for p in queryset.select_related("nationality").prefetch_related(
-                "languages__language", "themes", "topics", "countries_experience").order_by("id").iterator(chunk_size=2000))
+    # Labels in the reader's language; the coded columns beside them are what the roster import reads back.
+    header = ["email", "given_name", "family_name", "gender", "nationality", "nationality_code", "background",
+              "institution", "languages", "language_codes", "thematic_areas", "thematic_area_codes", "topics",
+              "topic_codes", "countries_of_experience", "country_codes", "status", "registered_on"]
+
+    def names(items):
+        return "; ".join(str(item) for item in items)
+
+    def codes(items):
+        return ";".join(item.code for item in items)
+
+    def row(p):
+        languages, themes, topics = p.languages.all(), p.themes.all(), p.topics.all()
+        countries = p.countries_experience.all()
+        return [p.email, p.given_name, p.family_name, p.get_gender_display(), str(p.nationality or ""),
+                p.nationality.code if p.nationality_id else "", p.get_background_display(), p.institution_name,
+                "; ".join(el.label for el in languages), ";".join(f"{el.language.code}:{el.level}" for el in languages),
+                names(themes), codes(themes), names(topics), codes(topics), names(countries), codes(countries),
+                p.get_status_display(), p.registered_on]
+
+    rows = (row(p) for p in queryset.select_related("nationality").prefetch_related(
+        "languages__language", "themes", "topics", "countries_experience").order_by("id").iterator(chunk_size=2000))
     # Names and institutions come from public registration: the export helper keeps them from running as formulas.
     fmt = "xlsx" if fmt == "xlsx" else "csv"
     response = export_response(fmt, header, rows, filename="roster", sheet="roster")
@@ -198,6 +223,20 @@ def transition(request, pk):
 @require_POST
 def anonymise(request, pk):
     profile = get_visible_or_404(request.user, ExpertProfile, pk=pk)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Anonymise this expert?"),
+            caption=str(profile),
+            consequences=[
+                _("The expert's name, contact details, CV and free text are replaced by a pseudonym, everywhere."),
+                _("The history of the profile is rewritten with the pseudonym."),
+                _("Deployment statistics are kept, without the person."),
+                _("This cannot be undone."),
+            ],
+            button=_("Anonymise the expert"),
+            cancel_url=reverse("experts:profile", args=[pk]),
+        )
     try:
         services.profile_anonymise(profile=profile, by=request.user)
         messages.success(request, _("The profile is anonymised. Deployment statistics are kept."))
@@ -316,10 +355,25 @@ def my_data(request):
 @signed_in
 @require_POST
 def erasure(request):
+    profile = _my_profile(request)  # 404 for a person without an expert profile, before anything else
     form = ErasureForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Ask for your data to be erased?"),
+            consequences=[
+                _("The facility erases your name, contact details, CV and texts, and tells you when it is done."),
+                _("You will no longer be invited to deployments, and you cannot get your profile back afterwards."),
+                _("Anonymous statistics on past deployments are kept."),
+            ],
+            summary=[(_("Reason"), reason)] if reason else [],
+            button=_("Ask for my data to be erased"),
+            cancel_url=reverse("experts:me"),
+            carry=["reason"],
+        )
     try:
-        services.erasure_request(profile=_my_profile(request), by=request.user, reason=reason)
+        services.erasure_request(profile=profile, by=request.user, reason=reason)
         messages.success(request, _("Your request is recorded. The facility will erase your data and tell you."))
     except DomainError as exc:
         _error(request, exc)
@@ -349,7 +403,8 @@ def _answer(request, invitation, via_token):
         invitation.refresh_from_db()
     criteria = matching.criteria_for_expert(invitation.profile, invitation.activity)
     return render(request, "experts/invitation.html", {"invitation": invitation, "decline_form": decline_form,
-                                                       "criteria": criteria, "via_token": via_token})
+                                                       "criteria": criteria, "via_token": via_token,
+                                                       **selectors.invitation_details(invitation)})
 
 
 @signed_in
@@ -395,24 +450,43 @@ def activities(request):
     return render(request, "experts/activities.html", {"page": page, "upcoming": upcoming})
 
 
+FIND_LIMIT = 10  # experts shown for a search of the whole roster on the candidates page
+
+
 @permission_required(ExpertProfile, "match")
 def activity_experts(request, activity_id):
     activity = _activity(request, activity_id)
-    form = WeightsForm(request.GET or None)
+    # The weights form was sent when it carries its own fields; a search alone keeps the default weights and rules.
+    weights_given = "size" in request.GET or any(key.startswith("w_") for key in request.GET)
+    form = WeightsForm(request.GET if weights_given else None)
     weights = matching.parse_weights(request.GET)
-    rules = request.GET.getlist("rules") if request.GET else ["non_eu", "gender_balance", "mix", "no_partner"]
+    rules = request.GET.getlist("rules") if weights_given else ["non_eu", "gender_balance", "mix", "no_partner"]
     try:
         size = min(max(int(request.GET.get("size", 3)), 1), 10)
     except ValueError:
         size = 3
-    ranked = matching.rank(activity, weights, limit=50)
+    ctx = matching.ActivityContext.of(activity)
+    ranked = matching.rank(activity, weights, limit=50, ctx=ctx)
     team, rule_result = matching.suggest_team(ranked, size=size, rules=rules)
     if not form.is_bound:
         form = WeightsForm(initial={"size": size, "rules": rules, **{f"w_{k}": v for k, v in weights.items()}})
+    # Any vetted expert can be found by name or words, wherever they rank, with the same explanation.
+    find_form = CandidateSearchForm(request.GET if "find" in request.GET else None)
+    found, found_more = None, False
+    if find_form.is_bound and find_form.is_valid() and find_form.cleaned_data["find"]:
+        ids = selectors.experts_findable(find_form.cleaned_data["find"], limit=FIND_LIMIT + 1)
+        found_more = len(ids) > FIND_LIMIT
+        found = matching.explain(activity, ids[:FIND_LIMIT], weights, ctx=ctx)
+    people = selectors.activity_roster(activity)
+    keep = [(key, value) for key, values in request.GET.lists() if key != "find" for value in values]
     return render(request, "experts/activity_experts.html", {
         "activity": activity, "form": form, "ranked": ranked, "team": team, "team_ids": {c.profile.pk for c in team},
         "rule_result": [(matching.RULES[r], ok) for r, ok in rule_result.items()], "parts": matching.PARTS,
-        "weights": weights, **selectors.activity_roster(activity), "invitation_form": InvitationForm(),
+        "weights": weights, **people, "invitation_form": InvitationForm(),
+        "invited_ids": {i.profile_id for i in people["invitations"]},
+        "deployed_ids": {d.profile_id for d in people["deployments"] if d.status != "cancelled"},
+        "find_form": find_form, "found": found, "found_more": found_more, "find_limit": FIND_LIMIT, "keep": keep,
+        "takes_experts": activity_takes_experts(activity),
     })
 
 
@@ -428,6 +502,7 @@ def invite(request, activity_id):
                                              role=form.cleaned_data["role"], start_date=form.cleaned_data["start_date"],
                                              end_date=form.cleaned_data["end_date"], days=form.cleaned_data["days"],
                                              message=form.cleaned_data["message"],
+                                             respond_by=form.cleaned_data["respond_by"],
                                              idempotency_key=form.cleaned_data["idempotency_key"])
             messages.success(request, _("%(name)s is invited.") % {"name": profile.full_name})
             if inv.conflict_of_interest:
@@ -456,6 +531,19 @@ def shortlist(request, activity_id):
 @require_POST
 def deployment_transition(request, pk):
     deployment = get_visible_or_404(request.user, Deployment, pk=pk)
+    if request.POST.get("to") == "cancelled" and not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Cancel this deployment?"),
+            caption=str(deployment.profile),
+            consequences=[
+                _("The expert is no longer deployed on this activity."),
+                _("A cancelled deployment cannot be restored: to deploy the expert again, you invite them again."),
+            ],
+            button=_("Cancel the deployment"),
+            cancel_url=reverse("experts:activity_experts", args=[deployment.activity_id]),
+            carry=["to"],
+        )
     try:
         services.deployment_transition(deployment=deployment, to=request.POST.get("to", ""), by=request.user)
         messages.success(request, _("The deployment is updated."))

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Institution
-from pontis.core.forms import CachedSelect, SearchField
+from pontis.accounts.selectors import officers_active
+from pontis.core.forms import CachedSelect, InstitutionMultipleChoiceField, MultiplePicker, Picker, SearchField
 from pontis.core.models import Country, ThematicArea, Topic
 
 from .models import Request, RequestStatus
@@ -18,15 +19,16 @@ class RequestForm(forms.Form):
         label=_("Title of the request"), required=False,
         help_text=_("A short name, e.g. “Strengthening the return and reintegration system”."))
     language = forms.ChoiceField(label=_("Language you write the request in"), choices=settings.LANGUAGES)
-    institutions = forms.ModelMultipleChoiceField(
-        Institution.objects.select_related("country").order_by("country__code", "acronym", "id"),
+    # Searchable pickers (core.forms), sorted by name in the reader's language; institutions show their country.
+    institutions = InstitutionMultipleChoiceField(
+        Institution.objects.select_related("country"),
         label=_("Requesting institutions"), required=False,
-        help_text=_("Your own institution, plus the others for a joint request. Hold Ctrl (or ⌘) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Your own institution, plus the others for a joint request."),
     )
     countries = forms.ModelMultipleChoiceField(
         Country.objects.all(), label=_("Countries"), required=False,
-        help_text=_("Several countries for a multi-country request."), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Several countries for a multi-country request."),
+        widget=MultiplePicker(key="intake.request.countries"),
     )
     themes = forms.ModelMultipleChoiceField(
         ThematicArea.objects.filter(is_active=True), label=_("Thematic areas"), required=False,
@@ -96,7 +98,7 @@ class FilterForm(forms.Form):
     # Options rendered once per language (core.forms.CachedSelect): building 250 countries per page was most of it.
     status = forms.ChoiceField(label=_("Status"), required=False, widget=CachedSelect(key="intake.filter.status"))
     country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False, to_field_name="code",
-                                     widget=CachedSelect(key="intake.filter.country"))
+                                     widget=Picker(key="intake.filter.country"))
     theme = forms.ModelChoiceField(ThematicArea.objects.all(), label=_("Thematic area"), required=False, to_field_name="code",
                                    widget=CachedSelect(key="intake.filter.theme"))
 
@@ -105,3 +107,23 @@ class FilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any status")), *RequestStatus.choices]
         self.fields["country"].empty_label = _("Any country")
         self.fields["theme"].empty_label = _("Any thematic area")
+
+
+class DelegationOpinionForm(forms.Form):
+    """The EU Delegation's opinion on a request it was consulted on."""
+
+    opinion = forms.CharField(label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000,
+                              help_text=_("Staff and the steering committee read it when they screen and decide."))
+
+
+class OwnerForm(forms.Form):
+    """Who owns a request or an Action: one of the active programme officers (no one is pre-selected)."""
+
+    owner = forms.ModelChoiceField(queryset=None, label=_("Owning officer"), empty_label=_("Choose an officer"),
+                                   help_text=_("The work and the news of this item go to the officer who owns it."),
+                                   error_messages={"required": _("Choose an officer."),
+                                                   "invalid_choice": _("Choose an active programme officer.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = officers_active()

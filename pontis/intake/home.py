@@ -1,10 +1,9 @@
-"""Home panels: what awaits each person among the requests."""
+"""Home panels about requests (what awaits people is in awaiting.py, the home page's "Awaiting me")."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Role
-from pontis.core.roles import is_staff
 
 from . import selectors
 
@@ -17,24 +16,6 @@ def _panel(title, qs, link_text, link_url, empty):
     items = list(qs.prefetch_related(None)[:PANEL_SIZE]) if total else []
     return {"title": title, "template": "intake/_panel_requests.html", "items": items, "total": total,
             "link_text": link_text, "link_url": link_url, "empty": empty}
-
-
-def screening_panel(request):
-    user = request.user
-    if not is_staff(user):
-        return None
-    return _panel(_("Requests awaiting screening"), selectors.requests_awaiting_screening(user),
-                  _("All requests awaiting screening"), reverse("intake:list") + "?status=submitted",
-                  _("No request awaits screening."))
-
-
-def committee_panel(request):
-    user = request.user
-    if not user.has_role(Role.COMMITTEE):
-        return None
-    return _panel(_("Awaiting committee decision"), selectors.requests_awaiting_committee(user),
-                  _("All requests awaiting a decision"), reverse("intake:list") + "?status=forwarded",
-                  _("No request awaits the committee's decision."))
 
 
 def my_requests_panel(request):

@@ -93,6 +93,9 @@ class Request(TimeStampedModel):
     forwarded_at = models.DateTimeField(_("forwarded to the committee"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     closed_reason = models.TextField(_("reason"), blank=True)
+    # The programme officer who owns the request: its tasks and news go to them (and to its followers).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owning officer"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="owned_requests")
 
     # Its Action (after approval) is ``request.action``: the link is ``actions.Action.source_request``.
     # Set by the create form so a double submission finds the first draft instead of making a second one.
@@ -187,3 +190,43 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.decided_at:%Y-%m-%d})"
+
+
+class DelegationConsultation(models.Model):
+    """The EU Delegation in a partner country asked for its opinion on a request at screening, and its answer.
+
+    One open consultation per request and country; once answered it is kept as it was (a new question makes a new
+    row). Staff and the committee read the opinion on the request's page.
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="delegation_consultations")
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("what the facility asks"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    opinion = models.TextField(_("opinion of the EU Delegation"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("consultation of the EU Delegation")
+        verbose_name_plural = _("consultations of the EU Delegation")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "country"], condition=models.Q(answered_at__isnull=True),
+                                    name="delegation_consultation_one_open"),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | ~models.Q(opinion=""),
+                name="delegation_consultation_answer_has_opinion",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "answered_at"], name="delegation_consultation_open")]
+
+    def __str__(self):
+        return f"{self.request} – {self.country}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

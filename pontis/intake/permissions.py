@@ -6,11 +6,21 @@ from pontis.accounts.models import Role
 from pontis.core.permissions import Policy, register
 from pontis.core.roles import is_staff as _is_staff
 
-from .models import COMMITTEE_STATUSES, EDITABLE_STATUSES, Request
+from .models import COMMITTEE_STATUSES, EDITABLE_STATUSES, OPEN_STATUSES, DelegationConsultation, Request
 from .models import RequestStatus as S
 
-# Who works with requests: requesters (focal points), staff who screen them, the committee that decides.
-REQUEST_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT)
+# Who works with requests: requesters (focal points), staff who screen them, the committee that decides, and the
+# EU Delegations, which read the requests concerning their country and give their opinion when asked.
+REQUEST_ROLES = (Role.ADMIN, Role.OFFICER, Role.COMMITTEE, Role.FOCAL_POINT, Role.DELEGATION)
+
+
+def _delegation_of(user, request) -> bool:
+    """An EU Delegation covering one of the request's countries (any Delegation when asked without a request)."""
+    if not user.has_role(Role.DELEGATION):
+        return False
+    if request is None:
+        return True
+    return bool({c.pk for c in request.countries.all()} & user.delegation_country_ids)
 
 
 def _requester_of(user, obj) -> bool:
@@ -41,6 +51,9 @@ class RequestPolicy(Policy):
             parts.append(Q(submitted_at__isnull=False) | Q(submitted_by=user))
         if user.has_role(Role.COMMITTEE):
             parts.append(Q(status__in=COMMITTEE_STATUSES, forwarded_at__isnull=False))
+        if user.has_role(Role.DELEGATION):
+            # What was submitted about the Delegation's countries; never a draft.
+            parts.append(Q(submitted_at__isnull=False, countries__in=sorted(user.delegation_country_ids)))
         if not parts:
             return Request.objects.none()
         condition = parts[0]
@@ -82,6 +95,10 @@ class RequestPolicy(Policy):
     def can_forward(self, user, obj):
         return self.can_screen(user, obj)
 
+    def can_assign_owner(self, user, obj):
+        """Staff give a request its owning officer (or take it over)."""
+        return self.can_screen(user, obj)
+
     def can_ask_info(self, user, obj):
         return self.can_screen(user, obj)
 
@@ -108,9 +125,60 @@ class RequestPolicy(Policy):
     def can_see_internal(self, user, obj):
         return _is_staff(user) or user.has_role(Role.COMMITTEE)
 
+    def can_follow(self, user, obj=None):
+        """Following a request (its news reaches them): staff and committee members who can see it."""
+        if not getattr(user, "is_authenticated", False) or not (_is_staff(user) or user.has_role(Role.COMMITTEE)):
+            return False
+        return obj is None or self._visible(user, obj)
+
     def can_download(self, user, obj):
+        # The EU Delegation reads the request, not the endorsement letter (a document of the requester's leadership).
+        if obj is not None and not (_is_staff(user) or user.has_any_role(Role.COMMITTEE, Role.FOCAL_POINT)):
+            return False
         return self.can_view(user, obj)
 
     def can_see_at_risk(self, user, obj=None):
         """The list of requests at risk of missing the 90-day promise: the staff who keep it."""
         return _is_staff(user)
+
+    def can_delete_draft(self, user, obj):
+        """The person who started a draft may throw it away while it is still a draft (nobody else has seen it)."""
+        if not user.has_role(Role.FOCAL_POINT):
+            return False
+        return obj is None or (obj.status == S.DRAFT and obj.submitted_by_id == user.pk)
+
+    # the EU Delegation
+    def can_consult_delegation(self, user, obj):
+        """Staff ask the Delegation for its opinion while the request is open (screening up to the decision)."""
+        return self.can_screen(user, obj) and (obj is None or obj.status in OPEN_STATUSES)
+
+    def can_give_opinion(self, user, obj):
+        """The Delegation of one of the request's countries, on a request it may see."""
+        return _delegation_of(user, obj) and (obj is None or obj.submitted_at is not None)
+
+
+@register
+class DelegationConsultationPolicy(Policy):
+    """A consultation is seen by whoever sees its request and may read the opinions (staff, the committee), and by
+    the Delegation of its country; only that Delegation answers it, once."""
+
+    model = DelegationConsultation
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return DelegationConsultation.objects.none()
+        requests = RequestPolicy().visible_to(user).values("pk")
+        condition = Q(pk__in=[])
+        if _is_staff(user) or user.has_role(Role.COMMITTEE):
+            condition |= Q(request__in=requests)
+        if user.has_role(Role.DELEGATION):
+            condition |= Q(request__in=requests, country__in=sorted(user.delegation_country_ids))
+        return DelegationConsultation.objects.filter(condition)
+
+    def can_view(self, user, obj=None):
+        return _is_staff(user) or user.has_any_role(Role.COMMITTEE, Role.DELEGATION)
+
+    def can_answer(self, user, obj=None):
+        if not user.has_role(Role.DELEGATION):
+            return False
+        return obj is None or obj.country_id in user.delegation_country_ids  # once: the service checks it is open

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from pontis.core import audit, registry
 from pontis.core import selectors as reference
+from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError, ValidationFailed
+from pontis.core.following import follow, unfollow
 from pontis.core.http import require_GET, require_http_methods, require_POST
 from pontis.core.permissions import can, get_visible_or_404, permission_required
+from pontis.core.templatetags.form_errors import field_anchor
 from pontis.core.uploads import download_response, stored_name
 
 from . import selectors, services
 from .eligibility import eligibility_messages
-from .forms import FilterForm, RequestForm
-from .models import Request
+from .forms import DelegationOpinionForm, FilterForm, OwnerForm, RequestForm
+from .models import DelegationConsultation, Request
 from .services.workflow import missing_for_submission
 
 PAGE_SIZE = 25
@@ -70,14 +76,12 @@ def _save_from_form(request, form, obj=None):
 
 
 def _after_save(request, obj):
-    if request.POST.get("intent") == "submit":
-        try:
-            services.request_submit(request=obj, by=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+    # "Continue" leads to "check your answers", where the request is submitted; nothing is submitted from the form.
+    if request.POST.get("intent") in ("review", "submit"):
+        if missing_for_submission(obj):
+            messages.error(request, _("The request cannot be submitted yet: some information is missing."))
             return redirect("intake:edit", pk=obj.pk)
-        messages.success(request, _("Your request is submitted. The facility will screen it and keep you informed here."))
-        return redirect("intake:detail", pk=obj.pk)
+        return redirect("intake:check", pk=obj.pk)
     messages.success(request, _("Your draft is saved."))
     return redirect("intake:edit", pk=obj.pk)
 
@@ -132,7 +136,7 @@ def request_autosave(request, pk=None):
         return render(request, "intake/_autosave.html", {"error": _("Not saved: %(why)s") % {"why": text}})
     except DomainError as exc:
         return render(request, "intake/_autosave.html", {"error": exc.message})
-    saved_at = time_format(timezone.localtime(), "H:i")
+    saved_at = timezone.now()  # shown in the reader's zone, zone named (core templatetags: time_of_day)
     return render(request, "intake/_autosave.html", {"saved_at": saved_at, "obj": obj})
 
 
@@ -146,18 +150,33 @@ def topics_for_themes(request):
     return render(request, "intake/_topics.html", {"topics": topics, "chosen": chosen})
 
 
+def _decision_forms(may: dict, status: str) -> dict:
+    """Which screening and decision forms the page shows: the card holding them appears only when one does (after
+    a decision none does, and an empty card stayed behind)."""
+    open_for_screening = status in (Request.Status.SUBMITTED, Request.Status.DEFERRED)
+    return {
+        "ask_info": may["ask_info"] and open_for_screening,
+        "forward": may["forward"] and open_for_screening,
+        "decide": may["decide"] and status == Request.Status.FORWARDED,
+        "reject": may["reject"] and (open_for_screening or status == Request.Status.FORWARDED),
+    }
+
+
 @permission_required(Request, "view")
 def request_detail(request, pk):
     obj = get_visible_or_404(request.user, selectors.request_detail_queryset(), pk=pk)
     user = request.user
     staff_view = can(user, "see_internal", obj)
+    may = {verb: can(user, verb, obj) for verb in
+           ("edit", "submit", "withdraw", "answer", "ask_info", "forward", "reject", "decide", "note", "see_internal",
+            "delete_draft", "assign_owner")}
     context = {
         "obj": obj,
         "clock": selectors.clock(obj),
         "comments": selectors.comments_for(user, obj),
         "decisions": list(obj.decisions.all()),
-        "may": {verb: can(user, verb, obj) for verb in
-                ("edit", "submit", "withdraw", "answer", "ask_info", "forward", "reject", "decide", "note", "see_internal")},
+        "may": may,
+        "decision_forms": _decision_forms(may, obj.status),
         "eligibility": eligibility_messages(obj) if staff_view and obj.eligibility else [],
         "staff_view": staff_view,
         # What other apps add to this page (the Action and its approval, complementarity): core.registry.
@@ -194,9 +213,73 @@ def request_submit(request, pk):
     return redirect("intake:detail", pk=obj.pk)
 
 
+def _answers(obj) -> list[dict]:
+    """Every answer of the request form, for "check your answers": label, value(s), and where to change it."""
+    fields = RequestForm.base_fields
+    blank = RequestForm()
+
+    def row(name, values, label=None, anchor=None):
+        values = [str(v) for v in values if str(v).strip()]
+        return {"name": name, "label": label or fields[name].label, "values": values,
+                "change": anchor or field_anchor(blank[name])}
+
+    languages = dict(settings.LANGUAGES)
+    titles = [(languages.get(code, code), text) for code, text in (obj.title or {}).items() if str(text).strip()]
+    endorsement = []
+    if obj.endorsement_letter:
+        endorsement.append(_("Letter: %(name)s") % {"name": obj.endorsement_letter_name})
+    if obj.endorsement_official_name:
+        endorsement.append(", ".join(v for v in (obj.endorsement_official_name, obj.endorsement_official_position) if v))
+    return [
+        {**row("title", [], label=fields["title"].label), "titles": titles},
+        row("language", [obj.get_language_display()]),
+        row("institutions", obj.institutions.all()),
+        row("countries", obj.countries.all()),
+        row("themes", obj.themes.all()),
+        row("topics", obj.topics.all(), anchor="topics-field"),
+        row("problem", [obj.problem]),
+        row("objectives", [obj.objectives]),
+        row("target_groups", [obj.target_groups]),
+        row("preferred_timing", [obj.preferred_timing]),
+        row("other_actors", [obj.other_actors]),
+        row("endorsement_letter", endorsement, label=_("Endorsement by your institution's leadership")),
+    ]
+
+
+@permission_required(Request, "submit")
+def request_check(request, pk):
+    """Check your answers: every answer with a link to change it, and the one button that submits the request."""
+    obj = get_visible_or_404(request.user, selectors.request_detail_queryset(), pk=pk)
+    if obj.status != Request.Status.DRAFT or not can(request.user, "submit", obj):
+        messages.error(request, _("This request can no longer be changed."))
+        return redirect("intake:detail", pk=obj.pk)
+    if missing_for_submission(obj):
+        messages.error(request, _("The request cannot be submitted yet: some information is missing."))
+        return redirect("intake:edit", pk=obj.pk)
+    return render(request, "intake/check.html", {"obj": obj, "answers": _answers(obj),
+                                                 "may_edit": can(request.user, "edit", obj)})
+
+
 @permission_required(Request, "withdraw")
 @require_POST
 def request_withdraw(request, pk):
+    if not is_confirmed(request):
+        obj = get_visible_or_404(request.user, Request, pk=pk)
+        reason = request.POST.get("reason", "").strip()
+        return confirm_page(
+            request,
+            title=_("Withdraw this request?"),
+            caption=str(obj),
+            consequences=[
+                _("The request is closed and the facility stops working on it."),
+                _("The facility is told that you withdrew it."),
+                _("A withdrawn request cannot be reopened: to ask again, you submit a new request."),
+            ],
+            summary=[(_("Why"), reason)] if reason else [],
+            button=_("Withdraw the request"),
+            cancel_url=reverse("intake:detail", args=[obj.pk]),
+            carry=["reason"],
+        )
     return _transition(request, pk, services.request_withdraw, _("The request is withdrawn."), reason=True)
 
 
@@ -223,6 +306,22 @@ def request_forward(request, pk):
 @permission_required(Request, "reject")
 @require_POST
 def request_reject(request, pk):
+    reason = request.POST.get("reason", "").strip()
+    if reason and not is_confirmed(request):  # without a reason the service refuses and nothing changes
+        obj = get_visible_or_404(request.user, Request, pk=pk)
+        return confirm_page(
+            request,
+            title=_("Reject this request?"),
+            caption=str(obj),
+            consequences=[
+                _("The request is closed as rejected; it cannot be reopened."),
+                _("The requester is told, by e-mail and in Pontis, with the reason below."),
+            ],
+            summary=[(_("Reason for the rejection"), reason)],
+            button=_("Reject the request"),
+            cancel_url=reverse("intake:detail", args=[obj.pk]),
+            carry=["reason"],
+        )
     return _transition(request, pk, services.request_reject, _("The rejection and its reason are recorded."), reason=True)
 
 
@@ -236,6 +335,36 @@ def request_defer(request, pk):
 @require_POST
 def request_note(request, pk):
     return _transition(request, pk, services.request_note, _("Your note is added."), body=True, idempotency_key=True)
+
+
+@permission_required(Request, "delete_draft")
+@require_POST
+def request_draft_delete(request, pk):
+    """The author throws a draft away, after a confirmation page saying what goes with it."""
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    if not is_confirmed(request):
+        if not can(request.user, "delete_draft", obj):
+            messages.error(request, _("Only the person who started a draft can delete it, while it is a draft."))
+            return redirect("intake:detail", pk=obj.pk)
+        return confirm_page(
+            request,
+            title=_("Delete this draft?"),
+            caption=str(render_to_string("intake/_request_name.html", {"r": obj}, request=request)).strip(),
+            consequences=[
+                _("The draft and everything typed in it are deleted, with its endorsement letter if one was attached."),
+                _("A deleted draft cannot be recovered."),
+            ],
+            button=_("Delete the draft"),
+            cancel_url=reverse("intake:detail", args=[obj.pk]),
+            carry=[],
+        )
+    try:
+        services.request_draft_delete(request=obj, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("intake:detail", pk=obj.pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("intake:list")
 
 
 @permission_required(Request, "download")
@@ -262,3 +391,92 @@ def at_risk(request):
     rows = selectors.requests_at_risk(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "intake/at_risk.html", {"page": page, "actions": registry.risk_rows_for(request.user)})
+
+
+# ---------------------------------------------------------------- the EU Delegation's consultation
+
+
+@permission_required(Request, "consult_delegation")
+@require_POST
+def delegation_consult(request, pk):
+    """Staff ask the Delegation of one of the request's countries for its opinion (from the request's page)."""
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    raw = request.POST.get("country", "")
+    country = obj.countries.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) <= 18 else None
+    try:
+        services.delegation_consult(request=obj, by=request.user, country=country,
+                                    question=request.POST.get("question", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The EU Delegation is asked for its opinion; you will be told when it answers."))
+    return redirect("intake:detail", pk=obj.pk)
+
+
+@permission_required(DelegationConsultation, "view")
+@require_http_methods(["GET", "POST"])
+def delegation_opinion(request, pk):
+    """The Delegation's page for one consultation: the question, the request, and the form for its opinion."""
+    consultation = get_visible_or_404(request.user, selectors.consultation_detail_queryset(), pk=pk)
+    if request.method == "POST" and not can(request.user, "answer", DelegationConsultation):
+        raise PermissionDenied  # only a Delegation answers; staff and the committee read
+    may_answer = can(request.user, "answer", consultation) and consultation.is_open
+    form = DelegationOpinionForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("The opinion has already been given."))
+            return redirect("intake:opinion", pk=consultation.pk)
+        if form.is_valid():
+            try:
+                services.delegation_opinion_give(consultation=consultation, by=request.user,
+                                                 opinion=form.cleaned_data["opinion"])
+            except ValidationFailed as exc:
+                form.add_error("opinion", exc.message)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect("intake:opinion", pk=consultation.pk)
+            else:
+                messages.success(request, _("Your opinion is recorded. Thank you."))
+                return redirect("intake:opinion", pk=consultation.pk)
+    return render(request, "intake/opinion.html", {"consultation": consultation, "obj": consultation.request,
+                                                   "form": form})
+
+
+@permission_required(Request, "assign_owner")
+@require_http_methods(["GET", "POST"])
+def request_owner(request, pk):
+    """Give the request its owning officer (or change it): a form with the active programme officers."""
+    obj = get_visible_or_404(request.user, selectors.request_detail_queryset(), pk=pk)
+    if not can(request.user, "assign_owner", obj):
+        raise Http404
+    form = OwnerForm(request.POST or None, initial={"owner": obj.owner_id} if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_assign_owner(request=obj, owner=form.cleaned_data["owner"], by=request.user)
+        except ValidationFailed as exc:
+            form.add_error("owner", exc.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("intake:detail", pk=obj.pk)
+        else:
+            messages.success(request, _("The owner is recorded."))
+            return redirect("intake:detail", pk=obj.pk)
+    return render(request, "core/owner_form.html", {
+        "form": form, "object_label": str(obj), "current": obj.owner, "back_url": reverse("intake:detail", args=[obj.pk])})
+
+
+@permission_required(Request, "follow")
+@require_POST
+def request_follow(request, pk):
+    """Follow the request (its news reaches the person) or stop following it (``following=0``)."""
+    obj = get_visible_or_404(request.user, Request, pk=pk)
+    try:
+        if request.POST.get("following") == "0":
+            unfollow(request.user, obj, by=request.user)
+            messages.success(request, _("You no longer follow this request."))
+        else:
+            follow(request.user, obj, by=request.user)
+            messages.success(request, _("You follow this request: its news will reach you."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("intake:detail", pk=obj.pk)

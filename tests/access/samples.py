@@ -32,6 +32,11 @@ def _actions():
     return {"A": _code("action_a"), "B": _code("action_b")}
 
 
+def _partners():
+    return {"A": lambda w: {"code": w.obj["action_a"].code, "pk": w.obj["partner_a"].pk},
+            "B": lambda w: {"code": w.obj["action_b"].code, "pk": w.obj["partner_b"].pk}}
+
+
 def _activities(key="pk"):
     return {"A": lambda w: {"code": w.obj["action_a"].code, key: w.obj["activity_a"].pk},
             "B": lambda w: {"code": w.obj["action_b"].code, key: w.obj["activity_b"].pk}}
@@ -62,12 +67,16 @@ SAMPLES: dict[str, dict] = {
     "accounts:person": {"focal_point": lambda w: {"pk": w.users["focal_point"].pk},
                         "officer": lambda w: {"pk": w.users["officer"].pk}},
     "accounts:role_revoke": {"": _pk("role_plain")},
+    "accounts:welcome": {"bad_token": lambda w: {"uidb64": "MQ", "token": "not-a-token"}},
     # intake
     "intake:detail": _requests_routed(),
     "intake:edit": _requests(),
     "intake:autosave": _requests(),
+    "intake:check": _requests(),
     "intake:submit": _requests(),
+    "intake:delete_draft": _requests(),
     "intake:withdraw": _requests(),
+    "intake:follow": _requests_routed(),
     "intake:answer": _requests(),
     "intake:ask_info": _requests(),
     "intake:forward": _requests(),
@@ -75,11 +84,19 @@ SAMPLES: dict[str, dict] = {
     "intake:defer": _requests_routed(),
     "intake:note": _requests_routed(),
     "intake:endorsement": _requests(),
+    "intake:consult": _requests_routed(),
+    "intake:opinion": {"A": _pk("consultation_a")},
+    "intake:owner": _requests(),
     # actions
     "actions:request_approve": {"A_forwarded": _pk("request_a_forwarded"), "A_submitted": _pk("request_a_submitted")},
     "actions:detail": _actions(),
     "actions:cancel": _actions(),
+    "actions:partner_add": _actions(),
+    "actions:partner_change": _partners(),
+    "actions:partner_remove": _partners(),
+    "actions:follow": _actions(),
     "actions:close": _actions(),
+    "actions:owner": _actions(),
     "actions:follow_up": {"A": lambda w: {"code": w.obj["action_a"].code, "pk": w.obj["follow_up_a"].pk},
                           "B": lambda w: {"code": w.obj["action_b"].code, "pk": w.obj["follow_up_b"].pk}},
     "actions:fiche": _actions(),
@@ -92,6 +109,12 @@ SAMPLES: dict[str, dict] = {
     "actions:activity_move": {"A": lambda w: {**_activities()["A"](w), "step": "confirm"},
                               "B": lambda w: {**_activities()["B"](w), "step": "confirm"}},
     "actions:deliverable_create": _actions(),
+    "actions:goals": _actions(),
+    "actions:activity_document_upload": _activities(),
+    "actions:activity_document": {
+        "A": lambda w: {"code": w.obj["action_a"].code, "pk": w.obj["activity_a"].pk, "doc_pk": w.obj["activity_document_a"].pk},
+        "B": lambda w: {"code": w.obj["action_b"].code, "pk": w.obj["activity_b"].pk, "doc_pk": w.obj["activity_document_b"].pk},
+    },
     "actions:deliverable": _deliverables(),
     "actions:deliverable_move": _deliverables(),
     "actions:deliverable_upload": _deliverables(),
@@ -143,10 +166,15 @@ SAMPLES: dict[str, dict] = {
     "/api/v1/requests/{pk}/withdraw": _requests(),
     "/api/v1/actions/{code}": _actions(),
     "/api/v1/actions/{code}/cancel": _actions(),
+    "/api/v1/actions/{code}/partners": _actions(),
+    "/api/v1/actions/{code}/partners/{institution_id}": {
+        "A": lambda w: {"code": w.obj["action_a"].code, "institution_id": w.obj["institution_a"].pk},
+        "B": lambda w: {"code": w.obj["action_b"].code, "institution_id": w.obj["institution_b"].pk}},
     "/api/v1/actions/{code}/close": _actions(),
     "/api/v1/actions/{code}/fiche/agree": _actions(),
     "/api/v1/activities/{pk}": {"A": _pk("activity_a"), "B": _pk("activity_b")},
     "/api/v1/activities/{activity_id}/candidates": _activity_ids(),
+    "/api/v1/activities/{pk}/documents": {"A": _pk("activity_a"), "B": _pk("activity_b")},
     "/api/v1/deliverables/{pk}": {"A": _pk("deliverable_a"), "B": _pk("deliverable_b")},
     "/api/v1/events/{meeting_id}": {"public": lambda w: {"meeting_id": w.obj["meeting_public"].pk},
                                     "unpublished": lambda w: {"meeting_id": w.obj["meeting_unpublished"].pk}},

@@ -31,12 +31,14 @@ from .world import PRINCIPALS
 
 GROUPS = {
     "NOT_SIGNED_IN": {"anonymous", "token_only", "deactivated"},
-    "SIGNED_IN": {"admin", "officer", "committee", "focal_point", "expert", "observer", "other_focal_point", "other_expert"},
+    "SIGNED_IN": {"admin", "officer", "committee", "focal_point", "expert", "observer", "other_focal_point", "other_expert",
+                  "delegation", "other_delegation"},
     "STAFF": {"admin", "officer"},
     "STAFF_API": {"admin", "officer", "token_only"},
     "FOCAL_POINTS": {"focal_point", "other_focal_point"},
     "EXPERTS": {"expert", "other_expert"},
     "NO_SESSION": {"anonymous", "deactivated"},
+    "DELEGATIONS": {"delegation", "other_delegation"},
 }
 OTHERS = "OTHERS"
 
@@ -64,23 +66,39 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "/api/v1/actions/{code}": {
-        "GET@A": {"NO_SESSION": UNAUTHORISED, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NO_SESSION": UNAUTHORISED, "focal_point|expert|observer": NOT_FOUND, "OTHERS": OK},
-        "PATCH@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "PATCH@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "GET@A": {"other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "focal_point|expert|observer": NOT_FOUND, "OTHERS": OK},
+        "PATCH@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "PATCH@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/actions/{code}/cancel": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+    },
+    "/api/v1/actions/{code}/partners": {
+        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert|delegation": FORBIDDEN,
+                   "observer|other_focal_point|other_expert|other_delegation": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN,
+                   "focal_point|expert|observer|DELEGATIONS": NOT_FOUND, "OTHERS": ALLOWED},
+    },
+    "/api/v1/actions/{code}/partners/{institution_id}": {
+        "PATCH@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert|delegation": FORBIDDEN,
+                    "observer|other_focal_point|other_expert|other_delegation": NOT_FOUND, "OTHERS": ALLOWED},
+        "PATCH@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN,
+                    "focal_point|expert|observer|DELEGATIONS": NOT_FOUND, "OTHERS": ALLOWED},
+        "DELETE@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert|delegation": FORBIDDEN,
+                     "observer|other_focal_point|other_expert|other_delegation": NOT_FOUND, "OTHERS": ALLOWED},
+        "DELETE@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN,
+                     "focal_point|expert|observer|DELEGATIONS": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/actions/{code}/close": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/actions/{code}/fiche/agree": {
         # A's fiche is agreed (no draft): only staff learn that (409); the others are refused first.
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/activities": {
         "GET": {"NO_SESSION": UNAUTHORISED, "OTHERS": OK},
@@ -90,56 +108,61 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API": OK, "OTHERS": FORBIDDEN},
     },
     "/api/v1/activities/{pk}": {
-        "GET@A": {"NO_SESSION": UNAUTHORISED, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NO_SESSION": UNAUTHORISED, "focal_point|expert|observer": NOT_FOUND, "OTHERS": OK},
-        "PATCH@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "PATCH@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "GET@A": {"other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "focal_point|expert|observer": NOT_FOUND, "OTHERS": OK},
+        "PATCH@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "PATCH@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+    },
+    "/api/v1/activities/{pk}/documents": {
+        # Listed for whoever sees the activity; the list holds only the reports the person may read.
+        "GET@A": {"NO_SESSION": UNAUTHORISED, "observer|other_focal_point|other_expert|other_delegation": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"NO_SESSION": UNAUTHORISED, "focal_point|expert|observer|DELEGATIONS": NOT_FOUND, "OTHERS": OK},
     },
     "/api/v1/activities/{pk}/cancel": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/activities/{pk}/confirm": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/activities/{pk}/deliver": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/activities/{pk}/postpone": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/activities/{pk}/report": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/activities/{pk}/reschedule": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/deliverables": {
         "GET": {"NO_SESSION": UNAUTHORISED, "OTHERS": OK},
         "POST": {"NO_SESSION": UNAUTHORISED, "OTHERS": NOT_FOUND},
     },
     "/api/v1/deliverables/{pk}": {
-        "GET@A": {"NO_SESSION": UNAUTHORISED, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NO_SESSION": UNAUTHORISED, "focal_point|expert|observer": NOT_FOUND, "OTHERS": OK},
-        "PATCH@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "PATCH@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "GET@A": {"other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "focal_point|expert|observer": NOT_FOUND, "OTHERS": OK},
+        "PATCH@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "PATCH@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/deliverables/{pk}/adopt": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/deliverables/{pk}/endorse": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/deliverables/{pk}/validate": {
-        "POST@A": {"NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@A": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|focal_point|expert": FORBIDDEN, "observer|other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "committee|other_focal_point|other_expert": FORBIDDEN, "focal_point|expert|observer": NOT_FOUND, "OTHERS": ALLOWED},
     },
     "/api/v1/events": {
         "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
@@ -181,37 +204,37 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "/api/v1/requests/{pk}": {
         "GET@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": OK, "OTHERS": NOT_FOUND},
-        "GET@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API|focal_point": OK, "OTHERS": NOT_FOUND},
+        "GET@A_submitted": {"delegation": OK, "NO_SESSION": UNAUTHORISED, "STAFF_API|focal_point": OK, "OTHERS": NOT_FOUND},
         "GET@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": OK, "OTHERS": NOT_FOUND},
-        "GET@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API|other_focal_point": OK, "OTHERS": NOT_FOUND},
+        "GET@B_submitted": {"delegation": OK, "NO_SESSION": UNAUTHORISED, "STAFF_API|other_focal_point": OK, "OTHERS": NOT_FOUND},
         "PATCH@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "PATCH@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "PATCH@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
         "PATCH@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "PATCH@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "PATCH@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
     },
     "/api/v1/requests/{pk}/answer": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
     },
     "/api/v1/requests/{pk}/approve": {
-        "POST@A_forwarded": {"NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "committee": ALLOWED, "OTHERS": FORBIDDEN},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API|focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_forwarded": {"other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "committee": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API|focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
     },
     "/api/v1/requests/{pk}/defer": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API|focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API|focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API|other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_forwarded": {"NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "committee": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API|other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_forwarded": {"other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "committee": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "/api/v1/requests/{pk}/endorsement-letter": {
         "POST": {"NO_SESSION": UNAUTHORISED, "OTHERS": ALLOWED},
         "DELETE@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "DELETE@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "DELETE@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
         "DELETE@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "DELETE@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "DELETE@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
         "GET@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": OK, "OTHERS": NOT_FOUND},
         "GET@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API|focal_point": OK, "OTHERS": NOT_FOUND},
         "GET@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": OK, "OTHERS": NOT_FOUND},
@@ -219,41 +242,41 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "/api/v1/requests/{pk}/forward": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
     },
     "/api/v1/requests/{pk}/notes": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_forwarded": {"NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "focal_point": FORBIDDEN, "OTHERS": ALLOWED},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_forwarded": {"delegation": FORBIDDEN, "other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "focal_point": FORBIDDEN, "OTHERS": ALLOWED},
     },
     "/api/v1/requests/{pk}/reject": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_forwarded": {"NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "committee": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_forwarded": {"other_delegation": NOT_FOUND, "NO_SESSION": UNAUTHORISED, "EXPERTS|observer|other_focal_point": NOT_FOUND, "committee": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "/api/v1/requests/{pk}/request-info": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "other_focal_point": FORBIDDEN, "OTHERS": NOT_FOUND},
     },
     "/api/v1/requests/{pk}/submit": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
     },
     "/api/v1/requests/{pk}/withdraw": {
         "POST@A_draft": {"NO_SESSION": UNAUTHORISED, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "POST@A_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "POST@A_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
         "POST@B_draft": {"NO_SESSION": UNAUTHORISED, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
-        "POST@B_submitted": {"NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+        "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
     },
     "/api/v1/stats/experts": {
         "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API|observer": OK, "OTHERS": FORBIDDEN},
@@ -391,15 +414,15 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST@other": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": NOT_FOUND},
     },
     "accounts:institutions": read_only({
-        "GET": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS": FORBIDDEN, "OTHERS": OK},
+        "GET": {"DELEGATIONS": FORBIDDEN, "NOT_SIGNED_IN": SIGN_IN, "EXPERTS": FORBIDDEN, "OTHERS": OK},
     }),
     "accounts:institution_create": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "accounts:institution": read_only({
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS": FORBIDDEN, "other_focal_point": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS": FORBIDDEN, "focal_point": NOT_FOUND, "OTHERS": OK},
+        "GET@A": {"DELEGATIONS": FORBIDDEN, "NOT_SIGNED_IN": SIGN_IN, "EXPERTS": FORBIDDEN, "other_focal_point": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": FORBIDDEN, "NOT_SIGNED_IN": SIGN_IN, "EXPERTS": FORBIDDEN, "focal_point": NOT_FOUND, "OTHERS": OK},
     }),
     "accounts:institution_edit": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
@@ -415,6 +438,10 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     "accounts:person": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "accounts:welcome": {
+        "GET": {"OTHERS": INVALID},
+        "POST": {"OTHERS": INVALID},
     },
     "accounts:role_revoke": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "admin": NOT_ALLOWED, "OTHERS": FORBIDDEN},
@@ -439,10 +466,10 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     }),
     "intake:detail": read_only({
         "GET@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS|observer": FORBIDDEN, "focal_point": OK, "OTHERS": NOT_FOUND},
-        "GET@A_submitted": {"STAFF|focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|other_focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
+        "GET@A_submitted": {"delegation": OK, "other_delegation": NOT_FOUND, "STAFF|focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|other_focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
         "GET@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS|observer": FORBIDDEN, "other_focal_point": OK, "OTHERS": NOT_FOUND},
-        "GET@B_submitted": {"STAFF|other_focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
-        "GET@A_forwarded": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS|observer": FORBIDDEN, "other_focal_point": NOT_FOUND, "OTHERS": OK},
+        "GET@B_submitted": {"delegation": OK, "other_delegation": NOT_FOUND, "STAFF|other_focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
+        "GET@A_forwarded": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "EXPERTS|observer": FORBIDDEN, "other_focal_point": NOT_FOUND, "OTHERS": OK},
     }),
     "intake:edit": {
         "GET@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": OK, "other_focal_point": NOT_FOUND, "OTHERS": FORBIDDEN},
@@ -461,7 +488,20 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": NOT_FOUND, "other_focal_point": ALLOWED, "OTHERS": FORBIDDEN},
         "POST@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": NOT_FOUND, "other_focal_point": ALLOWED, "OTHERS": FORBIDDEN},
     },
+    "intake:check": read_only({
+        "GET@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": OK, "other_focal_point": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "GET@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": REDIRECT, "other_focal_point": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "GET@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": NOT_FOUND, "other_focal_point": OK, "OTHERS": FORBIDDEN},
+        "GET@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": NOT_FOUND, "other_focal_point": REDIRECT, "OTHERS": FORBIDDEN},
+    }),
     "intake:submit": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "FOCAL_POINTS": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": ALLOWED, "other_focal_point": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": ALLOWED, "other_focal_point": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": NOT_FOUND, "other_focal_point": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": NOT_FOUND, "other_focal_point": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "intake:delete_draft": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "FOCAL_POINTS": NOT_ALLOWED, "OTHERS": FORBIDDEN},
         "POST@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": ALLOWED, "other_focal_point": NOT_FOUND, "OTHERS": FORBIDDEN},
         "POST@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": ALLOWED, "other_focal_point": NOT_FOUND, "OTHERS": FORBIDDEN},
@@ -512,6 +552,14 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "committee": NOT_FOUND, "OTHERS": FORBIDDEN},
         "POST@A_forwarded": {"NOT_SIGNED_IN": SIGN_IN, "committee": ALLOWED, "OTHERS": FORBIDDEN},
     },
+    "intake:follow": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "committee": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "committee": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@A_forwarded": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": ALLOWED, "OTHERS": FORBIDDEN},
+    },
     "intake:note": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": NOT_ALLOWED, "OTHERS": FORBIDDEN},
         "POST@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": NOT_FOUND, "OTHERS": FORBIDDEN},
@@ -520,11 +568,38 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "committee": NOT_FOUND, "OTHERS": FORBIDDEN},
         "POST@A_forwarded": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": ALLOWED, "OTHERS": FORBIDDEN},
     },
+    # The EU Delegation's consultation: staff ask (from a submitted request's page), the Delegation of the
+    # request's country answers on its own page (the other Delegation and the committee, before forwarding, see
+    # nothing of it).
+    "intake:consult": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@A_forwarded": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "intake:owner": {
+        "GET@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "GET@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "GET@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "GET@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "POST@B_submitted": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "intake:opinion": {
+        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|delegation": OK, "committee|other_delegation": NOT_FOUND,
+                  "OTHERS": FORBIDDEN},
+        "POST@A": {"NOT_SIGNED_IN": SIGN_IN, "delegation": ALLOWED, "committee|other_delegation": NOT_FOUND,
+                   "OTHERS": FORBIDDEN},
+    },
     "intake:endorsement": read_only({
         "GET@A_draft": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS|observer": FORBIDDEN, "focal_point": OK, "OTHERS": NOT_FOUND},
-        "GET@A_submitted": {"STAFF|focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|other_focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
+        "GET@A_submitted": {"DELEGATIONS": NOT_FOUND, "STAFF|focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|other_focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
         "GET@B_draft": {"NOT_SIGNED_IN": SIGN_IN, "EXPERTS|observer": FORBIDDEN, "other_focal_point": OK, "OTHERS": NOT_FOUND},
-        "GET@B_submitted": {"STAFF|other_focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
+        "GET@B_submitted": {"DELEGATIONS": NOT_FOUND, "STAFF|other_focal_point": OK, "EXPERTS|observer": FORBIDDEN, "committee|focal_point": NOT_FOUND, "OTHERS": SIGN_IN},
     }),
     "actions:list": read_only({
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "OTHERS": OK},
@@ -541,34 +616,58 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST@A_submitted": {"NOT_SIGNED_IN": SIGN_IN, "committee": NOT_FOUND, "OTHERS": FORBIDDEN},
     },
     "actions:detail": read_only({
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
+        "GET@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
     }),
+    "actions:follow": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    # Partners and focal points during the Action: staff only.
+    "actions:partner_add": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "actions:partner_change": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "actions:partner_remove": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
     "actions:cancel": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
     },
+    "actions:owner": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "actions:mine": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee": OK, "OTHERS": FORBIDDEN},
+    }),
     "actions:close": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "actions:follow_up": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "OTHERS": NOT_ALLOWED},
-        "POST@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": ALLOWED},
+        "POST@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": ALLOWED},
     },
     "actions:fiche": {
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
-        "POST@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": ALLOWED},
+        "GET@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
+        "POST@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": ALLOWED},
     },
     "actions:fiche_diff": read_only({
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
+        "GET@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
     }),
     "actions:fiche_pdf": read_only({
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
         "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "OTHERS": NOT_FOUND},
     }),
     "actions:activity_create": {
@@ -576,8 +675,8 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "actions:activity": read_only({
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
+        "GET@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
     }),
     "actions:activity_edit": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
@@ -587,13 +686,31 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
     },
+    "actions:goals": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "actions:activity_document_upload": {
+        # Staff, and the expert confirmed on the activity (A's expert on A's, B's on B's); partners only read.
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "OTHERS": NOT_ALLOWED},
+        "POST@A": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|expert": ALLOWED, "other_focal_point|other_expert|other_delegation": NOT_FOUND,
+                   "OTHERS": FORBIDDEN},
+        "POST@B": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|other_expert": ALLOWED, "focal_point|expert|DELEGATIONS": NOT_FOUND,
+                   "OTHERS": FORBIDDEN},
+    },
+    "actions:activity_document": read_only({
+        # Staff and the partner's focal points read the reports, and the experts confirmed on the activity.
+        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "committee|observer|DELEGATIONS": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND,
+                  "OTHERS": OK},
+        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "committee|observer|DELEGATIONS": FORBIDDEN, "focal_point|expert": NOT_FOUND, "OTHERS": OK},
+    }),
     "actions:deliverable_create": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "actions:deliverable": read_only({
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
+        "GET@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
     }),
     "actions:deliverable_move": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
@@ -601,12 +718,12 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     },
     "actions:deliverable_upload": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "OTHERS": NOT_ALLOWED},
-        "POST@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
-        "POST@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": ALLOWED},
+        "POST@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": ALLOWED},
+        "POST@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": ALLOWED},
     },
     "actions:deliverable_file": read_only({
-        "GET@A": {"NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
-        "GET@B": {"NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
+        "GET@A": {"other_delegation": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "observer": FORBIDDEN, "other_focal_point|other_expert": NOT_FOUND, "OTHERS": OK},
+        "GET@B": {"DELEGATIONS": NOT_FOUND, "NOT_SIGNED_IN": SIGN_IN, "focal_point|expert": NOT_FOUND, "observer": FORBIDDEN, "OTHERS": OK},
     }),
     "experts:roster": read_only({
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
@@ -738,6 +855,10 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     "core:notifications": read_only({
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": OK},
     }),
+    "core:notifications_read_all": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": NOT_ALLOWED},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": ALLOWED},
+    },
     "core:notification_read": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": NOT_ALLOWED},
         "POST@own": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},

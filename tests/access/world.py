@@ -27,6 +27,8 @@ PRINCIPALS = (
     "observer",
     "other_focal_point",  # focal point of institution B
     "other_expert",  # expert of institution B, deployed on B's Action
+    "delegation",  # the EU Delegation to the world's country (Cabo Verde: every request, A's Action)
+    "other_delegation",  # the EU Delegation to another country (Peru), where the world has nothing
     "token_only",  # the officer's bearer token, no session
     "deactivated",  # a former officer, deactivated: old session cookie and old bearer token
 )
@@ -43,9 +45,9 @@ def build_world() -> World:
     from pontis.accounts import services as account_services
     from pontis.accounts.models import RoleAssignment
     from pontis.actions import services as action_services
-    from pontis.actions.models import Deliverable, DeliverableFile, FollowUp
+    from pontis.actions.models import ActivityDocument, Deliverable, DeliverableFile, FollowUp
     from pontis.actions.tests.factories import agreed_action, make_action, sop
-    from pontis.core.models import Notification
+    from pontis.core.models import Country, Notification
     from pontis.events.tests.factories import make_meeting
     from pontis.experts.models import ImportJob, Unavailability
     from pontis.experts.services import deployment_create, invitation_create
@@ -70,6 +72,10 @@ def build_world() -> World:
     u["other_expert"] = user_with_role("expert")
     u["deactivated"] = user_with_role("officer")
     u["plain"] = UserFactory()  # signed in, no role: only a sample object (a person page, a role to revoke)
+    u["delegation"] = UserFactory(email="delegation.cv@matrix.example")
+    account_services.role_grant(user=u["delegation"], role="delegation", country=Country.objects.get(code="CV"))
+    u["other_delegation"] = UserFactory(email="delegation.pe@matrix.example")
+    account_services.role_grant(user=u["other_delegation"], role="delegation", country=Country.objects.get(code="PE"))
 
     for principal in ("token_only", "deactivated", "focal_point"):
         owner = u["officer"] if principal == "token_only" else u[principal]
@@ -98,11 +104,15 @@ def build_world() -> World:
     o["request_a_forwarded"] = request(fp_a, inst_a, submitted=True)
     intake_services.request_forward(request=o["request_a_forwarded"], by=officer)
     o["request_a_forwarded"].refresh_from_db()
+    # The Delegation to Cabo Verde is asked for its opinion on A's submitted request (not answered yet).
+    o["consultation_a"] = intake_services.delegation_consult(request=o["request_a_submitted"], by=officer,
+                                                             question="Is this a priority for the Delegation?")
 
     # Actions: A's (Fiche agreed, ongoing work) and B's (in design).
     action_a = agreed_action(officer, fp_a, inst_a)
     action_b = make_action(officer, focal_point=fp_b, institution=inst_b, countries=("SN",))
     o["action_a"], o["action_b"] = action_a, action_b
+    o["partner_a"], o["partner_b"] = action_a.partners.get(), action_b.partners.get()
     o["activity_a"] = action_a.activities.order_by("id").first()
     o["activity_b"] = action_services.activity_create(
         action=action_b, by=officer, type=o["activity_a"].type, title={"en": "B workshop"},
@@ -127,6 +137,12 @@ def build_world() -> World:
             profile=profile, start_date=datetime.date(2030, 1, 1), end_date=datetime.date(2030, 1, 5))
     o["deployment_a"] = deployment_create(activity=o["activity_a"], profile=o["profile_a"], by=officer)
     o["deployment_b"] = deployment_create(activity=o["activity_b"], profile=o["profile_b"], by=officer)
+    for key in ("a", "b"):  # a mission report on each activity an expert is confirmed on
+        doc = ActivityDocument(activity=o[f"activity_{key}"], kind="mission_report", original_name="report.pdf",
+                               content_type="application/pdf", size=len(PDF), uploaded_by=officer)
+        doc.file.save(f"activity-document-{key}.pdf", ContentFile(PDF), save=False)
+        doc.save()
+        o[f"activity_document_{key}"] = doc
     later = action_a.activities.order_by("id")[1]
     o["invitation_a"] = invitation_create(activity=later, profile=o["profile_a"], by=officer)
     o["invitation_b"] = invitation_create(activity=later, profile=o["profile_b"], by=officer)

@@ -98,9 +98,11 @@ def test_request_to_closed_action(browser, live_server, page, phone_page, focal_
         journey.visit(partner, "/requests/new/")
         expect(partner.get_by_role("heading", level=1)).to_have_text("New request for assistance")
         title = partner.get_by_role("group", name="Title of the request")
-        title.get_by_label("English", exact=True).fill(TITLE_EN)
+        title.get_by_label("English", exact=True).fill(TITLE_EN)  # the interface's language, shown first
+        title.get_by_label("Add a translation in").select_option("fr")
+        title.get_by_role("button", name="Add a translation").click()
         title.get_by_label("Français", exact=True).fill(TITLE_FR)
-        expect(partner.get_by_label("Requesting institutions")).to_have_values([str(institution.pk)])
+        expect(partner.locator("select#id_institutions")).to_have_values([str(institution.pk)])
         partner.get_by_label("Migration and Development").check()
         partner.get_by_label("The problem").fill("Returnees get no follow-up once they are back; services do not share data.")
         partner.get_by_label("What you want to achieve").fill("A referral mechanism between the services that receive returnees.")
@@ -112,6 +114,7 @@ def test_request_to_closed_action(browser, live_server, page, phone_page, focal_
         expect(title.get_by_label("Français", exact=True)).to_have_value(TITLE_FR)
         partner.get_by_label("Name of the senior official endorsing the request").fill("Maria Tavares")
         partner.get_by_label("Position of the senior official").fill("Secretary of State for Internal Administration")
+        journey.submit(partner, "Continue to check your answers", phone=True)
         journey.submit(partner, "Submit the request", phone=True)
         request = Request.objects.get()
         assert request.status == Request.Status.SUBMITTED
@@ -214,6 +217,7 @@ def test_request_to_closed_action(browser, live_server, page, phone_page, focal_
         assert len(features) == 10
         for feature in features:
             staff.get_by_label(f"{feature.number}. {feature}", exact=True).select_option("4")
+        journey.submit(staff, "Close the Action", phone=False)  # the confirmation page: what closing means
         journey.submit(staff, "Close the Action", phone=True)
         action.refresh_from_db()
         assert action.status == Action.Status.COMPLETED and action.self_assessment.count() == 10

@@ -3,6 +3,7 @@
 from .actions import (  # noqa: F401
     action_cancel,
     action_close,
+    action_close_blockers,
     action_create,
     action_create_from_request,
     action_update,
@@ -23,7 +24,9 @@ from .activities import (  # noqa: F401
     activity_update,
 )
 from .approval import request_approve  # noqa: F401
+from .delegation import delegation_inform_started  # noqa: F401
 from .deliverables import deliverable_advance, deliverable_create, deliverable_file_add, deliverable_update  # noqa: F401
+from .documents import activity_document_add  # noqa: F401
 from .fiche import (  # noqa: F401
     current_draft,
     fiche_agree,
@@ -36,3 +39,5 @@ from .fiche import (  # noqa: F401
     fiche_save,
 )
 from .followups import followup_record, followups_send_due_reminders  # noqa: F401
+from .ownership import action_assign_owner  # noqa: F401
+from .partners import partner_add, partner_change, partner_remove, partners_changeable  # noqa: F401

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pontis.core import audit
 from pontis.core.errors import ValidationFailed
@@ -19,8 +20,8 @@ from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
 from pontis.core.workflow import check_transition, transition
 
-from ..models import Action, ActionCodeCounter, ActionPartner, FicheVersion, FollowUp, SelfAssessment
-from ._common import action_url, add_months, check_dates, focal_points, officers, require_text, today
+from ..models import Action, ActionCodeCounter, ActionPartner, Activity, FicheVersion, FollowUp, SelfAssessment
+from ._common import action_url, add_months, audience, check_dates, focal_points, news_params, require_text, today, watchers
 
 ROMAN = ["", "", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 GLOBAL_REGION = "global"
@@ -125,6 +126,7 @@ def action_create_from_request(*, request, by) -> Action:
         requested_on=requested_on,
         approved_on=approved_on,
         source_request_id=request.pk,
+        owner_id=getattr(request, "owner_id", None),  # the Action inherits the request's owning officer
     )
     action.countries.set(countries)
     action.themes.set(request.themes.all())
@@ -144,14 +146,8 @@ def action_create_from_request(*, request, by) -> Action:
 
 
 def _notify_created(action):
-    notify(
-        recipients=focal_points(action) + officers(),
-        subject=lambda u: _("Action %(code)s is approved: the Action Fiche can now be drafted") % {"code": action.code},
-        body=lambda u: _("The Action %(code)s (%(title)s) was created. Staff draft the Action Fiche with you.")
-        % {"code": action.code, "title": action.title.get(u.language) or action.title.get("en", "")},
-        url=action_url(action),
-        dedupe_key=f"action-created-{action.pk}",
-    )
+    notify(recipients=focal_points(action) + audience(action), event="actions.action_created",
+           params=news_params(action), target=action, url=action_url(action), dedupe_key=f"action-created-{action.pk}")
 
 
 def _validate_fields(*, countries, themes):
@@ -269,12 +265,31 @@ def action_cancel(*, action: Action, by, reason: str) -> Action:
     action = Action.objects.select_for_update().get(pk=action.pk)
     action.cancel_reason = reason
     transition(action, to=Action.Status.CANCELLED, by=by, note=reason)
-    notify(recipients=focal_points(action), subject=lambda u: _("Action %(code)s is cancelled") % {"code": action.code},
-           body=reason, url=action_url(action), dedupe_key=f"action-cancelled-{action.pk}")
+    notify(recipients=focal_points(action) + watchers(action, besides=by),
+           event="actions.action_cancelled", params=news_params(action, reason=reason), target=action,
+           url=action_url(action), dedupe_key=f"action-cancelled-{action.pk}")
     return action
 
 
 FOLLOW_UP_MONTHS = (6, 12)
+
+
+ACTIVITY_DONE_STATUSES = (Activity.Status.REPORTED, Activity.Status.CANCELLED)
+
+
+def action_close_blockers(action: Action) -> dict[str, str]:
+    """What stands in the way of closing ``action`` now, as ``{field: translated message}``; empty when it can be
+    closed: its status allows the move and every activity is reported or cancelled. The Action's page asks this
+    before offering "Close the Action", and ``action_close`` refuses on the same answer."""
+    blockers = {}
+    if Action.Status.COMPLETED not in Action.TRANSITIONS.get(action.status, set()):
+        blockers["status"] = _("Only an ongoing Action can be closed.")
+    open_activities = action.activities.exclude(status__in=ACTIVITY_DONE_STATUSES).count()
+    if open_activities:
+        blockers["activities"] = ngettext(
+            "%(n)d activity is not yet reported or cancelled.",
+            "%(n)d activities are not yet reported or cancelled.", open_activities) % {"n": open_activities}
+    return blockers
 
 
 @transaction.atomic
@@ -299,9 +314,8 @@ def action_close(*, action: Action, by, final_report: str, lessons_learnt: str, 
         score = (scores or {}).get(feature.code, (None, ""))[0]
         if not isinstance(score, int) or not 1 <= score <= 5:
             errors[f"score_{feature.code}"] = [_("Give a score from 1 to 5.")]
-    open_activities = action.activities.exclude(status__in=["reported", "cancelled"]).count()
-    if open_activities:
-        errors["activities"] = [_("%(n)d activities are not yet reported or cancelled.") % {"n": open_activities}]
+    # After the transition check only the activities can still stand in the way (the page asks the same).
+    errors.update({field: [message] for field, message in action_close_blockers(action).items()})
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors=errors)
     closed_on = closed_on or today()
@@ -316,9 +330,8 @@ def action_close(*, action: Action, by, final_report: str, lessons_learnt: str, 
                                                 defaults={"score": score, "comment": (comment or "").strip()})
     for months in FOLLOW_UP_MONTHS:
         FollowUp.objects.get_or_create(action=action, months=months, defaults={"due_on": add_months(closed_on, months)})
-    notify(recipients=focal_points(action),
-           subject=lambda u: _("Action %(code)s is closed") % {"code": action.code},
-           body=lambda u: _("Thank you. We will ask you about the outcomes in 6 and 12 months."),
+    notify(recipients=focal_points(action) + watchers(action, besides=by),
+           event="actions.action_closed", params=news_params(action), target=action,
            url=action_url(action), dedupe_key=f"action-closed-{action.pk}")
     return action
 

@@ -20,7 +20,7 @@ from pontis.core.permissions import ensure
 from pontis.core.workflow import check_transition, transition
 
 from ..models import Action, Activity
-from ._common import action_url, check_dates, focal_points, require_text, today
+from ._common import action_url, activity_params, check_dates, focal_points, require_text, today, watchers
 from .actions import action_mark_launched
 
 EDITABLE = {"type", "title", "start_date", "end_date", "online", "place", "country", "expected_participants", "expert_profile"}
@@ -115,9 +115,9 @@ def activity_confirm(*, activity: Activity, by) -> Activity:
         raise ValidationFailed(_("Set the dates before confirming the activity."), field="start_date",
                                errors={"start_date": [_("Set the dates before confirming the activity.")]})
     transition(activity, to=Activity.Status.CONFIRMED, by=by)
-    notify(recipients=focal_points(activity.action),
-           subject=lambda u: _("Activity confirmed: %(activity)s") % {"activity": str(activity)},
-           url=action_url(activity.action), dedupe_key=f"activity-confirmed-{activity.pk}-{activity.start_date}")
+    notify(recipients=focal_points(activity.action), event="actions.activity_confirmed", params=activity_params(activity),
+           target=activity.action, url=action_url(activity.action),
+           dedupe_key=f"activity-confirmed-{activity.pk}-{activity.start_date}")
     return activity
 
 
@@ -207,8 +207,9 @@ def activity_postpone(*, activity: Activity, by, reason: str) -> Activity:
     _open_action(activity.action)
     activity.status_reason = reason
     transition(activity, to=Activity.Status.POSTPONED, by=by, note=reason)
-    notify(recipients=focal_points(activity.action), subject=lambda u: _("Activity postponed: %(activity)s") % {"activity": str(activity)},
-           body=reason, url=action_url(activity.action), dedupe_key=f"activity-postponed-{activity.pk}-{activity.updated_at.timestamp():.0f}")
+    notify(recipients=focal_points(activity.action) + watchers(activity.action, besides=by), event="actions.activity_postponed",
+           params=activity_params(activity, reason=reason), target=activity.action, url=action_url(activity.action),
+           dedupe_key=f"activity-postponed-{activity.pk}-{activity.updated_at.timestamp():.0f}")
     return activity
 
 

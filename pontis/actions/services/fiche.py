@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from pontis.accounts.models import Role, User
 from pontis.core import audit
 from pontis.core.errors import IllegalTransition, NotAllowed, ValidationFailed
 from pontis.core.models import ActivityType, Language
@@ -20,8 +21,10 @@ from pontis.core.roles import is_staff
 from pontis.core.workflow import transition
 
 from ..models import FICHE_ACTIVITIES, FICHE_TEXT_SECTIONS, Action, Activity, FicheComment, FicheProposal, FicheVersion
-from ._common import action_url, focal_points, officers, require_text, today
+from ..permissions import is_committee_member, is_partner_focal_point
+from ._common import action_url, audience, focal_points, news_params, require_text, today, watchers
 from .activities import _activity_from_row
+from .delegation import delegation_inform_started
 
 SECTION_KEYS = [key for key, _label in FICHE_TEXT_SECTIONS]
 MAX_SECTION_CHARS = 20000
@@ -145,8 +148,8 @@ def fiche_partner_agree(*, version: FicheVersion, by) -> FicheVersion:
         version.partner_agreed_on = today()
         version.partner_agreed_by = by
         version.save()
-    notify(recipients=officers(), subject=lambda u: _("The partner agrees the Action Fiche of %(code)s") % {"code": version.action.code},
-           url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-partner-agreed-{version.pk}")
+    notify(recipients=audience(version.action), event="actions.fiche_partner_agreed", params=news_params(version.action),
+           target=version.action, url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-partner-agreed-{version.pk}")
     return version
 
 
@@ -206,9 +209,10 @@ def fiche_agree(*, version: FicheVersion, by) -> FicheVersion:
         action.save()
     if action.status == Action.Status.DESIGN:
         transition(action, to=Action.Status.ONGOING, by=by, note=f"fiche v{version.number} agreed")
+        delegation_inform_started(action)
     _sync_activities(action, version, by)
-    notify(recipients=focal_points(action) + officers(),
-           subject=lambda u: _("The Action Fiche of %(code)s is agreed (version %(n)d)") % {"code": action.code, "n": version.number},
+    notify(recipients=focal_points(action) + audience(action), event="actions.fiche_agreed",
+           params=news_params(action, version=version.number), target=action,
            url=action_url(action) + "fiche/", dedupe_key=f"fiche-agreed-{version.pk}")
     return version
 
@@ -231,28 +235,42 @@ def fiche_redesign(*, action: Action, by, reason: str) -> FicheVersion:
         raise IllegalTransition(_("The fiche has not been agreed yet: keep editing the draft."), code="fiche_not_agreed")
     version = FicheVersion.objects.create(action=action, number=agreed.number + 1, content=dict(agreed.content), reason=reason)
     audit.record_create(version, by=by, note=reason)
-    notify(recipients=focal_points(action),
-           subject=lambda u: _("The Action %(code)s is being redesigned") % {"code": action.code},
-           body=reason, url=action_url(action) + "fiche/", dedupe_key=f"fiche-redesign-{version.pk}")
+    notify(recipients=focal_points(action) + watchers(action, besides=by), event="actions.fiche_redesign",
+           params=news_params(action, reason=reason), target=action,
+           url=action_url(action) + "fiche/", dedupe_key=f"fiche-redesign-{version.pk}")
     return version
 
 
 @transaction.atomic
 def fiche_comment_add(*, version: FicheVersion, by, body: str, idempotency_key: str | None = None) -> FicheComment:
-    """Add a comment to a fiche version's thread (staff or the partner's focal points); the other side is told.
-    Raises NotAllowed, ValidationFailed (empty)."""
+    """Add a comment to a fiche version's thread (staff, the partner's focal points, or a steering-committee member
+    while the version is a draft); the other side is told: staff comments go to the focal points and to the
+    committee members who commented on this version, other comments to the Action's owner (every officer while it
+    has none). Raises NotAllowed, ValidationFailed (empty), IllegalTransition (a committee member on a version
+    that is no longer a draft)."""
     ensure(by, "comment_fiche", version.action)
     claim = creation_claim(scope="actions.fiche_comment_add", key=idempotency_key, by=by)
     if claim.existing is not None:
         return claim.existing
+    committee_only = (not is_staff(by) and is_committee_member(by)
+                      and not is_partner_focal_point(by, version.action))
+    if committee_only and version.status != FicheVersion.Status.DRAFT:
+        raise IllegalTransition(_("The committee comments on the fiche while it is drafted; this version is no longer a draft."),
+                                code="fiche_not_draft")
     body = require_text(body, field="body", message=_("Write a comment."))
     comment = FicheComment.objects.create(version=version, author=by, body=body[:10000])
     claim.fulfil(comment)
     audit.record_create(comment, by=by)
-    recipients = focal_points(version.action) if is_staff(by) else officers()
-    notify(recipients=[r for r in recipients if r.pk != by.pk],
-           subject=lambda u: _("New comment on the Action Fiche of %(code)s") % {"code": version.action.code},
-           body=body[:500], url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-comment-{comment.pk}")
+    action = version.action
+    if is_staff(by):
+        commenters = list(User.objects.filter(pk__in=version.comments.values("author_id"), is_active=True,
+                                              roles__role=Role.COMMITTEE).distinct())
+        recipients = focal_points(action) + commenters + watchers(action, besides=by)
+    else:
+        recipients = audience(action)
+    notify(recipients=[r for r in recipients if r.pk != by.pk], event="actions.fiche_comment",
+           params=news_params(version.action, text=body[:500]), target=version.action,
+           url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-comment-{comment.pk}")
     return comment
 
 
@@ -271,8 +289,9 @@ def fiche_propose(*, version: FicheVersion, by, section: str, text: str, idempot
     proposal = FicheProposal.objects.create(version=version, author=by, section=section, text=text[:MAX_SECTION_CHARS])
     claim.fulfil(proposal)
     audit.record_create(proposal, by=by)
-    notify(recipients=officers(), subject=lambda u: _("A change to the Action Fiche of %(code)s is proposed") % {"code": version.action.code},
-           body=text[:500], url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-proposal-{proposal.pk}")
+    notify(recipients=audience(version.action), event="actions.fiche_proposal",
+           params=news_params(version.action, text=text[:500]), target=version.action,
+           url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-proposal-{proposal.pk}")
     return proposal
 
 
@@ -298,26 +317,35 @@ def fiche_proposal_decide(*, proposal: FicheProposal, by, accept: bool, note: st
             content[proposal.section] = proposal.text
             version.content = content
             version.save()
-    notify(recipients=[proposal.author],
-           subject=lambda u: (_("Your proposal for %(code)s is accepted") if accept else _("Your proposal for %(code)s is declined"))
-           % {"code": version.action.code},
-           body=proposal.decision_note, url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-proposal-decided-{proposal.pk}")
+    notify(recipients=[proposal.author], event="actions.fiche_proposal_decided",
+           params=news_params(version.action, accepted=bool(accept), note=proposal.decision_note), target=version.action,
+           url=action_url(version.action) + "fiche/", dedupe_key=f"fiche-proposal-decided-{proposal.pk}")
     return proposal
 
 
+def labelled_rows(rows) -> list[dict]:
+    """Activity rows with ``type_label`` and ``language_label`` in the reader's language (codes are never shown);
+    two queries whatever the number of rows."""
+    rows = list(rows or [])
+    types = {t.code: str(t) for t in ActivityType.objects.filter(code__in={r.get("type") for r in rows if r.get("type")})}
+    languages = {x.code: str(x) for x in Language.objects.filter(code__in={r.get("language") for r in rows if r.get("language")})}
+    return [dict(row, type_label=types.get(row.get("type"), ""), language_label=languages.get(row.get("language"), ""))
+            for row in rows]
+
+
 def fiche_text(version: FicheVersion) -> list[str]:
-    """The version as lines of text, section by section, for comparison."""
+    """The version as lines of text, section by section, for comparison (labels in the reader's language)."""
     lines = []
     for key, label in FICHE_TEXT_SECTIONS:
         lines.append(f"## {gettext(str(label))}")
         lines.extend((version.section(key) or "—").splitlines() or ["—"])
         lines.append("")
     lines.append(f"## {gettext('Activities')}")
-    for row in version.activity_rows:
+    for row in labelled_rows(version.activity_rows):
         where = gettext("online") if row.get("online") else (row.get("place") or "—")
         lines.append(
-            f"{row['sequence']}. [{row.get('type')}] {row.get('title') or ''} | {row.get('start_date') or '?'} – "
-            f"{row.get('end_date') or '?'} | {where} | {row.get('language') or '—'} | {row.get('participants') or '—'} | "
+            f"{row['sequence']}. [{row['type_label'] or '—'}] {row.get('title') or ''} | {row.get('start_date') or '?'} – "
+            f"{row.get('end_date') or '?'} | {where} | {row['language_label'] or '—'} | {row.get('participants') or '—'} | "
             f"{row.get('expert_profile') or '—'}"
         )
     return lines
@@ -341,4 +369,5 @@ def fiche_diff(older: FicheVersion, newer: FicheVersion) -> list[tuple[str, str]
 
 
 __all__ = ["clean_content", "current_draft", "fiche_save", "fiche_partner_agree", "fiche_agree", "fiche_redesign",
-           "fiche_comment_add", "fiche_propose", "fiche_proposal_decide", "fiche_text", "fiche_diff", "NotAllowed"]
+           "fiche_comment_add", "fiche_propose", "fiche_proposal_decide", "fiche_text", "fiche_diff", "labelled_rows",
+           "NotAllowed"]

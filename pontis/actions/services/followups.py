@@ -12,7 +12,7 @@ from pontis.core.notifications import notify
 from pontis.core.permissions import ensure
 
 from ..models import FollowUp
-from ._common import action_url, focal_points, require_text, today
+from ._common import action_url, focal_points, news_params, require_text, today
 
 
 def followups_send_due_reminders(*, on=None) -> int:
@@ -30,13 +30,9 @@ def followups_send_due_reminders(*, on=None) -> int:
             if not claimed:
                 continue
             action = follow_up.action
-            notify(
-                recipients=focal_points(action),
-                subject=lambda u, f=follow_up: _("%(months)d months after Action %(code)s: what has changed?")
-                % {"months": f.months, "code": f.action.code},
-                body=lambda u: _("Please tell us what the Action has led to in your institution since it closed."),
-                url=action_url(action), dedupe_key=f"followup-{follow_up.pk}",
-            )
+            notify(recipients=focal_points(action), event="actions.followup_due",
+                   params=news_params(action, months=follow_up.months), target=action,
+                   url=action_url(action), dedupe_key=f"followup-{follow_up.pk}")
             audit.record(follow_up, action="update", changes={"reminded_at": [None, "sent"]}, note="reminder")
             sent += 1
     return sent

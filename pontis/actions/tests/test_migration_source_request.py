@@ -5,7 +5,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("actions", "0002_actioncodecounter_action_approved_on_and_more"), ("intake", "0001_initial")]
+# People as they were then too: the user table's later columns (time zone) did not exist yet.
+BEFORE = [("actions", "0002_actioncodecounter_action_approved_on_and_more"), ("intake", "0001_initial"),
+          ("accounts", "0002_initial")]
 
 
 def _migrate(targets):

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from pontis.core.forms import DateInput
 from pontis.core.i18n import translate
 
+from . import dates
+
 register = template.Library()
 
 
@@ -61,3 +63,8 @@ def paginate(context, page):
     params = request.GET.copy()
     params.pop("page", None)
     return {"page": page, "query": params.urlencode()}
+
+
+# Dates and times, one format per language (see dates.py): available wherever ``{% load pontis %}`` is.
+for _name in ("day", "day_time", "time_of_day", "ago"):
+    register.filter(_name, dates.register.filters[_name])

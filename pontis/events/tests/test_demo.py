@@ -20,7 +20,7 @@ def test_load_demo_foundation_and_events_is_idempotent():
     # then the second run adds nothing
     assert (User.objects.count(), Institution.objects.count(), RoleAssignment.objects.count(), Meeting.objects.count(),
             Session.objects.count(), Contribution.objects.count(), AuditEvent.objects.count()) == counts
-    assert "foundation: 6 demo users (6 new)" in out.getvalue()
+    assert "foundation: 7 demo users (7 new)" in out.getvalue()
     assert "events: 6 meetings created (6 in all)" in out.getvalue()
 
 

@@ -5,26 +5,38 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pontis.core import audit
 from pontis.core.errors import Conflict, IllegalTransition, ValidationFailed
-from pontis.core.notifications import notify
+from pontis.core.i18n import translate
+from pontis.core.notifications import email_queue, notify
 from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
 from pontis.core.workflow import check_transition, transition
 
 from ..models import Deployment, DeploymentRole, ExpertProfile, Invitation, Shortlist, Unavailability
+from ..selectors import invitation_details
 
 INVITE_SALT = "pontis.experts.invitation"
 INVITE_MAX_AGE = 60 * 24 * 3600
+
+
+def _invitation_params(invitation: Invitation, **extra) -> dict:
+    """The parameters of an invitation's news (pontis/experts/news.py): plain values, worded when read."""
+    activity = invitation.activity
+    return {"invitation": invitation.pk, "profile": invitation.profile_id, "code": activity.action.code,
+            "sequence": activity.sequence, "activity_title": activity.title if translate(activity.title) else activity.type.name,
+            "start": invitation.start_date.isoformat() if invitation.start_date else "",
+            "end": invitation.end_date.isoformat() if invitation.end_date else "", **extra}
 
 
 def booking_conflicts(profile: ExpertProfile, start: datetime.date, end: datetime.date, exclude_pk=None) -> list[str]:
@@ -98,14 +110,35 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+RESPOND_WITHIN_DAYS = 7  # the answer is asked within a week, and before the activity starts
+
+
+def default_respond_by(start_date, today=None) -> datetime.date:
+    """A week from today, but no later than the day before the activity starts (and never before today)."""
+    today = today or timezone.localdate()
+    respond_by = today + datetime.timedelta(days=RESPOND_WITHIN_DAYS)
+    if start_date and start_date - datetime.timedelta(days=1) < respond_by:
+        respond_by = max(today, start_date - datetime.timedelta(days=1))
+    return respond_by
+
+
+def _check_respond_by(respond_by, start_date):
+    if respond_by < timezone.localdate():
+        raise ValidationFailed(_("The date to answer by must not be in the past."), field="respond_by")
+    if start_date and respond_by > start_date:
+        raise ValidationFailed(_("The answer is needed before the activity starts."), field="respond_by")
+
+
 @transaction.atomic
 def invitation_create(*, activity, profile: ExpertProfile, by, role: str = DeploymentRole.EXPERT,
-                      start_date=None, end_date=None, days=None, message: str = "",
+                      start_date=None, end_date=None, days=None, message: str = "", respond_by=None,
                       idempotency_key: str | None = None) -> Invitation:
-    """Invite an active expert to an activity; the expert is told in-app and by e-mail with a signed link.
+    """Invite an active expert to an activity; the expert is told in-app and by an e-mail (in their language) that
+    says where, when, what for, whom to contact and by when to answer, with a signed link to answer.
 
-    Dates default to the activity's. A conflict of interest is flagged (not refused); staff decide. The same
-    ``idempotency_key`` twice (a double-submitted form) answers the first invitation.
+    Dates default to the activity's, the date to answer by to a week (before the activity starts). A conflict of
+    interest is flagged (not refused); staff decide. The same ``idempotency_key`` twice (a double-submitted form)
+    answers the first invitation.
     Raises NotAllowed, IllegalTransition (expert not active), ValidationFailed (dates, role), Conflict (already invited).
     """
     ensure(by, "create", Invitation)
@@ -119,21 +152,39 @@ def invitation_create(*, activity, profile: ExpertProfile, by, role: str = Deplo
     start_date = start_date or activity.start_date
     end_date = end_date or activity.end_date or start_date
     _check_dates(start_date, end_date)
+    if respond_by is None:
+        respond_by = default_respond_by(start_date)
+    else:
+        _check_respond_by(respond_by, start_date)
     if Invitation.objects.filter(activity=activity, profile=profile).exists():
         raise Conflict(_("This expert has already been invited to this activity."))
     invitation = Invitation.objects.create(
         activity=activity, profile=profile, role=role, start_date=start_date, end_date=end_date,
         days=days if days is not None else _default_days(start_date, end_date), message=message, invited_by=by,
-        conflict_of_interest=bool(conflict_of_interest(profile, activity)))
+        respond_by=respond_by, conflict_of_interest=bool(conflict_of_interest(profile, activity)))
     claim.fulfil(invitation)
     audit.record_create(invitation, by=by)
+    link = reverse("experts:invitation_answer", args=[invitation_token(invitation)])
     if profile.user_id:
-        link = reverse("experts:invitation_answer", args=[invitation_token(invitation)])
-        notify(recipients=[profile.user], subject=gettext_lazy("You are invited to contribute as an expert"),
-               body=lambda u: _("Activity: %(activity)s, %(start)s – %(end)s. Answer here: %(url)s") % {
-                   "activity": activity, "start": date_format(start_date), "end": date_format(end_date), "url": link},
-               url=link, dedupe_key=f"expert-invitation-{invitation.pk}")
+        # In-app news only: the e-mail below says more than a news line can (place, objectives, contact...).
+        notify(recipients=[profile.user], event="experts.invitation_received", params=_invitation_params(invitation),
+               target=activity, url=link, dedupe_key=f"expert-invitation-{invitation.pk}", email=False)
+    _send_invitation_email(invitation, link)
     return invitation
+
+
+def _send_invitation_email(invitation: Invitation, link: str) -> None:
+    """The invitation e-mail, in the expert's language, sent once (also to a roster profile with no account yet:
+    the signed link answers without signing in)."""
+    profile = invitation.profile
+    language = (profile.user.language if profile.user_id else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = invitation_details(invitation)
+        context.update({"invitation": invitation, "profile": profile,
+                        "url": settings.PONTIS_SITE_URL.rstrip("/") + link})
+        subject = _("Invitation to contribute as an expert: %(activity)s") % {"activity": invitation.activity}
+        body = render_to_string("experts/email/invitation.txt", context)
+    email_queue(key=f"expert-invitation-{invitation.pk}", to=[profile.email], subject=subject, body=body)
 
 
 @transaction.atomic
@@ -153,8 +204,9 @@ def invitation_accept(*, invitation: Invitation, by=None, via_token: bool = Fals
                          by=actor, invitation=invitation)
     transition(invitation, to=Invitation.Status.ACCEPTED, by=actor, responded_at=timezone.now())
     if invitation.invited_by_id:
-        notify(recipients=[invitation.invited_by], subject=gettext_lazy("An expert accepted your invitation"),
-               body=str(invitation.activity), url=reverse("experts:activity_experts", args=[invitation.activity_id]),
+        notify(recipients=[invitation.invited_by], event="experts.invitation_accepted",
+               params=_invitation_params(invitation), target=invitation.activity,
+               url=reverse("experts:activity_experts", args=[invitation.activity_id]),
                dedupe_key=f"expert-invitation-answer-{invitation.pk}")
     return deployment
 
@@ -172,8 +224,9 @@ def invitation_decline(*, invitation: Invitation, reason: str, by=None, via_toke
     transition(invitation, to=Invitation.Status.DECLINED, by=actor, note=reason, reason=reason,
                responded_at=timezone.now())
     if invitation.invited_by_id:
-        notify(recipients=[invitation.invited_by], subject=gettext_lazy("An expert declined your invitation"),
-               body=invitation.reason, url=reverse("experts:activity_experts", args=[invitation.activity_id]),
+        notify(recipients=[invitation.invited_by], event="experts.invitation_declined",
+               params=_invitation_params(invitation, reason=invitation.reason), target=invitation.activity,
+               url=reverse("experts:activity_experts", args=[invitation.activity_id]),
                dedupe_key=f"expert-invitation-answer-{invitation.pk}")
     return invitation
 

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pontis.accounts.models import Role, User
 from pontis.core import audit
@@ -67,8 +66,8 @@ def erasure_request(*, profile: ExpertProfile, by, reason: str = "") -> ExpertPr
         profile.save(update_fields=["erasure_requested_at", "erasure_reason", "updated_at"])
         audit.record(profile, action="update", by=by, note="erasure requested")
         staff = User.objects.filter(roles__role__in=[Role.ADMIN, Role.OFFICER], is_active=True).distinct()
-        notify(recipients=list(staff), subject=gettext_lazy("An expert asks for their data to be erased"),
-               url=reverse("experts:profile", args=[profile.pk]), dedupe_key=f"expert-erasure-{profile.pk}")
+        notify(recipients=list(staff), event="experts.erasure_requested", params={"profile": profile.pk},
+               target=profile, url=reverse("experts:profile", args=[profile.pk]), dedupe_key=f"expert-erasure-{profile.pk}")
     return profile
 
 

@@ -202,9 +202,8 @@ def profile_transition(*, profile: ExpertProfile, to: str, by, note: str = "") -
         notes = (notes + "\n" if notes else "") + f"{stamp} {by.email}: {note.strip()}"
     transition(profile, to=to, by=by, note=note, vetting_notes=notes)
     if profile.user_id and to in ("vetted", "active"):
-        notify(recipients=[profile.user], subject=gettext_lazy("Your expert profile is now %(status)s") % {
-            "status": profile.get_status_display()}, url=reverse("experts:me"),
-            dedupe_key=f"expert-status-{profile.pk}-{to}-{timezone.localdate()}")
+        notify(recipients=[profile.user], event="experts.profile_status", params={"profile": profile.pk, "status": to},
+               target=profile, url=reverse("experts:me"), dedupe_key=f"expert-status-{profile.pk}-{to}-{timezone.localdate()}")
     return profile
 
 
@@ -249,8 +248,7 @@ def profiles_remind_reconfirmation() -> int:
     year = timezone.localdate().year
     for profile in profiles_stale().filter(user__isnull=False).select_related("user").iterator(chunk_size=500):
         with transaction.atomic():
-            sent = notify(recipients=[profile.user], subject=gettext_lazy("Please confirm your expert profile is up to date"),
-                          body=gettext_lazy("Once a year we ask experts to check their profile, languages and availability."),
-                          url=reverse("experts:me"), dedupe_key=f"expert-reconfirm-{profile.pk}-{year}")
+            sent = notify(recipients=[profile.user], event="experts.reconfirm", params={"profile": profile.pk},
+                          target=profile, url=reverse("experts:me"), dedupe_key=f"expert-reconfirm-{profile.pk}-{year}")
         count += len(sent)
     return count

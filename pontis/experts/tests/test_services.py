@@ -379,7 +379,7 @@ def test_erasure_request_then_anonymisation_keeps_statistics(officer, expert_use
                               adaptation=5, comments="named remarks")
     profile = dep.profile
     services.erasure_request(profile=profile, by=expert_user, reason="leaving")
-    assert officer.notifications.filter(subject__icontains="erased").count() == 1
+    assert officer.notifications.filter(event="experts.erasure_requested").count() == 1
     services.profile_anonymise(profile=profile, by=officer)
     profile.refresh_from_db()
     expert_user.refresh_from_db()

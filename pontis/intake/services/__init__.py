@@ -3,7 +3,15 @@
 Approval (the decision and the Action it creates) is ``pontis.actions.services.request_approve``.
 """
 
-from .drafts import request_create, request_endorsement_attach, request_endorsement_remove, request_save_draft
+from .delegation import delegation_consult, delegation_inform_approved, delegation_opinion_give
+from .drafts import (
+    request_create,
+    request_draft_delete,
+    request_endorsement_attach,
+    request_endorsement_remove,
+    request_save_draft,
+)
+from .ownership import request_assign_owner
 from .workflow import (
     request_answer,
     request_ask_info,
@@ -19,6 +27,7 @@ from .workflow import (
 __all__ = [
     "request_create",
     "request_save_draft",
+    "request_draft_delete",
     "request_endorsement_attach",
     "request_endorsement_remove",
     "request_submit",
@@ -30,4 +39,8 @@ __all__ = [
     "request_record_approval",
     "request_defer",
     "request_note",
+    "delegation_consult",
+    "delegation_opinion_give",
+    "delegation_inform_approved",
+    "request_assign_owner",
 ]

@@ -16,7 +16,7 @@ from pontis.core.once import creation_claim
 from pontis.core.permissions import ensure
 from pontis.core.uploads import original_name, stored_name
 
-from ..models import EDITABLE_STATUSES, Request
+from ..models import EDITABLE_STATUSES, Request, RequestStatus
 from ..uploads import check_upload
 
 TEXT_FIELDS = {
@@ -192,3 +192,21 @@ def request_endorsement_remove(*, request: Request, by) -> Request:
         request.save()
         audit.record_update(request, by=by, before=before, note="endorsement letter removed")
     return request
+
+
+@transaction.atomic
+def request_draft_delete(*, request: Request, by) -> None:
+    """Delete a draft its author no longer wants: the request, its links and its letter (the file once this
+    commits). The audit trail keeps a row saying who deleted it and what it held.
+
+    Only the person who started it, only while it is a draft (never once submitted: then it is withdrawn).
+    Raises NotAllowed, IllegalTransition (no longer a draft).
+    """
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    # A stranger learns nothing about the status (403 first); the author of a draft since submitted gets 409.
+    if request.status != RequestStatus.DRAFT and request.submitted_by_id == getattr(by, "pk", None):
+        ensure(by, "delete_draft", Request)
+        raise IllegalTransition(_("Only a draft can be deleted; a submitted request can be withdrawn."))
+    ensure(by, "delete_draft", request)
+    audit.record_delete(request, by=by)
+    request.delete()

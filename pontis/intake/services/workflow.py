@@ -6,14 +6,16 @@ the input (ValidationFailed, 422); only then does it change anything, write the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pontis.accounts.models import Role, User
 from pontis.core import audit
 from pontis.core.errors import IllegalTransition, ValidationFailed
+from pontis.core.following import followers, news_audience
 from pontis.core.i18n import translate
 from pontis.core.notifications import notify
 from pontis.core.once import creation_claim
@@ -23,6 +25,8 @@ from pontis.core.workflow import check_transition, transition
 from ..eligibility import eligibility_checks, is_eligible
 from ..models import Comment, Decision, Request
 from ..models import RequestStatus as S
+from .delegation import delegation_inform_approved
+from .ownership import request_take_default_owner
 
 
 def _locked(request: Request) -> Request:
@@ -60,9 +64,41 @@ def _officers():
     return _users_with_role(Role.OFFICER)
 
 
-def _notify(recipients, request: Request, event: str, subject, body=""):
-    notify(recipients=recipients, subject=subject, body=body, url=_url(request),
+def _untitled() -> dict:
+    """"Untitled request" in every interface language (a request's news needs a name to read)."""
+    names = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names[code] = _("Untitled request")
+    return names
+
+
+def _news_params(request: Request, **extra) -> dict:
+    """What every request event carries: its id, title, requesting institutions and who reads "your request"."""
+    institutions = [i.acronym or i.name for i in request.institutions.all()]
+    return {"request": request.pk, "title": request.title if translate(request.title) else _untitled(),
+            "institutions": institutions, "requesters": [u.pk for u in _requesters(request) if u is not None], **extra}
+
+
+def _audience(request: Request) -> list:
+    """The staff told about this request: its owner and followers, else its region's coordinator, else every
+    officer (pontis.core.following)."""
+    country = request.countries.select_related("region__coordinator").first()
+    return news_audience(request, owner=request.owner, region=country.region if country else None)
+
+
+def _notify(recipients, request: Request, event: str, *, by=None, **params):
+    """Tell ``recipients`` of the move (never ``by``, who made it)."""
+    recipients = [u for u in recipients if u is not None and (by is None or u.pk != by.pk)]
+    notify(recipients=recipients, event=f"intake.{_EVENTS[event]}", params=_news_params(request, **params),
+           target=request, url=_url(request),
            dedupe_key=f"intake:{request.pk}:{event}:{request.status_changed_at.isoformat()}")
+
+
+# The short names the dedupe keys have always used, and the events (intake/news.py) they stand for.
+_EVENTS = {"submitted": "request_submitted", "withdrawn": "request_withdrawn", "info": "info_requested",
+           "answered": "request_answered", "forwarded": "request_forwarded", "rejected": "request_rejected",
+           "deferred": "request_deferred", "approved": "request_approved"}
 
 
 def missing_for_submission(request: Request) -> dict:
@@ -102,10 +138,8 @@ def request_submit(*, request: Request, by) -> Request:
         raise ValidationFailed(_("The request cannot be submitted yet: some information is missing."), errors=missing)
     checks = eligibility_checks(request)
     transition(request, to=S.SUBMITTED, by=by, submitted_at=timezone.now(), eligibility=checks, eligible=is_eligible(checks))
-    title = _title(request)
-    _notify(_officers(), request, "submitted",
-            lambda u: _("New request to screen: %(title)s") % {"title": title},
-            lambda u: _("A partner institution has submitted a request. Please screen it."))
+    request_take_default_owner(request)  # the regional coordinator, when the request has no owner yet
+    _notify(_audience(request), request, "submitted")
     return request
 
 
@@ -119,8 +153,7 @@ def request_withdraw(*, request: Request, by, reason: str = "") -> Request:
     transition(request, to=S.WITHDRAWN, by=by, note=(reason or "").strip(), closed_reason=(reason or "").strip(),
           decided_at=timezone.now())
     if not was_draft:
-        title = _title(request)
-        _notify(_officers(), request, "withdrawn", lambda u: _("Request withdrawn: %(title)s") % {"title": title}, reason or "")
+        _notify(_audience(request), request, "withdrawn", by=by, reason=(reason or "").strip())
     return request
 
 
@@ -134,9 +167,7 @@ def request_ask_info(*, request: Request, by, question: str) -> Request:
     question = _required(question, "question", _("Write the question for the requester."))
     Comment.objects.create(request=request, author=by, kind=Comment.Kind.QUESTION, body=question)
     transition(request, to=S.INFO_REQUESTED, by=by, note=question)
-    title = _title(request)
-    _notify(_requesters(request), request, "info",
-            lambda u: _("Information requested on your request “%(title)s”") % {"title": title}, question)
+    _notify(_requesters(request), request, "info", question=question)
     return request
 
 
@@ -157,9 +188,7 @@ def request_answer(*, request: Request, by, answer: str) -> Request:
     checks = eligibility_checks(request)
     transition(request, to=S.SUBMITTED, by=by, note=answer, eligibility=checks, eligible=is_eligible(checks))
     askers = list(User.objects.filter(pk__in=request.comments.filter(kind=Comment.Kind.QUESTION).values("author")))
-    title = _title(request)
-    _notify(askers or _officers(), request, "answered",
-            lambda u: _("The requester answered: %(title)s") % {"title": title}, answer)
+    _notify(askers + list(followers(request)) if askers else _audience(request), request, "answered", by=by, answer=answer)
     return request
 
 
@@ -180,9 +209,8 @@ def request_forward(*, request: Request, by, justification: str = "") -> Request
                                   _("This request is not eligible: explain why it should go to the committee anyway."))
         fields["eligibility_override"] = justification
     transition(request, to=S.FORWARDED, by=by, note=justification, **fields)
-    title = _title(request)
-    _notify(_users_with_role(Role.COMMITTEE), request, "forwarded",
-            lambda u: _("Request awaiting the committee's decision: %(title)s") % {"title": title}, justification)
+    _notify(_users_with_role(Role.COMMITTEE) + list(followers(request)), request, "forwarded", by=by,
+            justification=justification)
     return request
 
 
@@ -192,9 +220,8 @@ def _decide(request: Request, *, by, outcome: str, target: str, reason: str) -> 
     return decision
 
 
-def _notify_decision(request: Request, event: str, subject_text, reason: str):
-    title = _title(request)
-    _notify(_requesters(request) + _officers(), request, event, lambda u: subject_text() % {"title": title}, reason)
+def _notify_decision(request: Request, event: str, reason: str, *, by):
+    _notify(_requesters(request) + _audience(request), request, event, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -211,7 +238,7 @@ def request_reject(*, request: Request, by, reason: str) -> Request:
     if request.status == S.FORWARDED:
         _decide(request, by=by, outcome=Decision.Outcome.REJECT, target=S.REJECTED, reason=reason)
     transition(request, to=S.REJECTED, by=by, note=reason, closed_reason=reason, decided_at=timezone.now())
-    _notify_decision(request, "rejected", lambda: _("Decision on your request “%(title)s”: not accepted"), reason)
+    _notify_decision(request, "rejected", reason, by=by)
     return request
 
 
@@ -227,7 +254,7 @@ def request_defer(*, request: Request, by, reason: str) -> Request:
     reason = _required(reason, "reason", _("Give the reason for deferring; the requester will read it."))
     _decide(request, by=by, outcome=Decision.Outcome.DEFER, target=S.DEFERRED, reason=reason)
     transition(request, to=S.DEFERRED, by=by, note=reason, closed_reason=reason)
-    _notify_decision(request, "deferred", lambda: _("Decision on your request “%(title)s”: deferred"), reason)
+    _notify_decision(request, "deferred", reason, by=by)
     return request
 
 
@@ -245,7 +272,8 @@ def request_record_approval(*, request: Request, by, reason: str = "") -> Reques
     reason = (reason or "").strip()
     _decide(request, by=by, outcome=Decision.Outcome.APPROVE, target=S.APPROVED, reason=reason)
     transition(request, to=S.APPROVED, by=by, note=reason, decided_at=timezone.now(), closed_reason=reason)
-    _notify_decision(request, "approved", lambda: _("Decision on your request “%(title)s”: approved"), reason)
+    _notify_decision(request, "approved", reason, by=by)
+    delegation_inform_approved(request)
     return request
 
 

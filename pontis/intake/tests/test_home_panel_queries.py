@@ -12,15 +12,15 @@ from tests.queries import assert_flat, count_queries
 
 
 @pytest.mark.django_db
-def test_the_screening_panel_reads_a_count_and_the_rows_only(make_request, officer):
+def test_my_requests_panel_reads_a_count_and_the_rows_only(make_request, focal_point):
     http = RequestFactory().get("/")
-    http.user = officer
+    http.user = focal_point
     make_request("submitted")
-    small, panel = count_queries(lambda: home.screening_panel(http))
+    small, panel = count_queries(lambda: home.my_requests_panel(http))
     assert panel["total"] == 1 and len(panel["items"]) == 1
     assert small == 2  # the count and the five shown
     for _ in range(home.PANEL_SIZE + 2):
         make_request("submitted")
-    large, panel = count_queries(lambda: home.screening_panel(http))
+    large, panel = count_queries(lambda: home.my_requests_panel(http))
     assert panel["total"] == home.PANEL_SIZE + 3 and len(panel["items"]) == home.PANEL_SIZE
     assert_flat(small, large)

@@ -284,7 +284,7 @@ def test_officer_rejects_at_screening_with_reason(make_request, officer, focal_p
     assert request.status == "rejected"
     assert request.closed_reason == "Not a migration-policy request"
     assert Decision.objects.count() == 0
-    assert Notification.objects.filter(recipient=focal_point, body="Not a migration-policy request").count() == 1
+    assert Notification.objects.filter(recipient=focal_point, event="intake.request_rejected", params__reason="Not a migration-policy request").count() == 1
 
 
 def test_reject_requires_reason(make_request, officer):
@@ -323,7 +323,7 @@ def test_defer_records_decision_and_notifies_requester(make_request, committee_m
     request.refresh_from_db()
     assert request.status == "deferred"
     assert list(request.decisions.values_list("outcome", "reason")) == [("defer", "Wait for the new government")]
-    assert Notification.objects.filter(recipient=focal_point, body="Wait for the new government").count() == 1
+    assert Notification.objects.filter(recipient=focal_point, event="intake.request_deferred", params__reason="Wait for the new government").count() == 1
 
 
 def test_defer_requires_reason(make_request, committee_member):

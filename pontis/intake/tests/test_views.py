@@ -84,7 +84,11 @@ def test_create_and_submit_from_the_form(client, focal_point, institution):
     response = client.post(reverse("intake:create"), form_data(institution, intent="submit"))
     request = Request.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == reverse("intake:check", args=[request.pk])  # check your answers first
+    assert request.status == "draft"
+    response = client.post(reverse("intake:submit", args=[request.pk]))
     assert response["Location"] == reverse("intake:detail", args=[request.pk])
+    request.refresh_from_db()
     assert request.status == "submitted"
     assert request.title == {"es": "Return and reintegration"}
 
@@ -223,8 +227,8 @@ def test_at_risk_page_per_role(client, make_request, officer, committee_member, 
 def test_home_panels(client, make_request, officer, committee_member, focal_point):
     make_request("forwarded")
     make_request("submitted")
-    assert "Requests awaiting screening" in get(client, officer, "/").content.decode()
-    assert "Awaiting committee decision" in get(client, committee_member, "/").content.decode()
+    assert "Screen the request: forward it or close it" in get(client, officer, "/").content.decode()
+    assert "Decide on the request" in get(client, committee_member, "/").content.decode()
     assert "My requests" in get(client, focal_point, "/").content.decode()
 
 

@@ -1,6 +1,20 @@
 // Small progressive enhancements; every page works without JavaScript.
 document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", function () {
+  // Error summary: focused on load so a screen reader reads it first; its links move focus to the field.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var input = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) return;
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + input.id + "']") || input.closest("fieldset");
+      (label || input).scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  }
   var toggle = document.querySelector(".menu-toggle");
   var nav = document.getElementById("main-nav");
   if (toggle && nav) {

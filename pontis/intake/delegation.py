@@ -1,0 +1,54 @@
+"""The EU Delegation's consultation as shown on a request's page (a panel registered in apps.py)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pontis.core.i18n import translate
+from pontis.core.permissions import can, visible_to
+from pontis.core.registry import Task, task_is_new, tasks_query
+from pontis.core.roles import Role
+
+from .models import DelegationConsultation
+
+
+def consultations_for(user, request_obj):
+    """The consultations on ``request_obj`` this person may read, oldest first."""
+    return list(visible_to(user, DelegationConsultation).filter(request=request_obj)
+                .select_related("country", "requested_by", "answered_by").order_by("requested_at", "id"))
+
+
+def delegation_panel(request, obj) -> dict | None:
+    """Staff ask the Delegation and read its opinion; the committee reads it when deciding; the Delegation sees
+    what it was asked, with a link to answer. Nothing for anyone else."""
+    user = request.user
+    if not can(user, "view", DelegationConsultation):
+        return None
+    consultations = consultations_for(user, obj)
+    may_consult = can(user, "consult_delegation", obj)
+    if not consultations and not may_consult:
+        return None
+    open_countries = {c.country_id for c in consultations if c.is_open}
+    rows = [{"consultation": c, "answer_url": reverse("intake:opinion", args=[c.pk]),
+             "may_answer": c.is_open and can(user, "answer", c)} for c in consultations]
+    return {
+        "placement": "side", "template": "intake/_delegation_panel.html", "rows": rows,
+        "may_consult": may_consult, "request_obj": obj,
+        "countries": [c for c in obj.countries.all() if c.pk not in open_countries] if may_consult else [],
+    }
+
+
+def opinion_tasks(user) -> list:
+    """The EU Delegation: consultations on its countries' requests still waiting for its opinion ("Awaiting me").
+    A task disappears once anyone of the Delegation has answered."""
+    if not user.has_role(Role.DELEGATION) or not user.delegation_country_ids:
+        return []
+    qs = (visible_to(user, DelegationConsultation).filter(answered_at__isnull=True)
+          .select_related("request").only("pk", "requested_at", "request__title")
+          .order_by("requested_at", "pk"))
+    rows, total = tasks_query(qs)
+    return [Task(kind=_("Give your opinion on a request"),
+                 label=str(translate(c.request.title)) or str(_("Untitled request")),
+                 url=reverse("intake:opinion", args=[c.pk]), since=c.requested_at, new=task_is_new(c.requested_at),
+                 total=total) for c in rows]
