@@ -55,6 +55,8 @@ PONTIS_SITE_URL = env("PONTIS_SITE_URL", "http://127.0.0.1:8000")
 PONTIS_FIGURES_CACHE_SECONDS = int(env("PONTIS_FIGURES_CACHE_SECONDS", "0" if TESTING else "300"))
 # The load benchmark's layout floor (/_floor, pontis.devtools.views.floor): routed only when this is on.
 PONTIS_BENCH_FLOOR = env_bool("PONTIS_BENCH_FLOOR", False)
+# Search by meaning (pontis.knowledge.meaning): the sentence encoder, "use" (multilingual USE v3) or "off".
+PONTIS_MEANING_ENCODER = env("PONTIS_MEANING_ENCODER", "use")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
     "django_htmx",
     "ninja",
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "pontis.actions",
     "pontis.experts",
     "pontis.events",
+    "pontis.knowledge",
     "pontis.devtools",  # top layer: stress data, the load benchmark's floor page (imports every app)
 ]
 
@@ -98,6 +102,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pontis.accounts.middleware.PreferredLanguageMiddleware",
+    # A public page addressed as ?lang=xx shows in that language (the sitemap's alternates; knowledge/portal_language.py).
+    "pontis.knowledge.portal_language.AddressedLanguageMiddleware",
     "pontis.accounts.middleware.RequireMFAMiddleware",
     "pontis.core.permissions.AccessDeclarationMiddleware",
     # A NUL character in a URL, query or form is refused before any view runs (pontis/core/input.py).

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api import api
 from pontis.core import views as core_views
+from pontis.knowledge import views_portal as portal_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Pontis administration")
@@ -13,6 +14,8 @@ admin.site.site_title = _("Pontis administration")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("sitemap.xml", portal_views.sitemap_xml, name="sitemap"),
+    path("robots.txt", portal_views.robots_txt, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
@@ -22,6 +25,11 @@ urlpatterns = [
     path("actions/", include("pontis.actions.urls")),
     path("experts/", include("pontis.experts.urls")),
     path("events/", include("pontis.events.urls")),
+    path("library/", include("pontis.knowledge.urls_library")),
+    path("thesaurus/", include("pontis.knowledge.urls_thesaurus")),
+    path("search/", include("pontis.knowledge.urls_search")),
+    path("similar/", include("pontis.knowledge.urls_similar")),
+    path("portal/", include("pontis.knowledge.urls_portal")),
     path("", include("pontis.core.urls")),
 ]
 

@@ -108,9 +108,16 @@ def prepare() -> None:
 
     theme = ThematicArea.objects.order_by("sort_order", "code").values_list("pk", flat=True).first()
     english = Language.objects.filter(code="en").values_list("pk", flat=True).first()
+    from pontis.knowledge.models import LibraryItem, PublishedAction
+
+    portal_action = (PublishedAction.objects.filter(is_published=True).order_by("-action__code")
+                     .values_list("slug", flat=True).first())
+    item = (LibraryItem.objects.filter(status="published", visibility="public", kind="case_study")
+            .order_by("-year", "slug").values_list("slug", flat=True).first())
     print(json.dumps({
         "cookies": cookies, "token": raw, "action": action and action.code, "activity": activity and activity.pk,
         "request": request and request.pk, "word": word, "theme": theme, "english": english,
+        "portal_action": portal_action, "item": item,
         "counts": {"experts": ExpertProfile.objects.count(), "actions": Action.objects.count(),
                    "requests": Request.objects.count()},
     }))
@@ -143,6 +150,15 @@ def pages(sample: dict) -> list[tuple[str, str, str]]:
         ("process", "/actions/process/", "officer"),
         ("API: Action list", "/api/v1/actions", "token"),
         ("API: Action detail", f"/api/v1/actions/{code}", "token"),
+        ("search: public, another language", "/search/?q=trata+de+personas&lang=es", "anonymous"),
+        ("search: filters", "/search/?q=migration&type=case_study&type=practice", "officer"),
+        ("API: search", "/api/v1/search?q=migration", "token"),
+        ("portal home", "/portal/", "anonymous"),
+        ("portal: Action page", f"/portal/actions/{sample.get('portal_action')}/", "anonymous"),
+        ("portal: map", "/portal/map/", "anonymous"),
+        ("library list", "/library/", "anonymous"),
+        ("library: case study", f"/library/{sample.get('item')}/", "anonymous"),
+        ("library: case study, officer", f"/library/{sample.get('item')}/", "officer"),
     ]
     return rows
 

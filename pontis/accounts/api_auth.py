@@ -1,5 +1,6 @@
 """How the API knows who is calling: a bearer token, or the signed-in browser session (with CSRF)."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -47,3 +48,22 @@ def session_user(request):
     if mfa_missing(user):
         raise MFARequired(code="mfa_required")
     return user
+
+
+def anonymous_visitor(request):
+    """Last in an optional auth chain: a caller without credentials goes on as an anonymous visitor (who then sees
+    public things only). A caller who sent an Authorization header that the token check refused is not let through."""
+    if request.headers.get("Authorization"):
+        return None
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        request.user = AnonymousUser()
+    return request.user
+
+
+def optional_auth() -> list:
+    """The auth chain of routes open to visitors: a bearer token, else the browser session, else anonymous."""
+    return [BearerToken(), session_user, anonymous_visitor]
+
+
+# An operation open to visitors says so in the OpenAPI document: a token, or nothing.
+OPTIONAL_AUTH = {"security": [{"BearerToken": []}, {}]}

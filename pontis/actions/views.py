@@ -77,6 +77,7 @@ def action_detail(request, code):
         "reason_form": forms.ReasonForm(), "follow_up_form": forms.FollowUpForm(),
         "partners": action.partners.all(), "activities": shown, "activities_total": len(activities),
         "deliverables": action.deliverables.all(), "versions": action.fiche_versions.all(), "scores": action.self_assessment.all(), "follow_ups": action.follow_ups.all(),
+        "panels": registry.detail_panels_for("actions.Action", request, action),
     })
 
 

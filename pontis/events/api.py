@@ -7,11 +7,10 @@ sends an ``Authorization`` header with an invalid token is refused (401) rather 
 
 import datetime
 
-from django.contrib.auth.models import AnonymousUser
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from pontis.accounts.api_auth import BearerToken, session_user
+from pontis.accounts.api_auth import OPTIONAL_AUTH, optional_auth
 from pontis.accounts.models import User
 from pontis.core.api_helpers import Code, IdPath, LazyRows, Paging, Year
 from pontis.core.i18n import translate
@@ -20,20 +19,7 @@ from pontis.core.permissions import can, get_visible_or_404
 from .models import Meeting
 from .selectors import meeting_agenda, meeting_detail_queryset, meetings_for
 
-
-def _anonymous(request):
-    """Last in the auth chain: lets visitors without credentials through as anonymous (public meetings only)."""
-    if request.headers.get("Authorization"):
-        return None
-    request.user = AnonymousUser() if not getattr(request, "user", None) or not request.user.is_authenticated else request.user
-    return request.user
-
-
-def _session(request):
-    return session_user(request)
-
-
-router = Router(tags=["events"], auth=[BearerToken(), _session, _anonymous])
+router = Router(tags=["events"], auth=optional_auth())
 
 
 class ContributionOut(Schema):
@@ -92,7 +78,6 @@ def _meeting(m: Meeting) -> dict:
 
 
 # Public meetings need no credentials: the document says so with an empty security requirement.
-OPTIONAL_AUTH = {"security": [{"BearerToken": []}, {}]}
 
 
 @router.get("/events", response=list[MeetingOut], summary="Meetings the caller may see, newest first",

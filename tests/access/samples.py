@@ -59,6 +59,15 @@ def _deployments():
     return {"A": _pk("deployment_a"), "B": _pk("deployment_b")}
 
 
+def _library_items(variants=("public", "members", "staff", "draft")):
+    return {v: (lambda w, v=v: {"slug": w.obj[f"library_{v}"].slug}) for v in variants}
+
+
+def _library_files(variants=("public", "members", "staff", "draft")):
+    return {v: (lambda w, v=v: {"slug": w.obj[f"library_{v}"].slug, "file_id": w.obj[f"library_file_{v}"].pk})
+            for v in variants}
+
+
 SAMPLES: dict[str, dict] = {
     # accounts
     "accounts:token_revoke": {"own": _pk("token_own"), "other": _pk("token_other")},
@@ -146,6 +155,30 @@ SAMPLES: dict[str, dict] = {
     # events
     "events:detail": {"public": lambda w: {"slug": w.obj["meeting_public"].slug},
                       "unpublished": lambda w: {"slug": w.obj["meeting_unpublished"].slug}},
+    # library (pontis/knowledge)
+    "library:create": {"": lambda w: {"kind": "case_study"}},
+    "library:from_action": {"A": _code("action_a")},
+    "library:detail": _library_items(),
+    "library:edit": _library_items(("public", "staff")),
+    "library:publish": _library_items(("draft", "staff")),
+    "library:withdraw": _library_items(("public", "staff")),
+    "library:visibility": _library_items(("public", "staff")),
+    "library:file_upload": _library_items(("public", "staff")),
+    "library:file": _library_files(),
+    "library:file_remove": _library_files(("public", "staff")),
+    # thesaurus (pontis/knowledge)
+    "thesaurus:detail": {"": lambda w: {"code": w.obj["concept"].code}},
+    "thesaurus:label_add": {"": lambda w: {"code": w.obj["concept"].code}},
+    "thesaurus:label_remove": {"": lambda w: {"code": w.obj["concept"].code, "pk": w.obj["concept_label"].pk}},
+    "/api/v1/thesaurus/concepts/{code}": {"": lambda w: {"code": w.obj["concept"].code}},
+    # the public portal (pontis/knowledge)
+    "portal:action": {"published": lambda w: {"slug": w.obj["portal_published"].slug},
+                      "unpublished": lambda w: {"slug": w.obj["portal_unpublished"].slug}},
+    "portal:manage": {"A": _code("action_a")},
+    "portal:publish": {"A": _code("action_a")},
+    "portal:unpublish": {"A": _code("action_a")},
+    "/api/v1/portal/actions/{slug}": {"published": lambda w: {"slug": w.obj["portal_published"].slug},
+                                      "unpublished": lambda w: {"slug": w.obj["portal_unpublished"].slug}},
     # core
     "core:notification_read": {"own": _pk("notification_own"), "other": _pk("notification_other")},
     "core:history": {"A": lambda w: _history(w.obj["action_a"]), "B": lambda w: _history(w.obj["action_b"])},
@@ -178,6 +211,13 @@ SAMPLES: dict[str, dict] = {
     "/api/v1/deliverables/{pk}": {"A": _pk("deliverable_a"), "B": _pk("deliverable_b")},
     "/api/v1/events/{meeting_id}": {"public": lambda w: {"meeting_id": w.obj["meeting_public"].pk},
                                     "unpublished": lambda w: {"meeting_id": w.obj["meeting_unpublished"].pk}},
+    # knowledge: "similar elsewhere" on A's submitted request and on A's and B's Actions
+    **{f"similar:{_name}": {"A_request": lambda w: {"kind": "request", "pk": w.obj["request_a_submitted"].pk},
+                            "A_action": lambda w: {"kind": "action", "pk": w.obj["action_a"].pk},
+                            "B_action": lambda w: {"kind": "action", "pk": w.obj["action_b"].pk}}
+       for _name in ("panel", "pin", "dismiss", "reset")},
+    "/api/v1/library/items/{slug}": _library_items(),
+    "/api/v1/library/items/{slug}/publish": _library_items(("draft", "staff")),
 }
 for _verb in ("cancel", "confirm", "deliver", "postpone", "report", "reschedule"):
     SAMPLES[f"/api/v1/activities/{{pk}}/{_verb}"] = {"A": _pk("activity_a"), "B": _pk("activity_b")}

@@ -171,6 +171,40 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "GET@public": {"deactivated": UNAUTHORISED, "OTHERS": OK},
         "GET@unpublished": {"anonymous": NOT_FOUND, "deactivated": UNAUTHORISED, "OTHERS": OK},
     },
+    "/api/v1/search": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+    },
+    "/api/v1/library/items": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+        "POST": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/library/items/{slug}": {
+        "GET@public": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+        "GET@members": {"deactivated": UNAUTHORISED, "anonymous": NOT_FOUND, "OTHERS": OK},
+        "GET@staff": {"deactivated": UNAUTHORISED, "STAFF_API": OK, "OTHERS": NOT_FOUND},
+        "GET@draft": {"deactivated": UNAUTHORISED, "STAFF_API": OK, "OTHERS": NOT_FOUND},
+        "PATCH@public": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+        "PATCH@members": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "anonymous": NOT_FOUND, "OTHERS": FORBIDDEN},
+        "PATCH@staff": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": NOT_FOUND},
+        "PATCH@draft": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    "/api/v1/library/items/{slug}/publish": {
+        "POST@draft": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": NOT_FOUND},
+        "POST@staff": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    "/api/v1/thesaurus/concepts": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+    },
+    "/api/v1/thesaurus/concepts/{code}": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+    },
+    "/api/v1/portal/actions": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+    },
+    "/api/v1/portal/actions/{slug}": {
+        "GET@published": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+        "GET@unpublished": {"deactivated": UNAUTHORISED, "OTHERS": NOT_FOUND},
+    },
     "/api/v1/experts/me/data": {
         "GET": {"NO_SESSION": UNAUTHORISED, "EXPERTS": OK, "OTHERS": FORBIDDEN},
     },
@@ -849,6 +883,76 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "GET@public": {"OTHERS": OK},
         "GET@unpublished": {"NOT_SIGNED_IN": NOT_FOUND, "OTHERS": OK},
     }),
+    "search:search": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "search:suggest": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    # The practice library (pontis/knowledge): anonymous visitors read public published items, signed-in members
+    # also members items, staff every item and status; an item or file one may not see answers 404.
+    "library:list": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "library:detail": read_only({
+        "GET@public": {"OTHERS": OK},
+        "GET@members": {"NOT_SIGNED_IN": NOT_FOUND, "OTHERS": OK},
+        "GET@staff": {"STAFF": OK, "OTHERS": NOT_FOUND},
+        "GET@draft": {"STAFF": OK, "OTHERS": NOT_FOUND},
+    }),
+    "library:file": read_only({
+        "GET@public": {"OTHERS": OK},
+        "GET@members": {"NOT_SIGNED_IN": NOT_FOUND, "OTHERS": OK},
+        "GET@staff": {"STAFF": OK, "OTHERS": NOT_FOUND},
+        "GET@draft": {"STAFF": OK, "OTHERS": NOT_FOUND},
+    }),
+    "library:create": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "library:edit": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "library:from_action": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "library:publish": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "library:withdraw": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "library:visibility": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "library:file_upload": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "library:file_remove": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    # The thesaurus (pontis/knowledge): everyone reads it; staff add and remove alternative labels.
+    "thesaurus:list": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "thesaurus:detail": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "thesaurus:label_add": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "thesaurus:label_remove": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
     "core:home": read_only({
         "GET": {"OTHERS": OK},
     }),
@@ -869,6 +973,54 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     }),
     "core:access_log": read_only({
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }),
+    # "Similar elsewhere": the panel (htmx partial) for whoever may see the source and its suggestions (a request:
+    # staff and its requesting focal point); pins, dismissals and resets for staff only.
+    "similar:panel": read_only({
+        "GET@A_request": {"STAFF|focal_point": OK, "OTHERS": NOT_FOUND},
+        "GET@A_action": {"STAFF|committee|focal_point|expert|delegation": OK, "OTHERS": NOT_FOUND},
+        "GET@B_action": {"STAFF|committee|other_focal_point|other_expert": OK, "OTHERS": NOT_FOUND},
+    }),
+    **{f"similar:{_name}": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    } for _name in ("pin", "dismiss", "reset")},
+    "/api/v1/similar": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": INVALID},
+    },
+    # The map of where the facility works: public (the published Actions; staff see every Action).
+    "portal:map": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    # The public portal (pontis/knowledge): its pages, the sitemap and robots.txt are for everyone; an unpublished
+    # Action's page is a preview for staff only; what the portal shows about an Action is staff's to change.
+    "portal:home": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "portal:actions": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "portal:action": read_only({
+        "GET@published": {"OTHERS": OK},
+        "GET@unpublished": {"STAFF": OK, "OTHERS": NOT_FOUND},
+    }),
+    "portal:manage": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "portal:publish": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "portal:unpublish": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "sitemap": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "robots": read_only({
+        "GET": {"OTHERS": OK},
     }),
     # The admin's "view on site" shortcut (/admin/r/<content type>/<id>/) is guarded by the admin itself, like its
     # other pages: administrators get through (404 here: an institution has no page address of its own), everyone

@@ -155,6 +155,37 @@ def build_world() -> World:
     o["meeting_public"] = make_meeting(slug="matrix-public", is_public=True)
     o["meeting_unpublished"] = make_meeting(slug="matrix-unpublished", is_public=False, held=False)
 
+    # Library items of every visibility and status, each with a file (pontis/knowledge).
+    from pontis.knowledge import services as library_services
+
+    for key, visibility, publish in (("public", "public", True), ("members", "members", True),
+                                     ("staff", "staff", True), ("draft", "public", False)):
+        item = library_services.item_create(by=None, kind="case_study", title={"en": f"Matrix {key} item"},
+                                            slug=f"matrix-{key}", visibility=visibility, actions=[action_a])
+        if publish:
+            library_services.item_publish(item=item, by=None)
+        o[f"library_{key}"] = item
+        o[f"library_file_{key}"] = library_services.file_add(item=item, by=None,
+                                                             upload=SimpleUploadedFile("guide.pdf", PDF))
+
+    # A thesaurus concept with a preferred and an alternative label (pontis/knowledge).
+    from pontis.knowledge.models import Concept, ConceptLabel
+
+    o["concept"] = Concept.objects.create(code="matrix-concept")
+    ConceptLabel.objects.create(concept=o["concept"], language="en", text="Matrix concept", preferred=True)
+    o["concept_label"] = ConceptLabel.objects.create(concept=o["concept"], language="en", text="MXC")
+
+    # The public portal (pontis/knowledge): A's Action published, B's prepared but not published.
+    from pontis.knowledge import portal
+
+    for key, action, publish in (("published", action_a, True), ("unpublished", action_b, False)):
+        published = portal.published_action_save(
+            action=action, by=officer, slug=f"matrix-portal-{key}", summary={"en": "A public summary"},
+            partner_agreed_by="The partner", partner_agreed_on=datetime.date(2024, 1, 10))
+        if publish:
+            published = portal.published_action_publish(published=published, by=officer)
+        o[f"portal_{key}"] = published
+
     # Notifications: one for the focal point of A, one for the officer.
     o["notification_own"] = Notification.objects.create(recipient=fp_a, subject="For A")
     o["notification_other"] = Notification.objects.create(recipient=officer, subject="For the officer")

@@ -1,0 +1,14 @@
+"""The thesaurus is reference data: a fresh installation has it (pontis/knowledge/data/thesaurus.yaml)."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from pontis.knowledge.thesaurus import load_thesaurus
+
+    load_thesaurus(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("knowledge", "0001_initial"), ("core", "0002_reference_data")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,320 @@
+"""The public portal: what a partner agreed to publish about an Action, and the reads behind the public pages.
+
+Writes (services): staff record a PublishedAction for an Action (slug, public summary, results, which parts to
+show, the partner's agreement), then publish or withdraw it. A renamed slug leaves a SlugRedirect (kind "action")
+so old links keep working. Every write is audited and calls ``indexing.item_changed("action", pk)``.
+
+Reads (selectors): the public pages read only published Actions and only the parts the partner agreed to; nothing
+of the internal Action (its fiche, its people, its reports) is ever read here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pontis.actions.models import Action, ActionPartner, Activity
+from pontis.core import audit
+from pontis.core.errors import IllegalTransition, ValidationFailed
+from pontis.core.i18n import clean_translations, content_languages, translate
+from pontis.core.models import Country
+from pontis.core.permissions import ensure, visible_to
+from pontis.events.models import Meeting
+
+from . import indexing
+from .models import LibraryItem, PublishedAction, SlugRedirect
+from .permissions import LibraryItemPolicy, PublishedActionPolicy
+
+SLUG_MAX = PublishedAction._meta.get_field("slug").max_length
+AGREED_BY_MAX = PublishedAction._meta.get_field("partner_agreed_by").max_length
+TEXT_MAX = 20000  # per language, for the public summary and the results
+
+
+# ---------------------------------------------------------------- services
+
+
+def _invalid(errors: dict) -> ValidationFailed:
+    first = next(iter(errors))
+    return ValidationFailed(errors[first][0], errors=errors, field=first)
+
+
+def suggested_slug(action: Action) -> str:
+    """A readable address for a new publication: the code and the title's first words."""
+    return slugify(f"{action.code} {translate(action.title, 'en')}")[:SLUG_MAX].strip("-") or slugify(action.code)
+
+
+def _clean_texts(value, field: str, errors: dict) -> dict:
+    texts = clean_translations(value or {})
+    if any(len(text) > TEXT_MAX for text in texts.values()):
+        errors[field] = [_("This text is too long (at most %(max)s characters per language).") % {"max": TEXT_MAX}]
+    return texts
+
+
+@transaction.atomic
+def published_action_save(*, action: Action, by, slug: str, summary: dict | None = None,
+                          results: dict | None = None, show_partners: bool = True, show_activities: bool = True,
+                          partner_agreed_by: str = "", partner_agreed_on: datetime.date | None = None,
+                          ) -> PublishedAction:
+    """Create or update what the portal may show about ``action``; saving twice the same thing changes nothing.
+
+    A changed slug leaves a redirect from the old one. Saving never publishes: ``published_action_publish`` does.
+    Raises NotAllowed (not staff), ValidationFailed (slug malformed or taken, agreement date in the future, a text
+    too long).
+    """
+    ensure(by, "change", PublishedAction)
+    errors: dict = {}
+    slug = (slug or "").strip().lower()
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        errors["slug"] = [_("Use only letters, numbers, hyphens and underscores in the short name.")]
+    if len(slug) > SLUG_MAX:
+        errors["slug"] = [_("The short name is too long (at most %(max)s characters).") % {"max": SLUG_MAX}]
+    existing = PublishedAction.objects.select_for_update().filter(action=action).first()
+    if "slug" not in errors and PublishedAction.objects.filter(slug=slug).exclude(action=action).exists():
+        errors["slug"] = [_("Another published Action already uses this short name.")]
+    summary = _clean_texts(summary, "summary", errors)
+    results = _clean_texts(results, "results", errors)
+    agreed_by = (partner_agreed_by or "").strip()
+    if len(agreed_by) > AGREED_BY_MAX:
+        errors["partner_agreed_by"] = [_("This text is too long (at most %(max)s characters).") % {"max": AGREED_BY_MAX}]
+    if partner_agreed_on and partner_agreed_on > timezone.localdate():
+        errors["partner_agreed_on"] = [_("The date of the partner's agreement cannot be in the future.")]
+    if errors:
+        raise _invalid(errors)
+
+    values = {"slug": slug, "summary": summary, "results": results, "show_partners": bool(show_partners),
+              "show_activities": bool(show_activities), "partner_agreed_by": agreed_by,
+              "partner_agreed_on": partner_agreed_on}
+    if existing is None:
+        published = PublishedAction.objects.create(action=action, **values)
+        audit.record_create(published, by=by)
+        # Another publication's old address becomes this one's live address: the redirect would hide it.
+        SlugRedirect.objects.filter(kind="action", old_slug=slug).delete()
+    else:
+        published = existing
+        before = audit.snapshot(published)
+        old_slug = published.slug
+        for name, value in values.items():
+            setattr(published, name, value)
+        if not audit.diff(before, audit.snapshot(published)):
+            return published
+        published.save()
+        if old_slug != slug:
+            SlugRedirect.objects.filter(kind="action", old_slug=slug).delete()
+            SlugRedirect.objects.update_or_create(kind="action", old_slug=old_slug,
+                                                  defaults={"target_id": published.pk})
+        audit.record_update(published, by=by, before=before)
+    indexing.item_changed("action", published.pk)
+    return published
+
+
+def _locked(published: PublishedAction) -> PublishedAction:
+    return PublishedAction.objects.select_for_update().select_related("action").get(pk=published.pk)
+
+
+@transaction.atomic
+def published_action_publish(*, published: PublishedAction, by) -> PublishedAction:
+    """Show the Action on the portal. Publishing what is already shown changes nothing.
+
+    Raises NotAllowed (not staff), ValidationFailed (the partner's agreement, who and when, is not recorded, or
+    there is no public summary), IllegalTransition (the Action was cancelled).
+    """
+    ensure(by, "change", PublishedAction)
+    published = _locked(published)
+    if published.is_published:
+        return published
+    errors: dict = {}
+    if not published.partner_agreed_by:
+        errors["partner_agreed_by"] = [_("Record who agreed, for the partner, to publish this Action.")]
+    if not published.partner_agreed_on:
+        errors["partner_agreed_on"] = [_("Record when the partner agreed to publish this Action.")]
+    if not {k: v for k, v in (published.summary or {}).items() if k in content_languages()}:
+        errors["summary"] = [_("Write the public summary in at least one language.")]
+    if errors:
+        raise _invalid(errors)
+    if published.action.status == Action.Status.CANCELLED:
+        raise IllegalTransition(_("A cancelled Action cannot be published on the portal."), code="action_cancelled")
+    published.is_published = True
+    published.save(update_fields=["is_published", "updated_at"])
+    audit.record_transition(published, by=by, field="is_published", before=False, after=True)
+    indexing.item_changed("action", published.pk)
+    return published
+
+
+@transaction.atomic
+def published_action_unpublish(*, published: PublishedAction, by) -> PublishedAction:
+    """Take the Action off the portal (its page, the list, the sitemap and the API); it can be published again.
+
+    Withdrawing what is not shown changes nothing. Raises NotAllowed (not staff).
+    """
+    ensure(by, "change", PublishedAction)
+    published = _locked(published)
+    if not published.is_published:
+        return published
+    published.is_published = False
+    published.save(update_fields=["is_published", "updated_at"])
+    audit.record_transition(published, by=by, field="is_published", before=True, after=False)
+    indexing.item_changed("action", published.pk)
+    return published
+
+
+# ---------------------------------------------------------------- selectors
+
+
+def publication_of(action: Action) -> PublishedAction | None:
+    """The portal record of ``action`` (published or not), for the staff panel and form."""
+    return PublishedAction.objects.filter(action=action).first()
+
+
+def _published():
+    """Published Actions only, for everyone: the portal shows staff what it shows the public."""
+    return PublishedAction.objects.filter(is_published=True).exclude(action__status=Action.Status.CANCELLED)
+
+
+def _list_queryset(queryset):
+    return queryset.select_related("action", "action__region", "action__lead_country").prefetch_related(
+        "action__countries", "action__themes")
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    region: str = ""
+    country: str = ""
+    theme: str = ""
+    year: int | None = None
+
+    def __bool__(self):
+        return bool(self.region or self.country or self.theme or self.year)
+
+
+def published_actions(filters: ActionFilters | None = None):
+    """Published Actions, newest first, filtered by region (the Action's or one of its countries'), country,
+    theme and year (a year the Action ran in)."""
+    queryset = _published()
+    f = filters or ActionFilters()
+    if f.region:
+        queryset = queryset.filter(Q(action__region__code=f.region) | Q(action__countries__region__code=f.region))
+    if f.country:
+        queryset = queryset.filter(action__countries__code=f.country)
+    if f.theme:
+        queryset = queryset.filter(action__themes__code=f.theme)
+    if f.year:
+        start = datetime.date(f.year, 12, 31)
+        end = datetime.date(f.year, 1, 1)
+        queryset = queryset.filter(action__start_date__lte=start).filter(
+            Q(action__end_date__gte=end) | Q(action__end_date__isnull=True, action__start_date__gte=end))
+    if f.region or f.country or f.theme:
+        queryset = PublishedAction.objects.filter(pk__in=queryset.values("pk"))  # one row per Action once joined
+    return _list_queryset(queryset).order_by("-action__start_date", "-action__code")
+
+
+GLOBAL_REGION = "global"
+
+
+def action_scope(action: Action) -> str:
+    """"regional" (several countries of one region), "multi_country" (several countries across regions) or
+    "country" (one country), read from the prefetched countries and the Action's region."""
+    countries = action.countries.all()
+    if len(countries) > 1:
+        region = action.region
+        return "regional" if region is not None and region.code != GLOBAL_REGION else "multi_country"
+    return "country"
+
+
+def with_scope(publications):
+    """The publications, each with ``scope`` (see ``action_scope``) for the templates."""
+    for published in publications:
+        published.scope = action_scope(published.action)
+    return publications
+
+
+def published_action_years() -> list[int]:
+    """The years in which published Actions ran, newest first (the year filter's choices)."""
+    years: set[int] = set()
+    for start, end in Action.objects.filter(publication__in=_published(), start_date__isnull=False).values_list(
+            "start_date", "end_date"):
+        years.update(range(start.year, (end or start).year + 1))
+    return sorted(years, reverse=True)
+
+
+def published_action_countries():
+    """The countries of published Actions (the country filter's choices)."""
+    return Country.objects.filter(actions__publication__in=_published()).distinct().order_by("code")
+
+
+def published_action_for(user, slug: str) -> tuple[PublishedAction | None, str | None]:
+    """``(publication, None)`` for a slug the reader may open, ``(None, new_slug)`` for an old slug of one, or
+    ``(None, None)``. The public sees published Actions only; staff also preview unpublished ones."""
+    visible = PublishedActionPolicy().visible_to(user).exclude(action__status=Action.Status.CANCELLED)
+    activities = Activity.objects.select_related("type", "country").exclude(
+        status=Activity.Status.CANCELLED).order_by("start_date", "id")
+    found = visible.select_related("action", "action__region", "action__lead_country").prefetch_related(
+        "action__countries", "action__themes", "action__countries__region",
+        Prefetch("action__partners", queryset=ActionPartner.objects.select_related("institution", "institution__country")
+                 .order_by("institution__acronym", "id")),
+        Prefetch("action__activities", queryset=activities),
+    ).filter(slug=slug).first()
+    if found is not None:
+        return found, None
+    redirect = SlugRedirect.objects.filter(kind="action", old_slug=slug).first()
+    if redirect is not None:
+        target = visible.filter(pk=redirect.target_id).values_list("slug", flat=True).first()
+        if target and target != slug:
+            return None, target
+    return None, None
+
+
+def _public_items(user):
+    """Library items the reader may open that are published (staff too see only published ones on the portal)."""
+    return LibraryItemPolicy().visible_to(user).filter(status=LibraryItem.Status.PUBLISHED)
+
+
+def action_library_items(user, action: Action) -> dict[str, list]:
+    """The library items linked to ``action`` that the reader may see, by kind: case studies, shared deliverables,
+    practices and publications."""
+    items = (_public_items(user).filter(actions=action).select_related("deliverable_type")
+             .order_by("-year", "slug"))
+    grouped: dict[str, list] = {kind: [] for kind in LibraryItem.Kind.values}
+    for item in items:
+        grouped[item.kind].append(item)
+    return grouped
+
+
+def portal_home_content(user, *, limit: int = 6) -> dict:
+    """What the portal's home page lists: the latest published Actions, case studies, publications and practices,
+    and the public meetings (upcoming first, then the latest held)."""
+    items = _public_items(user).order_by("-published_at", "-year", "slug")
+    today = timezone.localdate()
+    meetings = visible_to(AnonymousUser(), Meeting).select_related("country", "region")
+    upcoming = list(meetings.filter(end_date__gte=today).order_by("start_date", "slug")[:limit])
+    past = list(meetings.filter(end_date__lt=today).order_by("-start_date", "slug")[: max(0, limit - len(upcoming))])
+    return {
+        "actions": with_scope(list(_list_queryset(_published()).order_by("-action__start_date", "-action__code")[:limit])),
+        "case_studies": list(items.filter(kind=LibraryItem.Kind.CASE_STUDY)[:limit]),
+        "publications": list(items.filter(kind=LibraryItem.Kind.PUBLICATION)[:limit]),
+        "practices": list(items.filter(kind=LibraryItem.Kind.PRACTICE)[:limit]),
+        "meetings": upcoming + past,
+        "counts": {"actions": _published().count()},
+    }
+
+
+def sitemap_actions():
+    return PublishedAction.objects.filter(pk__in=_published().values("pk")).select_related("action").order_by("pk")
+
+
+def sitemap_items():
+    return LibraryItemPolicy().visible_to(AnonymousUser()).filter(status=LibraryItem.Status.PUBLISHED).order_by("pk")
+
+
+def sitemap_meetings():
+    return visible_to(AnonymousUser(), Meeting).order_by("pk")

@@ -1,0 +1,579 @@
+"""One search over the library and the portal's Actions, ranked the same on SQLite and PostgreSQL.
+
+Retrieval is one SQL query with portable operators only: a stem is found with ``terms__contains=" stem "`` in the
+space-padded terms, a concept with ``concept_ids__contains=" 12 "``. Everything after it (scores, the best language
+document of each item, filters, facet counts, paging) is done in Python, deterministically: equal scores are ordered
+by kind, then id. So both databases answer the same items in the same order.
+
+Visibility comes first: the candidate query reads only documents of the levels the reader may see, and of items the
+library's and the portal's policies let them open; facet counts are computed from those candidates only, so an
+item the reader may not see is never counted, suggested or hinted at.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from pontis.core.i18n import content_languages, translate
+from pontis.core.models import Country, Region, ThematicArea, Topic
+
+from .. import meaning, thesaurus
+from ..models import Concept, LibraryItem, PublishedAction, SearchDocument
+from ..permissions import LibraryItemPolicy, PublishedActionPolicy, visibility_levels
+from ..text import fold, stems, words
+from .index import ACTION, ACTION_TEXT_FIELDS, ITEM_TEXT_FIELDS, KINDS, LIBRARY_KINDS
+from .stopwords import is_stopword
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+MAX_PER_PAGE = 50
+KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+
+# Weights. A query word in the title counts four times one in the text (the title's words are also in the text);
+# a concept found through the thesaurus counts by its expansion weight (the concept itself 1.0, a narrower one
+# 0.8, a broader one 0.5); a document in another language than the query's (a shared word, a name) counts less.
+TITLE_WEIGHT = 3.0
+TEXT_WEIGHT = 1.0
+REPEAT_BONUS = 0.1  # per further occurrence in the text, up to MAX_REPEATS
+MAX_REPEATS = 4
+ALL_WORDS_BONUS = 1.5  # every query word found
+CONCEPT_WEIGHT = 3.0
+OTHER_LANGUAGE_FACTOR = 0.6
+ORIGINAL_BONUS = 0.05  # an item written in the reader's language, all else equal
+
+SNIPPET_WORDS = 32
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+@dataclass
+class Hit:
+    """One result: an item (library item or published Action), its best document and why it matched."""
+
+    kind: str
+    object_id: int
+    score: float
+    language: str = ""
+    is_original: bool = True
+    matched_words: list[str] = field(default_factory=list)
+    title_words: list[str] = field(default_factory=list)
+    concepts: list[tuple[int, float]] = field(default_factory=list)  # (concept id, expansion weight)
+    matched_by_meaning: bool = False
+    # Facets of the item, from its documents.
+    theme_ids: tuple[int, ...] = ()
+    topic_ids: tuple[int, ...] = ()
+    country_codes: tuple[str, ...] = ()
+    region_codes: tuple[str, ...] = ()
+    year: int | None = None
+    languages: tuple[str, ...] = ()
+    # Filled for the page shown.
+    obj: object = None
+    title: SafeString | str = ""
+    title_text: str = ""
+    snippet: SafeString | str = ""
+    url: str = ""
+    countries: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+    text_language: str = ""  # the language of the text shown (the page marks a fallback)
+    is_fallback: bool = False
+
+    @property
+    def key(self):
+        return (self.kind, self.object_id)
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == ACTION:
+            return _("Action")
+        return str(LibraryItem.Kind(self.kind).label) if self.kind in LIBRARY_KINDS else self.kind
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    q: str
+    lang: str
+    items: list[Hit]
+    count: int
+    facets: dict[str, list[FacetValue]]
+    page: object  # a Django Page of hits (for the paging links)
+    expanded: dict
+    filters: dict
+    concept: object = None
+
+    @property
+    def filtered(self) -> bool:
+        return any(self.filters.values())
+
+
+# ---------------------------------------------------------------------------------------------- the query
+
+
+def query_language(lang: str | None) -> str:
+    lang = (lang or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return lang if lang in content_languages() else settings.LANGUAGE_CODE
+
+
+def _query_words(q: str) -> list[str]:
+    seen, found = set(), []
+    for word in words(q[:MAX_QUERY_LENGTH]):
+        if word not in seen:
+            seen.add(word)
+            found.append(word)
+    return found[:MAX_QUERY_WORDS]
+
+
+def query_stems(q: str, lang: str) -> dict[str, dict[str, str]]:
+    """For each UI language: stem -> the query word it comes from, function words left out.
+
+    Each document is compared with the query stemmed by the rules of the document's own language."""
+    qwords = _query_words(q)
+    by_lang = {}
+    for doc_lang in content_languages():
+        found = {}
+        for word in qwords:
+            if is_stopword(word, lang) or is_stopword(word, doc_lang):
+                continue
+            for stem in stems(word, doc_lang):
+                found.setdefault(stem, word)
+        by_lang[doc_lang] = found
+    return by_lang
+
+
+def expand_query(q: str, lang: str, concept: Concept | None = None) -> dict[int, float]:
+    """Concept id -> weight: the concepts the query names in any language (or the one asked for), expanded."""
+    direct: set[int] = set()
+    if concept is not None:
+        direct.add(concept.pk)
+    if q.strip():
+        direct |= {int(i) for i in thesaurus.match_concepts(q[:MAX_QUERY_LENGTH], lang)}
+    if not direct:
+        return {}
+    expanded = {int(k): float(v) for k, v in thesaurus.expand(direct).items()}
+    for cid in direct:
+        expanded[cid] = max(expanded.get(cid, 0.0), 1.0)
+    return expanded
+
+
+def concept_by_code(code: str) -> Concept | None:
+    code = (code or "").strip()[:80]
+    if not code:
+        return None
+    return Concept.objects.filter(code=code).prefetch_related("labels").first()
+
+
+def _visible_documents(user):
+    """The documents ``user`` may see: their visibility levels, and items the policies let them open."""
+    items = LibraryItemPolicy().visible_to(user).values("pk")
+    actions = PublishedActionPolicy().visible_to(user).filter(is_published=True).values("pk")
+    return SearchDocument.objects.filter(visibility__in=visibility_levels(user)).filter(
+        Q(kind__in=LIBRARY_KINDS, object_id__in=items) | Q(kind=ACTION, object_id__in=actions)
+    )
+
+
+_FACET_COLUMNS = ("kind", "object_id", "language", "is_original", "theme_ids", "topic_ids", "country_codes",
+                  "region_codes", "year")
+
+
+def _candidates(user, lang: str, stems_by_lang: dict, expanded: dict[int, float], *, browse: bool):
+    """One query: the visible documents matching a stem (in their language) or a concept; to browse, every item's
+    document in the reader's language (each item has one) and its originals (for the language facet)."""
+    docs = _visible_documents(user)
+    if browse:
+        return list(docs.filter(Q(language=lang) | Q(is_original=True)).values(*_FACET_COLUMNS, "concept_ids"))
+    condition = Q()
+    for doc_lang, found in stems_by_lang.items():
+        for stem in found:
+            condition |= Q(language=doc_lang, terms__contains=f" {stem} ")
+    for cid in expanded:
+        condition |= Q(concept_ids__contains=f" {cid} ")
+    if not condition:
+        return []
+    return list(docs.filter(condition).values(*_FACET_COLUMNS, "concept_ids", "title_terms", "terms"))
+
+
+def _ints(padded: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in padded.split() if v.isdigit())
+
+
+def _score(doc: dict, lang: str, stems_by_lang: dict, expanded: dict[int, float]):
+    """(score, matched query words, title words, matched concepts) of one document."""
+    found = stems_by_lang.get(doc["language"], {})
+    score = 0.0
+    matched, in_title = [], []
+    if found:
+        title_terms = doc["title_terms"].split()
+        terms = doc["terms"].split()
+        counts = {}
+        for term in terms:
+            if term in found:
+                counts[term] = counts.get(term, 0) + 1
+        title_set = set(title_terms)
+        text = 0.0
+        for stem, word in found.items():
+            if stem in title_set:
+                text += TITLE_WEIGHT
+                in_title.append(word)
+            if stem in counts:
+                text += TEXT_WEIGHT + REPEAT_BONUS * min(counts[stem] - 1, MAX_REPEATS)
+                matched.append(word)
+        if len(found) > 1 and len(matched) == len(found):
+            text += ALL_WORDS_BONUS
+        if doc["language"] != lang:
+            text *= OTHER_LANGUAGE_FACTOR
+        score += text
+    concepts = []
+    if expanded:
+        ids = set(_ints(doc["concept_ids"]))
+        concepts = sorted(((cid, w) for cid, w in expanded.items() if cid in ids), key=lambda cw: (-cw[1], cw[0]))
+        if concepts:
+            score += CONCEPT_WEIGHT * concepts[0][1]
+    return round(score, 6), matched, in_title, concepts
+
+
+def _hits(rows, lang: str, stems_by_lang: dict, expanded: dict, *, browse: bool) -> list[Hit]:
+    """One hit per item: its best document (highest score, then the reader's language, then original text)."""
+    best: dict[tuple, tuple] = {}
+    languages: dict[tuple, set] = {}
+    for doc in rows:
+        key = (doc["kind"], doc["object_id"])
+        if doc["is_original"]:
+            languages.setdefault(key, set()).add(doc["language"])
+        if browse:
+            score, matched, in_title, concepts = 0.0, [], [], []
+        else:
+            score, matched, in_title, concepts = _score(doc, lang, stems_by_lang, expanded)
+            if score <= 0:
+                continue
+        rank = (score, doc["language"] == lang, doc["is_original"], doc["language"])
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, doc, matched, in_title, concepts)
+    hits = []
+    for key, (rank, doc, matched, in_title, concepts) in best.items():
+        # An item written in the reader's language comes first among equals.
+        score = round(rank[0] + ORIGINAL_BONUS, 6) if rank[0] and lang in languages.get(key, ()) else rank[0]
+        hits.append(Hit(
+            kind=doc["kind"], object_id=doc["object_id"], score=score, language=doc["language"],
+            is_original=doc["is_original"], matched_words=matched, title_words=in_title, concepts=concepts,
+            theme_ids=_ints(doc["theme_ids"]), topic_ids=_ints(doc["topic_ids"]),
+            country_codes=tuple(doc["country_codes"].split()), region_codes=tuple(doc["region_codes"].split()),
+            year=doc["year"], languages=tuple(sorted(languages.get(key, ()))),
+        ))
+    if browse:  # newest first, then by kind and id
+        hits.sort(key=lambda h: (-(h.year or 0), KIND_ORDER.get(h.kind, 99), h.object_id))
+    else:
+        hits.sort(key=lambda h: (-h.score, KIND_ORDER.get(h.kind, 99), h.object_id))
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------- filters, facets
+
+DIMENSIONS = ("kind", "theme", "topic", "country", "region", "year", "language")
+
+
+def _values(hit: Hit, dimension: str, refs) -> tuple:
+    if dimension == "kind":
+        return (hit.kind,)
+    if dimension == "theme":
+        return tuple(refs["theme_code"].get(i, "") for i in hit.theme_ids)
+    if dimension == "topic":
+        return tuple(refs["topic_code"].get(i, "") for i in hit.topic_ids)
+    if dimension == "country":
+        return hit.country_codes
+    if dimension == "region":
+        return hit.region_codes
+    if dimension == "year":
+        return (str(hit.year),) if hit.year else ()
+    return hit.languages
+
+
+def _passes(hit: Hit, filters: dict, refs, *, skip: str = "") -> bool:
+    """Within a dimension the chosen values are alternatives; across dimensions all must hold."""
+    for dimension, chosen in filters.items():
+        if dimension == skip or not chosen:
+            continue
+        if not set(_values(hit, dimension, refs)) & set(chosen):
+            return False
+    return True
+
+
+def _facets(hits: list[Hit], filters: dict, refs) -> dict[str, list[FacetValue]]:
+    """Counts per value of each dimension, over the hits passing the OTHER dimensions' filters (so a reader sees
+    what choosing one more value of the same dimension would add)."""
+    facets = {}
+    for dimension in DIMENSIONS:
+        counts: dict[str, int] = {}
+        for hit in hits:
+            if _passes(hit, filters, refs, skip=dimension):
+                for value in set(_values(hit, dimension, refs)):
+                    if value:
+                        counts[value] = counts.get(value, 0) + 1
+        chosen = set(filters.get(dimension) or ())
+        for value in chosen:
+            counts.setdefault(value, 0)
+        labels = refs["labels"][dimension]
+        values = [FacetValue(value, labels.get(value, value), count, value in chosen)
+                  for value, count in counts.items() if value in labels]
+        if dimension == "year":
+            values.sort(key=lambda f: f.value, reverse=True)
+        elif dimension in ("kind", "language"):
+            order = list(labels)
+            values.sort(key=lambda f: order.index(f.value))
+        else:
+            values.sort(key=lambda f: (-f.count, fold(f.label), f.value))
+        facets[dimension] = values
+    return facets
+
+
+def _reference(lang: str, years) -> dict:
+    """Codes and labels of the reference data the facets show (four queries, whatever the number of items)."""
+    themes = list(ThematicArea.objects.only("pk", "code", "name"))
+    topics = list(Topic.objects.only("pk", "code", "name"))
+    countries = list(Country.objects.only("code", "name"))
+    regions = list(Region.objects.only("code", "name"))
+    names = dict(settings.LANGUAGES)
+    return {
+        "theme_code": {t.pk: t.code for t in themes},
+        "topic_code": {t.pk: t.code for t in topics},
+        "country_name": {c.code: str(translate(c.name, lang)) for c in countries},
+        "labels": {
+            "kind": {**{k: str(label) for k, label in LibraryItem.Kind.choices}, ACTION: _("Action")},
+            "theme": {t.code: str(translate(t.name, lang)) for t in themes},
+            "topic": {t.code: str(translate(t.name, lang)) for t in topics},
+            "country": {c.code: str(translate(c.name, lang)) for c in countries},
+            "region": {r.code: str(translate(r.name, lang)) for r in regions},
+            "year": {str(y): str(y) for y in years},
+            "language": {code: str(names[code]) for code in content_languages()},
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------- the page shown
+
+
+_TOKEN = re.compile(r"([^\W_]+)", re.UNICODE)
+
+
+def highlight(text: str, stem_set: set[str], lang: str) -> SafeString:
+    """``text`` escaped, with the words whose stem is in ``stem_set`` wrapped in <mark> (after escaping)."""
+    parts = []
+    for n, piece in enumerate(_TOKEN.split(text or "")):
+        if not piece:
+            continue
+        if n % 2 == 1 and stem_set and set(stems(piece, lang)) & stem_set:
+            parts.append(f"<mark>{escape(piece)}</mark>")
+        else:
+            parts.append(escape(piece))
+    return mark_safe("".join(parts))  # noqa: S308  every piece is escaped above
+
+
+def snippet(texts: list[str], stem_set: set[str], lang: str, *, size: int = SNIPPET_WORDS) -> SafeString:
+    """About ``size`` words around the first query word found in ``texts`` (else their beginning), highlighted."""
+    texts = [t for t in texts if t and t.strip()]
+    if not texts:
+        return mark_safe("")
+    chosen, start = texts[0], 0
+    if stem_set:
+        for text in texts:
+            tokens = text.split()
+            for n, token in enumerate(tokens):
+                if set(stems(token, lang)) & stem_set:
+                    chosen, start = text, max(0, n - size // 3)
+                    break
+            else:
+                continue
+            break
+    tokens = chosen.split()
+    piece = " ".join(tokens[start:start + size])
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + size < len(tokens) else ""
+    return mark_safe(escape(prefix) + highlight(piece, stem_set, lang) + escape(suffix))  # noqa: S308
+
+
+def item_url(item: LibraryItem) -> str:
+    return reverse("library:detail", args=[item.slug])
+
+
+def action_url(published: PublishedAction) -> str:
+    return reverse("portal:action", args=[published.slug])
+
+
+def _why(hit: Hit, concept_labels: dict[int, str], direct: set[int]) -> list[str]:
+    reasons = []
+    if hit.title_words:
+        reasons.append(_("In the title: %(words)s") % {"words": ", ".join(hit.title_words)})
+    text_only = [w for w in hit.matched_words if w not in hit.title_words]
+    if text_only:
+        reasons.append(_("Words found: %(words)s") % {"words": ", ".join(text_only)})
+    for cid, weight in hit.concepts[:3]:
+        label = concept_labels.get(cid, "")
+        if not label:
+            continue
+        if cid in direct:
+            reasons.append(_("Tagged with %(concept)s") % {"concept": label})
+        elif weight < 0.75:
+            reasons.append(_("Tagged with the broader concept %(concept)s") % {"concept": label})
+        else:
+            reasons.append(_("Tagged with the narrower concept %(concept)s") % {"concept": label})
+    if hit.matched_by_meaning:
+        reasons.append(_("Matched by meaning"))
+    return reasons
+
+
+def _fill_page(hits: list[Hit], stems_by_lang: dict, refs, concept_labels: dict, direct: set[int]) -> None:
+    """Load the objects of the hits shown (a fixed number of queries) and word their title, snippet, reasons."""
+    item_ids = [h.object_id for h in hits if h.kind in LIBRARY_KINDS]
+    action_ids = [h.object_id for h in hits if h.kind == ACTION]
+    items = {i.pk: i for i in LibraryItem.objects.filter(pk__in=item_ids).prefetch_related("countries")} if item_ids else {}
+    actions = ({p.pk: p for p in PublishedAction.objects.filter(pk__in=action_ids).select_related("action")
+                .prefetch_related("action__countries")} if action_ids else {})
+    for hit in hits:
+        lang = hit.language or settings.LANGUAGE_CODE
+        stem_set = set(stems_by_lang.get(lang, {}))
+        if hit.kind == ACTION:
+            obj = actions.get(hit.object_id)
+            if obj is None:
+                continue
+            title = translate(obj.action.title, lang)
+            texts = [translate(getattr(obj, name), lang) for name in ACTION_TEXT_FIELDS]
+            hit.url = action_url(obj)
+            countries = obj.action.countries.all()
+        else:
+            obj = items.get(hit.object_id)
+            if obj is None:
+                continue
+            title = translate(obj.title, lang)
+            texts = [translate(getattr(obj, name), lang) for name in ITEM_TEXT_FIELDS]
+            hit.url = item_url(obj)
+            countries = obj.countries.all()
+        hit.obj = obj
+        hit.title_text = str(title)
+        hit.title = highlight(str(title), stem_set, lang)
+        hit.snippet = snippet([str(t) for t in texts], stem_set, lang)
+        hit.countries = sorted(refs["country_name"].get(c.code, c.code) for c in countries)
+        hit.why = _why(hit, concept_labels, direct)
+        # The text language shown, when it is not the reader's: the page says so (lang attribute, marker).
+        hit.text_language = title.lang or lang
+        hit.is_fallback = bool(getattr(title, "is_fallback", False))
+
+
+def _concept_labels(ids, lang: str) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {c.pk: str(c.label(lang)) for c in Concept.objects.filter(pk__in=ids).prefetch_related("labels")}
+
+
+def _found_by_meaning(kind: str, object_id: int, score: float, similarity: float) -> Hit:
+    return Hit(kind=kind, object_id=int(object_id), score=round(float(score), 6), matched_by_meaning=True)
+
+
+def _meaning(q: str, lang: str, hits: list[Hit], user, kinds) -> list[Hit]:
+    """Let the meaning model re-rank the keyword results and add items found by meaning (when keywords found
+    too little)."""
+    try:
+        ranked = list(meaning.rerank(q, lang, list(hits), user, kinds=kinds or None, make_result=_found_by_meaning))
+    except Exception:  # the model failing must not take the keyword search down with it
+        log.exception("meaning rerank failed; keyword order kept")
+        return hits
+    by_key = {h.key: h for h in hits}
+    result = []
+    for cand in ranked:
+        key = (getattr(cand, "kind", None), getattr(cand, "object_id", None))
+        hit = by_key.get(key)
+        if hit is None:
+            hit = cand if isinstance(cand, Hit) else Hit(kind=key[0], object_id=key[1], score=0.0)
+            hit.matched_by_meaning = True
+        score = getattr(cand, "score", None)
+        if isinstance(score, (int, float)) and not math.isnan(score):
+            hit.score = round(float(score), 6)
+        result.append(hit)
+    return result
+
+
+def _meaning_facets(user, hits: list[Hit]) -> list[Hit]:
+    """Items added by meaning: keep only those the reader may see, with their facets read from their documents."""
+    added = [h for h in hits if h.matched_by_meaning and not h.languages]
+    if not added:
+        return hits
+    wanted = Q()
+    for h in added:
+        wanted |= Q(kind=h.kind, object_id=h.object_id)
+    rows = _visible_documents(user).filter(wanted).values(*_FACET_COLUMNS, "concept_ids")
+    found = {h.key: h for h in _hits(rows, "", {}, {}, browse=True)}
+    kept = []
+    for h in hits:
+        if h.matched_by_meaning and not h.languages:
+            facet = found.get(h.key)
+            if facet is None:
+                continue  # not visible to this reader (or no longer indexed): never shown
+            facet.score, facet.matched_by_meaning = h.score, True
+            h = facet
+        kept.append(h)
+    return kept
+
+
+def search(user, q: str = "", lang: str | None = None, *, kinds=(), themes=(), topics=(), countries=(), regions=(),
+           languages=(), years=(), concept=None, page=1, per_page=20) -> SearchResult:
+    """Search what ``user`` may see. ``q`` is read in ``lang``; filters are codes (several per dimension: any of
+    them); ``concept`` a concept code (or Concept) to search for. Answers the page's hits, facets and count."""
+    q = (q or "").strip()[:MAX_QUERY_LENGTH]
+    lang = query_language(lang)
+    per_page = max(1, min(int(per_page or 20), MAX_PER_PAGE))
+    if concept is not None and not isinstance(concept, Concept):
+        concept = concept_by_code(str(concept))
+    filters = {
+        "kind": [k for k in kinds if k in KINDS],
+        "theme": list(dict.fromkeys(themes)), "topic": list(dict.fromkeys(topics)),
+        "country": list(dict.fromkeys(countries)), "region": list(dict.fromkeys(regions)),
+        "year": [str(y) for y in dict.fromkeys(years)],
+        "language": [code for code in dict.fromkeys(languages) if code in content_languages()],
+    }
+    stems_by_lang = query_stems(q, lang)
+    expanded = expand_query(q, lang, concept)
+    browse = not any(stems_by_lang.values()) and not expanded
+    if browse and q:
+        rows = []  # only function words: nothing to look for
+    else:
+        rows = _candidates(user, lang, stems_by_lang, expanded, browse=browse)
+    hits = _hits(rows, lang, stems_by_lang, expanded, browse=browse)
+    years_seen = sorted({h.year for h in hits if h.year} | {int(y) for y in filters["year"] if y.isdigit()})
+    refs = _reference(lang, years_seen)
+    if q and not browse:
+        hits = _meaning_facets(user, _meaning(q, lang, hits, user, filters["kind"]))
+    facets = _facets(hits, filters, refs)
+    shown = [h for h in hits if _passes(h, filters, refs)]
+    page_obj = Paginator(shown, per_page).get_page(page)
+    page_hits = list(page_obj.object_list)
+    concept_labels = _concept_labels(sorted({cid for h in page_hits for cid, _w in h.concepts} | set(expanded)), lang)
+    direct = {cid for cid, w in expanded.items() if w >= 1.0}
+    _fill_page(page_hits, stems_by_lang, refs, concept_labels, direct)
+    page_hits = [h for h in page_hits if h.obj is not None]
+    expanded_view = {
+        "words": list(stems_by_lang.get(lang, {}).values()),
+        "concepts": [{"id": cid, "label": concept_labels.get(cid, ""), "weight": w}
+                     for cid, w in sorted(expanded.items(), key=lambda cw: (-cw[1], cw[0])) if concept_labels.get(cid)],
+    }
+    return SearchResult(q=q, lang=lang, items=page_hits, count=len(shown), facets=facets, page=page_obj,
+                        expanded=expanded_view, filters=filters, concept=concept)

@@ -1,0 +1,38 @@
+"""Words for search in five languages: case-folded, accents removed, stemmed with Snowball.
+
+The same function prepares the stored search documents and the query, on SQLite and PostgreSQL alike, so both
+databases see the same terms and rank the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import snowballstemmer
+
+STEMMER_LANGUAGES = {"en": "english", "fr": "french", "es": "spanish", "pt": "portuguese", "ru": "russian"}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Éducation" -> "education"); Cyrillic й and ё keep their letter base."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=8)
+def _stemmer(lang: str):
+    return snowballstemmer.stemmer(STEMMER_LANGUAGES.get(lang, "english"))
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, case-folded and without accents, in order."""
+    return _WORD.findall(fold(text))
+
+
+def stems(text: str, lang: str) -> list[str]:
+    """The stemmed words of ``text`` in ``lang`` (English rules for a language without a stemmer), in order."""
+    stemmer = _stemmer(lang)
+    return [stemmer.stemWord(w) for w in words(text)]

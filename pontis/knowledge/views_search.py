@@ -1,0 +1,104 @@
+"""The search page and its suggestions. Thin: read the filters from the URL, call the search, render."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from pontis.core.i18n import content_languages
+from pontis.core.permissions import public
+
+from .search.query import MAX_QUERY_LENGTH, search
+from .search.suggest import suggestions
+
+MAX_VALUES = 20  # per filter: a longer list in a hand-made URL is cut, not refused
+FILTER_PARAMS = ("type", "theme", "topic", "country", "region", "year", "language")
+# URL parameter, facet, heading; short lists open, long ones open once a value is chosen.
+FACETS = (
+    ("type", "kind", _("Type")), ("theme", "theme", _("Thematic area")), ("topic", "topic", _("Topic")),
+    ("region", "region", _("Region")), ("country", "country", _("Country")), ("year", "year", _("Year")),
+    ("language", "language", _("Written in")),
+)
+OPEN_UP_TO = 6
+
+
+def _codes(request, name: str, *, max_length: int = 60) -> list[str]:
+    """The values of a repeated parameter: short codes only (anything else is ignored, never an error)."""
+    values = []
+    for value in request.GET.getlist(name)[:MAX_VALUES]:
+        value = value.strip()
+        if value and len(value) <= max_length and value.replace("_", "").replace("-", "").isalnum():
+            values.append(value)
+    return list(dict.fromkeys(values))
+
+
+def search_params(request) -> dict:
+    """The search as the URL states it (shared by the page and the API)."""
+    years = [y for y in _codes(request, "year", max_length=4) if y.isdigit() and 1900 <= int(y) <= 2200]
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        page = 1
+    lang = request.GET.get("lang", "")
+    return {
+        "q": request.GET.get("q", "")[:MAX_QUERY_LENGTH],
+        "lang": lang if lang in content_languages() else (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
+        "kinds": _codes(request, "type"), "themes": _codes(request, "theme"), "topics": _codes(request, "topic"),
+        "countries": _codes(request, "country", max_length=2), "regions": _codes(request, "region"),
+        "years": years, "languages": _codes(request, "language", max_length=5),
+        "concept": (_codes(request, "concept", max_length=80) or [None])[0], "page": page,
+    }
+
+
+def _without(request, name: str, value: str | None = None) -> str:
+    """This search's URL without one filter value (or the whole parameter), for "remove this filter" links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    return params.urlencode()
+
+
+@public
+def search_page(request):
+    params = search_params(request)
+    result = search(request.user, **params)
+    removable = []
+    labels = {"type": "kind"}
+    for name in (*FILTER_PARAMS, "concept"):
+        for value in request.GET.getlist(name)[:MAX_VALUES]:
+            facet = result.facets.get(labels.get(name, name), [])
+            label = next((f.label for f in facet if f.value == value), None)
+            if name == "concept" and result.concept is not None:
+                label = result.concept.label()
+            if label:
+                removable.append({"label": label, "query": _without(request, name, value)})
+    facet_groups = []
+    for name, facet, legend in FACETS:
+        values = result.facets.get(facet, [])
+        facet_groups.append({"name": name, "legend": legend, "values": values,
+                             "open": len(values) <= OPEN_UP_TO or any(v.selected for v in values)})
+    return render(request, "knowledge/search/search.html", {
+        "result": result, "params": params, "removable": removable, "facet_groups": facet_groups,
+        "query_languages": [(code, settings.LANGUAGE_NAMES_NATIVE[code]) for code in content_languages()],
+        "all_languages_query": _without(request, "language"), "clear_query": _clear(request),
+    })
+
+
+def _clear(request) -> str:
+    params = request.GET.copy()
+    for name in (*FILTER_PARAMS, "concept", "page"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@public
+def search_suggest(request):
+    """Suggestions for the search box: a list of links for htmx, JSON otherwise."""
+    found = suggestions(request.user, request.GET.get("q", ""), request.GET.get("lang") or None)
+    if request.headers.get("HX-Request"):
+        return render(request, "knowledge/search/_suggestions.html", {"suggestions": found})
+    return JsonResponse({"suggestions": [{"label": s.label, "url": s.url, "kind": s.kind} for s in found]})
