@@ -159,6 +159,7 @@ def pages(sample: dict) -> list[tuple[str, str, str]]:
         ("library list", "/library/", "anonymous"),
         ("library: case study", f"/library/{sample.get('item')}/", "anonymous"),
         ("library: case study, officer", f"/library/{sample.get('item')}/", "officer"),
+        ("similar elsewhere: request panel", f"/similar/request/{req}/", "officer"),
     ]
     return rows
 
@@ -283,6 +284,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated substrings of page names to run (references always run)")
     parser.add_argument("--out", default="", help="results file (default bench/results/load-<date>.md; '-' for none)")
     parser.add_argument("--note", default="", help="a line added to the results file (what changed, why this run)")
+    parser.add_argument("--warmup", type=int, default=3,
+                        help="seconds of unmeasured load on each page first, so every worker has loaded what it loads "
+                             "once (the meaning model, caches) as a long-running server has (default 3; 0 for none)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -319,7 +323,10 @@ def main() -> None:
                 headers["Cookie"] = cookie
             if bearer:
                 headers["Authorization"] = f"Bearer {bearer}"
-            status = probe(base, path, headers)  # also warms each worker's caches a little
+            status = probe(base, path, headers)
+            if args.warmup:  # unmeasured: each worker loads once what a long-running server has loaded long ago
+                # One connection per worker: enough to reach every worker, without leaving a queue behind.
+                run_wrk(wrk, base + path, args.workers, args.warmup, cookie, bearer)
             for c in connections:
                 r = run_wrk(wrk, base + path, c, args.duration, cookie, bearer)
                 r.update(name=name, conns=c, path=path, status=status)

@@ -48,7 +48,7 @@ def _answer(request, kind, obj, exc: DomainError | None, done: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
-    return redirect(_source_url(kind, obj) + "#similar-elsewhere")
+    return redirect(_source_url(kind, obj) + "?similar=1#similar-elsewhere")
 
 
 @public

@@ -12,6 +12,7 @@ item the reader may not see is never counted, suggested or hinted at.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -211,11 +212,21 @@ def _candidates(user, lang: str, stems_by_lang: dict, expanded: dict[int, float]
         condition |= Q(concept_ids__contains=f" {cid} ")
     if not condition:
         return []
+    # An item has a document in each UI language; those in a third language are built from the same text as its
+    # original, so they add nothing to the reader's language's document and the originals (the language facet
+    # reads the originals). Reading them would multiply the rows by five on a large library.
+    docs = docs.filter(Q(language=lang) | Q(is_original=True))
     return list(docs.filter(condition).values(*_FACET_COLUMNS, "concept_ids", "title_terms", "terms"))
 
 
 def _ints(padded: str) -> tuple[int, ...]:
     return tuple(int(v) for v in padded.split() if v.isdigit())
+
+
+@functools.lru_cache(maxsize=512)
+def _occurrences(stem: str) -> re.Pattern:
+    """Every whole-word occurrence of ``stem`` in padded terms, repeated neighbours included (" a a ": two)."""
+    return re.compile(f"(?= {re.escape(stem)} )")
 
 
 def _score(doc: dict, lang: str, stems_by_lang: dict, expanded: dict[int, float]):
@@ -224,20 +235,16 @@ def _score(doc: dict, lang: str, stems_by_lang: dict, expanded: dict[int, float]
     score = 0.0
     matched, in_title = [], []
     if found:
-        title_terms = doc["title_terms"].split()
-        terms = doc["terms"].split()
-        counts = {}
-        for term in terms:
-            if term in found:
-                counts[term] = counts.get(term, 0) + 1
-        title_set = set(title_terms)
+        # Searched in the space-padded strings (" a b "), not split into lists: thousands of documents per query.
+        title_terms, terms = doc["title_terms"], doc["terms"]
         text = 0.0
         for stem, word in found.items():
-            if stem in title_set:
+            if f" {stem} " in title_terms:
                 text += TITLE_WEIGHT
                 in_title.append(word)
-            if stem in counts:
-                text += TEXT_WEIGHT + REPEAT_BONUS * min(counts[stem] - 1, MAX_REPEATS)
+            count = len(_occurrences(stem).findall(terms))
+            if count:
+                text += TEXT_WEIGHT + REPEAT_BONUS * min(count - 1, MAX_REPEATS)
                 matched.append(word)
         if len(found) > 1 and len(matched) == len(found):
             text += ALL_WORDS_BONUS
@@ -489,11 +496,17 @@ def _found_by_meaning(kind: str, object_id: int, score: float, similarity: float
     return Hit(kind=kind, object_id=int(object_id), score=round(float(score), 6), matched_by_meaning=True)
 
 
+# Meaning re-orders the best keyword results; the others follow them in keyword order. A common word matches
+# thousands of items on a large library, and reading thousands of vectors per query would make every search slow.
+RERANK_TOP = 100
+
+
 def _meaning(q: str, lang: str, hits: list[Hit], user, kinds) -> list[Hit]:
     """Let the meaning model re-rank the keyword results and add items found by meaning (when keywords found
     too little)."""
+    head, tail = hits[:RERANK_TOP], hits[RERANK_TOP:]
     try:
-        ranked = list(meaning.rerank(q, lang, list(hits), user, kinds=kinds or None, make_result=_found_by_meaning))
+        ranked = list(meaning.rerank(q, lang, list(head), user, kinds=kinds or None, make_result=_found_by_meaning))
     except Exception:  # the model failing must not take the keyword search down with it
         log.exception("meaning rerank failed; keyword order kept")
         return hits
@@ -509,6 +522,12 @@ def _meaning(q: str, lang: str, hits: list[Hit], user, kinds) -> list[Hit]:
         if isinstance(score, (int, float)) and not math.isnan(score):
             hit.score = round(float(score), 6)
         result.append(hit)
+    if tail:  # below every re-ranked result, in their keyword order
+        floor = min((h.score for h in result), default=0.0)
+        best = tail[0].score or 1.0
+        for hit in tail:
+            hit.score = round(floor * 0.999 * hit.score / best, 6)
+        result.extend(tail)
     return result
 
 

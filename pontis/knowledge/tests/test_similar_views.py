@@ -32,7 +32,7 @@ def panel_url(world, name="panel"):
 
 def test_officer_sees_the_panel_with_reasons_and_buttons_on_the_request_page(client, world):
     client.force_login(world.officer)
-    page = client.get(reverse("intake:detail", args=[world.request.pk])).content.decode()
+    page = client.get(reverse("intake:detail", args=[world.request.pk]), {"similar": 1}).content.decode()
     assert TITLE in page
     assert str(world["senegal"].title["en"]) in page
     assert "Same region: West Africa" in page
@@ -43,7 +43,7 @@ def test_officer_sees_the_panel_with_reasons_and_buttons_on_the_request_page(cli
 
 def test_the_requesting_focal_point_sees_the_panel_without_staff_bits(client, world):
     client.force_login(world.focal_point)
-    page = client.get(reverse("intake:detail", args=[world.request.pk])).content.decode()
+    page = client.get(reverse("intake:detail", args=[world.request.pk]), {"similar": 1}).content.decode()
     assert TITLE in page
     assert str(world["mexico_practice"].title["en"]) in page
     assert "zqxstaffword" not in page
@@ -54,7 +54,7 @@ def test_the_requesting_focal_point_sees_the_panel_without_staff_bits(client, wo
 
 def test_the_action_page_shows_the_panel(client, world):
     client.force_login(world.officer)
-    page = client.get(reverse("actions:detail", args=[world["peru"].code])).content.decode()
+    page = client.get(reverse("actions:detail", args=[world["peru"].code]), {"similar": 1}).content.decode()
     assert TITLE in page and str(world["senegal"].title["en"]) in page
 
 
@@ -85,7 +85,7 @@ def test_dismiss_without_javascript_redirects_and_hides_it(client, world):
     client.force_login(world.officer)
     response = client.post(panel_url(world, "dismiss"), {"target_kind": "action", "target_id": world["senegal"].pk})
     assert response.status_code == 302 and response["Location"].endswith("#similar-elsewhere")
-    page = client.get(reverse("intake:detail", args=[world.request.pk])).content.decode()
+    page = client.get(reverse("intake:detail", args=[world.request.pk]), {"similar": 1}).content.decode()
     assert str(world["senegal"].title["en"]) not in page.split(TITLE, 1)[1]
 
 
@@ -174,7 +174,7 @@ def test_api_wants_exactly_one_valid_source(client, query):
 
 def test_a_library_item_page_shows_the_panel_to_anonymous_visitors(client, world):
     other = make_item(countries=("PE",), concepts=[world.concept], title="Referral handbook")
-    page = client.get(reverse("library:detail", args=[world["mexico_practice"].slug])).content.decode()
+    page = client.get(reverse("library:detail", args=[world["mexico_practice"].slug]), {"similar": 1}).content.decode()
     assert TITLE in page and "Referral handbook" in page
     assert "zqxstaffword" not in page and "Ana Referral" not in page
     assert reverse("similar:pin", args=["practice", world["mexico_practice"].pk]) not in page
@@ -205,3 +205,15 @@ def test_the_panel_costs_the_same_queries_at_two_data_sizes(client, world):
     large, response = count_queries(lambda: client.get(panel_url(world)))
     assert response.content.decode().count("similar__item") >= 8
     assert_flat(small, large)
+
+
+def test_the_page_does_not_wait_for_the_suggestions_its_panel_fetches_them(client, world):
+    """Without ?similar, the request page holds a placeholder that htmx replaces with the panel's own answer."""
+    client.force_login(world.officer)
+    page = client.get(reverse("intake:detail", args=[world.request.pk])).content.decode()
+    url = reverse("similar:panel", args=["request", world.request.pk])
+    assert f'hx-get="{url}"' in page and 'hx-trigger="load"' in page
+    assert "zqxstaffword" not in page  # the suggestions (a staff-only practice among them) are not computed with it
+    assert 'href="?similar=1#similar-elsewhere"' in page  # without JavaScript, a link shows them in the page
+    panel = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "zqxstaffword" in panel and str(world["senegal"].title["en"]) in panel

@@ -38,11 +38,19 @@ def panel_context(request, kind: str, obj) -> dict:
     }
 
 
+LAZY_TEMPLATE = "knowledge/similar/_lazy.html"
+
+
 def _panel(kind):
     def panel(request, obj):
         if not similar.may_see_panel(request.user, kind, obj):
             return None
-        return panel_context(request, kind, obj)
+        if request.GET.get("similar"):  # asked for in the page itself (no JavaScript, or back from a mark)
+            return panel_context(request, kind, obj)
+        # The page does not wait for the suggestions (a few hundred milliseconds on a large facility): the panel
+        # fetches them once the page is shown.
+        return {"placement": "side", "template": LAZY_TEMPLATE, "title": _("Similar elsewhere"),
+                "dom_id": f"similar-elsewhere-{kind}-{obj.pk}", "url": reverse("similar:panel", args=[kind, obj.pk])}
 
     panel.__name__ = f"similar_{kind}_panel"
     return panel
