@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pontis.core.i18n
-import pontis.knowledge.models
 from django.conf import settings
 from django.db import migrations, models
+
+import pontis.core.i18n
+import pontis.knowledge.models
 
 
 class Migration(migrations.Migration):

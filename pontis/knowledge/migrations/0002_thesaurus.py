@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
+from pontis.knowledge.thesaurus import load_thesaurus
+
 
 def load(apps, schema_editor):
-    from pontis.knowledge.thesaurus import load_thesaurus
-
-    load_thesaurus(apps)
+    load_thesaurus(apps)  # reads the historical models through ``apps``
 
 
 class Migration(migrations.Migration):
