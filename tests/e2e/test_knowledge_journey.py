@@ -44,6 +44,8 @@ def test_a_case_study_travels_from_a_closed_action_to_a_new_request(browser, liv
     _watch(page, errors)
     login(page, officer.email, totp_secret=TOTP)
     page.goto(f"/actions/{action.code}/")
+    # The page fetches "Similar elsewhere" after it is shown; a person reads the page before filling the form.
+    page.wait_for_load_state("networkidle")
     panel = page.locator("section", has=page.get_by_role("heading", name="In the library"))
     panel.get_by_label("Agreed to share by (name and role, for the partner)").fill("Director of Migration, Peru")
     panel.get_by_label("Agreed on").fill("2026-10-01")
