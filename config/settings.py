@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "pontis.actions",
     "pontis.experts",
     "pontis.events",
+    "pontis.feedback",
     "pontis.knowledge",
     "pontis.devtools",  # top layer: stress data, the load benchmark's floor page (imports every app)
 ]

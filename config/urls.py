@@ -25,6 +25,8 @@ urlpatterns = [
     path("actions/", include("pontis.actions.urls")),
     path("experts/", include("pontis.experts.urls")),
     path("events/", include("pontis.events.urls")),
+    path("panels/", include("pontis.events.urls_panels")),
+    path("feedback/", include("pontis.feedback.urls")),
     path("library/", include("pontis.knowledge.urls_library")),
     path("thesaurus/", include("pontis.knowledge.urls_thesaurus")),
     path("search/", include("pontis.knowledge.urls_search")),

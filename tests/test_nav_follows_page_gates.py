@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_LINKS = {"core:home", "events:list", "library:list", "portal:home"}
 STAFF_LINKS = PUBLIC_LINKS | {"intake:list", "intake:at_risk", "actions:list", "actions:process",
                               "experts:roster", "accounts:institutions", "accounts:people", "core:access_log",
-                              "actions:mine"}
+                              "actions:mine", "feedback:builder_list"}
 # Who saw which link when each entry carried its own role list: the same people must see the same links.
 EXPECTED = {
     "admin": STAFF_LINKS,

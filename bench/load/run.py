@@ -114,7 +114,24 @@ def prepare() -> None:
                      .values_list("slug", flat=True).first())
     item = (LibraryItem.objects.filter(status="published", visibility="public", kind="case_study")
             .order_by("-year", "slug").values_list("slug", flat=True).first())
+    # Meetings and feedback (issue 11): the meeting with the longest agenda, the panel with the most meetings, the
+    # meeting with the most registrations, a personal link not yet answered of an open questionnaire.
+    from django.utils import timezone
+
+    from pontis.events.models import Meeting, Panel
+    from pontis.feedback.models import Invitation
+
+    meeting = (Meeting.objects.annotate(n=Count("sessions")).order_by("-n", "slug")
+               .values_list("slug", flat=True).first())
+    panel = Panel.objects.annotate(n=Count("meetings")).order_by("-n", "slug").values_list("slug", flat=True).first()
+    registrations = (Meeting.objects.annotate(n=Count("registrations")).filter(n__gt=0).order_by("-n", "slug")
+                     .values_list("slug", flat=True).first())
+    invitation = (Invitation.objects.filter(answered_at__isnull=True, questionnaire__status="open",
+                                            questionnaire__is_template=False)
+                  .exclude(questionnaire__closes_at__lte=timezone.now())
+                  .order_by("id").values_list("token", flat=True).first())
     print(json.dumps({
+        "meeting": meeting, "panel": panel, "registrations": registrations, "invitation": invitation,
         "cookies": cookies, "token": raw, "action": action and action.code, "activity": activity and activity.pk,
         "request": request and request.pk, "word": word, "theme": theme, "english": english,
         "portal_action": portal_action, "item": item,
@@ -161,7 +178,26 @@ def pages(sample: dict) -> list[tuple[str, str, str]]:
         ("library: case study, officer", f"/library/{sample.get('item')}/", "officer"),
         ("similar elsewhere: request panel", f"/similar/request/{req}/", "officer"),
     ]
-    return rows
+    # Meetings and feedback (issue 11). A row whose sample the database lacks (no meeting, no open personal link:
+    # run generate_scale_data with --meetings and --answers) is left out and said so.
+    meeting, panel, regs, invitation = (sample.get("meeting"), sample.get("panel"), sample.get("registrations"),
+                                        sample.get("invitation"))
+    rows += [
+        ("meeting list", "/events/", "anonymous"),
+        ("meeting list: officer", "/events/", "officer"),
+        ("meeting page with agenda", f"/events/{meeting}/" if meeting else None, "officer"),
+        ("panel page", f"/panels/{panel}/" if panel else None, "officer"),
+        ("registration list (staff)", f"/events/{regs}/registrations/" if regs else None, "officer"),
+        ("questionnaire list (staff)", "/feedback/", "officer"),
+        ("respondent form", f"/feedback/r/{invitation}/" if invitation else None, "anonymous"),
+        ("feedback review", "/feedback/review/", "officer"),
+        ("API: meetings", "/api/v1/meetings", "token"),
+        ("API: indicators", "/api/v1/indicators", "token"),
+    ]
+    for name, path, _who in rows:
+        if path is None:
+            print(f"  (no sample in this database for {name!r}: row left out)")
+    return [row for row in rows if row[1] is not None]
 
 
 def load() -> str:

@@ -143,7 +143,7 @@ class ActivityDocumentOut(Schema):
     download_url: str
 
 
-class ReasonIn(Schema):
+class ActionReasonIn(Schema):
     reason: LongText
 
 
@@ -376,7 +376,7 @@ def action_update(request, code: CodePath, payload: ActionPatch):
 
 
 @router.post("/actions/{code}/cancel", response=ActionDetailOut, summary="Cancel an Action (409 if not possible)")
-def action_cancel(request, code: CodePath, payload: ReasonIn):
+def action_cancel(request, code: CodePath, payload: ActionReasonIn):
     action = services.action_cancel(action=_action(request, code), by=request.user, reason=payload.reason)
     return _action_detail(selectors.action_api_queryset().get(pk=action.pk))
 
@@ -475,7 +475,7 @@ def activity_report(request, pk: IdPath, payload: ReportIn):
 
 
 @router.post("/activities/{pk}/postpone", response=ActivityOut, summary="planned/confirmed -> postponed")
-def activity_postpone(request, pk: IdPath, payload: ReasonIn):
+def activity_postpone(request, pk: IdPath, payload: ActionReasonIn):
     return _activity_out(services.activity_postpone(activity=_activity(request, pk), by=request.user, reason=payload.reason))
 
 
@@ -486,7 +486,7 @@ def activity_reschedule(request, pk: IdPath, payload: RescheduleIn):
 
 
 @router.post("/activities/{pk}/cancel", response=ActivityOut, summary="-> cancelled, with a reason")
-def activity_cancel(request, pk: IdPath, payload: ReasonIn):
+def activity_cancel(request, pk: IdPath, payload: ActionReasonIn):
     return _activity_out(services.activity_cancel(activity=_activity(request, pk), by=request.user, reason=payload.reason))
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Institution
 from pontis.accounts.selectors import focal_point_people
+from pontis.core import registry
 from pontis.core.forms import DateField, InstitutionChoiceField, MultiplePicker, Picker, SearchField
 from pontis.core.models import (
     ActivityType,
@@ -98,6 +99,22 @@ class ReportForm(forms.Form):
         help_text=_("One institution per line: name, then a colon and the number (Ministry of Interior: 12)."),
     )
 
+    FIGURES = ("participants_women", "participants_men", "participants_other", "participants_by_institution")
+
+    def __init__(self, *args, activity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Figures another app writes (the meeting's attendance, core.registry) are shown, not typed.
+        self.figures_source = registry.activity_figures_locked(activity) if activity is not None else None
+        if self.figures_source:
+            for name in self.FIGURES:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = self.figures_source
+            self.initial.update({
+                "participants_women": activity.participants_women or 0, "participants_men": activity.participants_men or 0,
+                "participants_other": activity.participants_other or 0,
+                "participants_by_institution": "\n".join(f"{r['institution']}: {r['count']}"
+                                                         for r in activity.participants_by_institution or [])})
+
     def clean_participants_by_institution(self):
         rows = []
         for n, line in enumerate((self.cleaned_data.get("participants_by_institution") or "").splitlines(), start=1):
@@ -111,7 +128,8 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if all(data.get(k) is None for k in ("participants_women", "participants_men", "participants_other")):
+        if not self.figures_source and all(
+                data.get(k) is None for k in ("participants_women", "participants_men", "participants_other")):
             self.add_error("participants_women", _("Give the number of participants by gender."))
         return data
 

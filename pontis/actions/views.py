@@ -376,7 +376,7 @@ def activity_detail(request, code, pk):
         "action": action, "activity": activity, "may_move": may_move, "edit_form": edit_form,
         "allowed": Activity.TRANSITIONS.get(activity.status, set()),
         "reason_form": forms.ReasonForm(), "deliver_form": forms.DeliverForm(), "reschedule_form": forms.RescheduleForm(),
-        "report_form": forms.ReportForm(),
+        "report_form": forms.ReportForm(activity=activity),
         # What other apps add to the activity page (the roster's "Find experts" for staff).
         "panels": registry.detail_panels_for("actions.Activity", request, activity),
         "documents": selectors.activity_documents_for(request.user, activity),
@@ -481,7 +481,7 @@ def activity_move(request, code, pk, step):
                 raise DomainError(_("Give a valid new start date."))
             services.activity_reschedule(activity=activity, by=by, **form.cleaned_data)
         elif step == "report":
-            form = forms.ReportForm(request.POST)
+            form = forms.ReportForm(request.POST, activity=activity)
             if not form.is_valid():
                 raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
             services.activity_report(activity=activity, by=by, **form.cleaned_data)

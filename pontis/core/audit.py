@@ -52,6 +52,8 @@ def _plain(value):
 NEVER_AUDITED_FIELDS = frozenset({
     "password", "digest", "token_digest", "key_hash", "secret", "totp_secret", "otp_secret", "recovery_codes",
     "session_key", "session_data", "last_login", "updated_at",
+    # Personal links (meetings, questionnaires, calendar feeds): whoever holds one acts as its owner.
+    "token", "speaker_token", "check_in_key", "open_key", "resume_key",
 })
 # Models whose values are never snapshot (``app_label.model_name``): their rows carry no changes.
 NEVER_SNAPSHOT_MODELS = frozenset({

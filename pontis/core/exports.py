@@ -98,3 +98,13 @@ def export_response(fmt: str, header: Sequence[str], rows: Iterable[Sequence], *
     response["Content-Disposition"] = content_disposition_header(True, safe_filename(filename, fmt))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def pdf_response(html: str, filename: str, *, base_url: str | None = None) -> HttpResponse:
+    """``html`` printed to PDF by WeasyPrint, as a download named ``filename`` (reduced to safe ASCII)."""
+    from weasyprint import HTML  # noqa: PLC0415 - heavy library (cairo, pango), loaded only when printing
+
+    response = HttpResponse(HTML(string=html, base_url=base_url).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, safe_filename(filename, "pdf"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

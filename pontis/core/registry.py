@@ -200,6 +200,25 @@ def activities_confirmed_for(user, activity_ids) -> set[int]:
     return found
 
 
+_figures_sources: list[object] = []
+
+
+def activity_figures_source(func) -> None:
+    """Register ``func(activity) -> str | None``: a sentence saying where the activity's participant figures come
+    from when another app writes them (the meeting's attendance), or None. Such figures are shown read-only."""
+    if func not in _figures_sources:
+        _figures_sources.append(func)
+
+
+def activity_figures_locked(activity) -> str | None:
+    """Why the activity's participant figures cannot be typed (their source), or None when they can."""
+    for func in _figures_sources:
+        reason = func(activity)
+        if reason:
+            return reason
+    return None
+
+
 def risk_list(func, *, order: int = 100) -> None:
     """Register ``func(user) -> list[dict]`` for the "at risk" page: rows ``{"label", "url", "why"}``."""
     if func not in [f for _o, f in _risk_lists]:

@@ -22,22 +22,22 @@ from .selectors import meeting_agenda, meeting_detail_queryset, meetings_for
 router = Router(tags=["events"], auth=optional_auth())
 
 
-class ContributionOut(Schema):
+class EventContributionOut(Schema):
     speaker_name: str
     speaker_role: str
     country: str | None
     title: dict
 
 
-class SessionOut(Schema):
+class EventSessionOut(Schema):
     number: int | None
     title: dict
     day: datetime.date
     moderator: str
-    contributions: list[ContributionOut]
+    contributions: list[EventContributionOut]
 
 
-class MeetingOut(Schema):
+class EventOut(Schema):
     id: int
     slug: str
     kind: str
@@ -53,16 +53,16 @@ class MeetingOut(Schema):
     status: str
 
 
-class MeetingDetailOut(MeetingOut):
+class EventDetailOut(EventOut):
     summary: dict
     notes: dict
     organisers: str
     languages: list[str]
     themes: list[str]
-    sessions: list[SessionOut]
+    sessions: list[EventSessionOut]
 
 
-class MeetingFilters(Schema):
+class EventFilters(Schema):
     kind: Meeting.Kind | None = None
     year: Year | None = None
     region: Code | None = None
@@ -80,15 +80,15 @@ def _meeting(m: Meeting) -> dict:
 # Public meetings need no credentials: the document says so with an empty security requirement.
 
 
-@router.get("/events", response=list[MeetingOut], summary="Meetings the caller may see, newest first",
+@router.get("/events", response=list[EventOut], summary="Meetings the caller may see, newest first",
             openapi_extra=OPTIONAL_AUTH)
 @paginate(Paging)
-def events_list(request, filters: Query[MeetingFilters]):
+def events_list(request, filters: Query[EventFilters]):
     queryset = meetings_for(request.user, kind=filters.kind or "", year=filters.year, region=filters.region or "")
     return LazyRows(queryset, _meeting)
 
 
-@router.get("/events/{meeting_id}", response=MeetingDetailOut, summary="A meeting with its agenda",
+@router.get("/events/{meeting_id}", response=EventDetailOut, summary="A meeting with its agenda",
             openapi_extra=OPTIONAL_AUTH)
 def events_detail(request, meeting_id: IdPath):
     meeting = get_visible_or_404(request.user, meeting_detail_queryset(), pk=meeting_id)

@@ -12,6 +12,9 @@ class EventsConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (registers the policies)
         from .demo import load_events
+        from .wiring import agenda, panels, protection, registration
 
         registry.nav(_("Meetings"), "events:list", order=60, public=True)
         registry.demo_loader("events", load_events, order=50)
+        for part in (agenda, protection, registration, panels):
+            part.register()

@@ -1,17 +1,45 @@
 """Demo meetings from the seed documents (loader ``events``, order 50): the Minsk panel meeting of December 2016
 with its real agenda, and MIEUX's 2018 Regional Knowledge-Sharing Round-tables and EU Neighbourhood consultation.
 
-Idempotent: a meeting is looked up by its short name (slug) and left alone if it exists.
+Idempotent: a meeting is looked up by its short name (slug) and left alone if it exists. The Minsk meeting is then
+completed (``complete_minsk``): the Eastern Partnership Panel with its member countries and delegates, session times,
+discussion, summaries, the draft 2017 work programme with host offers, published minutes, members-only presentations,
+registrations and attendance; each part only when missing.
 """
 
 from __future__ import annotations
 
 import datetime
+import secrets
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.text import slugify
+
+from pontis.core import audit
+from pontis.core.i18n import translate
 from pontis.core.models import Country, Language, Region, ThematicArea
+from pontis.core.selectors import eu_member_codes_on
 
-from .models import Meeting
-from .services import contribution_create, meeting_create, session_create
+from .models import Attendance, Contribution, Meeting, Minutes, Panel, Registration
+from .services import (
+    contribution_create,
+    delegate_add,
+    host_offer_confirm,
+    host_offer_create,
+    host_offer_decline,
+    material_create,
+    meeting_create,
+    meeting_update,
+    minutes_publish,
+    minutes_save,
+    note_create,
+    panel_create,
+    panel_member_add,
+    programme_create,
+    session_create,
+    session_update,
+)
 
 D = datetime.date
 
@@ -236,4 +264,306 @@ def load_events(stdout) -> str:
         start_date=D(2018, 11, 12), end_date=D(2018, 11, 16), region=Region.objects.filter(code="eu_neighbourhood").first(),
         organisers=MIEUX, languages=list(Language.objects.filter(code__in=["en", "ru"])), is_public=False,
     )
+    complete_minsk()
     return f"{created} meetings created ({Meeting.objects.count()} in all)"
+
+
+# ---------------------------------------------------------------- the Eastern Partnership Panel and the Minsk meeting
+
+PANEL_SLUG = "eap-panel-migration-asylum"
+MINSK_SLUG = "2016-minsk-migration-strategies"
+EAP_COUNTRIES = ["AM", "AZ", "BY", "GE", "MD", "UA"]
+PANEL_NAME = {"en": "Eastern Partnership Panel on Migration and Asylum",
+              "fr": "Panel du Partenariat oriental sur la migration et l'asile",
+              "es": "Panel de la Asociación Oriental sobre Migración y Asilo",
+              "pt": "Painel da Parceria Oriental sobre Migração e Asilo",
+              "ru": "Панель Восточного партнёрства по миграции и убежищу"}
+PANEL_DESCRIPTION = (
+    "A standing forum of the EU Member States and the six Eastern Partnership countries (Armenia, Azerbaijan, Belarus, "
+    "Georgia, Moldova and Ukraine) to exchange good practices on migration and asylum, chaired by the European "
+    "Commission (DG HOME). Member countries host its meetings in turn, following a yearly work programme; the Mission "
+    "of the International Organization for Migration in Ukraine provided its support function in 2012-2016.")
+# (country, name, institution): people who represented their country at the Minsk meeting (seed report).
+PANEL_DELEGATES = [
+    ("BY", "Aleksandr Tatura", "Department of Citizenship and Migration, Ministry of Internal Affairs"),
+    ("LT", "Gintaras Valiulis", "Public Security and Migration Policy Department, Ministry of the Interior"),
+    ("AM", "Maria Allahverdyan", "State Migration Service, Ministry of Territorial Administration and Development"),
+    ("AZ", "Namik Jafarov", "State Migration Service"),
+    ("GE", "Temur Goginovi", "Secretariat of the State Commission on Migration Issues"),
+    ("MD", "Daniela Chiperco", "Bureau for Migration and Asylum"),
+    ("UA", "Tetiana Kasian", "State Migration Service of Ukraine"),
+    ("HU", "Ágnes Töttős", "Department of European Cooperation, Ministry of Interior"),
+]
+
+# Session times are not in the report: the usual panel timetable, for the calendar (illustrative).
+T = datetime.time
+MINSK_TIMES = {1: (T(9, 30), T(10, 15)), 2: (T(10, 15), T(13, 0)), 3: (T(14, 30), T(17, 30)),
+               4: (T(9, 30), T(13, 0)), 5: (T(14, 30), T(15, 45)), 6: (T(15, 45), T(16, 30))}
+MINSK_KINDS = {1: "opening", 2: "session", 3: "session", 4: "session", 5: "business", 6: "closing"}
+
+# Per-session summaries, from the seed report.
+MINSK_SESSION_SUMMARIES = {
+    1: "The Deputy Minister of Internal Affairs of Belarus announced that the Ministry plans to start developing a "
+       "national migration strategy in 2017 and expected the meeting to bring international experience to that work. "
+       "The Head of the EU Delegation recalled that migration was a priority of EU-Belarus cooperation in 2016, when "
+       "the Mobility Partnership was signed, and that co-hosting by two neighbours strengthens cross-border "
+       "cooperation. The Lithuanian Ambassador confirmed that the Eastern Partnership remains an absolute priority for "
+       "Lithuania. The IOM Regional Director called for being prepared and proactive rather than reactive, balancing "
+       "national security with the protection of individuals.",
+    2: "Belarus described its migration situation and its plan to develop a national migration policy concept from "
+       "2017 on the basis of the Extended Migration Profile 2014-2016. The European Commission presented the EU's "
+       "strategic documents (GAMM, European Agenda on Migration). ICMPD explained, from MIEUX's experience, why "
+       "strategies may not work as planned and how the public policy cycle applies. The Foundation for Access to Rights "
+       "argued for a bottom-up approach that engages migrants and refugees. IOM Ukraine presented a discussion paper "
+       "comparing the strategies of eleven countries.",
+    3: "\"Europeans Throughout the World\" showed how diaspora issues belong in national migration strategies. Hungary "
+       "shared the drafting method of its new migration strategy, the Institute of Public Affairs (Poland) the ways and "
+       "challenges of engaging civil society, Armenia its draft concept on the state regulation of migration for "
+       "2017-2021, and Georgia the drafting of its 2016-2020 strategy and the lessons learned.",
+    4: "Denmark called for new durable solutions against human smuggling and trafficking in the migration crisis. "
+       "Lithuania presented how it monitors the implementation of its migration concept, Ukraine its strategy until "
+       "2025, Moldova the reporting and monitoring of its national strategy on migration and asylum, Azerbaijan the "
+       "results of its migration programme (State Migration Service, one-stop shop, online visas, asylum system, "
+       "readmission), and Belarus the implementation of its border control policy and the law \"On the State Border\".",
+    5: "The European Commission presented the draft work programme of the Panel for 2017 and invited the countries to "
+       "host one of its four meetings. IOM Ukraine presented the evaluation of its support function to the Panel in "
+       "2012-2016, conducted in July-August 2016: impact (the exchange and promotion of good practices between the "
+       "Eastern Partnership countries and the EU Member States), efficiency and effectiveness of the support services, "
+       "and relevance and user-friendliness of the Panel's website, with the beneficiaries' satisfaction rate and "
+       "recommendations for the Panel's future. The report gives the rate and the recommendations only in the "
+       "presentation \"IOM Ukraine's Support to Work of the EaP Panel on Migration and Asylum: Evaluation Results\".",
+    6: "The European Commission stressed the need for flexibility in implementing migration strategies and welcomed "
+       "the discussion of new ideas such as \"safe cities\" and of civil society's engagement. Belarus praised the "
+       "well-balanced agenda; Lithuania noted the many similarities between countries' strategies despite their "
+       "different geopolitical situations.",
+}
+
+# (session order, asked by country, asked by, question, answered by, answer): the discussions of the seed report.
+MINSK_DISCUSSION = [
+    (2, None, "ICMPD", "ICMPD recalled the Extended Migration Profile of Belarus (2010) and the Migration Profile Light "
+     "(2015, Prague Process) and offered its expertise for the Extended Migration Profile 2014-2016.", "", ""),
+    (2, "BY", "Belarus", "How were civil society and the general public consulted when the strategies were drafted?",
+     "European Commission; FAR; ICMPD; Europeans Throughout the World",
+     "Consult NGOs that serve migrants directly, other practitioners, diaspora organisations and trade unions, and give "
+     "the public adequate and precise migration statistics."),
+    (2, "AZ", "Azerbaijan", "Azerbaijan will update its largely implemented migration programme in line with the EU's "
+     "approach: what capacities does the Commission have to support countries in revising their strategies?",
+     "European Commission",
+     "National migration policy is each country's responsibility; the Commission provides tools, information and "
+     "forums such as the Panel, and can identify experts if a country asks for assistance."),
+    (3, "BY", "Belarus", "How were civil society and the general public consulted in drafting the strategies?",
+     "Georgia; Helsinki Foundation for Human Rights (Poland); Europeans Throughout the World; IOM Ukraine",
+     "Georgia engaged organisations experienced in migration, academia and students of Tbilisi University; over 50% "
+     "of their comments were taken into account. Poland involved organisations with offices on the ground and "
+     "research institutes. NGOs must be identified and consulted; public involvement also informs the public."),
+    (3, "BY", "Belarus", "Should a diaspora strategy be incorporated in the migration strategy?",
+     "Europeans Throughout the World; ICMPD; Latvia",
+     "Merging them or implementing them in parallel brings the best results; it depends on whether the strategy has a "
+     "development component; for Latvia the objective remains the return of its nationals."),
+    (3, "BY", "Belarus", "How long should a strategy be valid, and may it be open-dated?",
+     "Georgia; European Commission; ICMPD",
+     "Georgia chose 2020 to match its planning cycle; timeframes often follow the political cycle; strategies should "
+     "be coherent with other policies, with a long-term vision and short-term objectives."),
+    (4, "AM", "Armenia", "What are the EU and its Member States doing to disrupt migrant smuggling networks in "
+     "Sub-Saharan Africa and the Mediterranean?", "Denmark",
+     "The EU's anti-smuggling experts identified more than 12,000 people involved in smuggling; the EU funds "
+     "initiatives in Africa and operations in the Mediterranean; national police receive more resources."),
+    (4, "UA", "IOM Ukraine", "What capacities do national law-enforcement authorities have to investigate and "
+     "prosecute smugglers operating across borders?", "Denmark; European Commission",
+     "International cooperation remains a challenge, helped by joint investigation teams and Interpol; the new "
+     "European Border and Coast Guard Agency brings a large budget and new capacities."),
+    (4, "BY", "Belarus", "Does a country need a separate migration strategy, or may a body of policy and legal "
+     "documents define its national vision?", "European Commission",
+     "There is no single requirement: each country decides according to its legal and administrative culture."),
+    (4, "BY", "Belarus", "Will Azerbaijan's new migration programme change significantly, and will the number of "
+     "authorities responsible (22) change?", "Azerbaijan",
+     "The new programme covers 2016-2025; the 2004 Concept remains unchanged; new objectives concern information "
+     "technology, relations with the EU, readmission and the eradication of statelessness."),
+]
+
+PROGRAMME_2017 = [
+    {"en": "Border and migration management in emergency situations",
+     "ru": "Управление границами и миграцией в чрезвычайных ситуациях"},
+    {"en": "Return, readmission and reintegration", "ru": "Возвращение, реадмиссия и реинтеграция"},
+    {"en": "Prevention of facilitation of irregular migration", "ru": "Предотвращение содействия незаконной миграции"},
+    {"en": "Economic integration of migrants", "ru": "Экономическая интеграция мигрантов"},
+]
+ILLUSTRATIVE = "Illustrative demo data: the Minsk report does not name the 2017 hosts."
+# (topic order, country, decision): the report names no host; these offers are illustrative.
+HOST_OFFERS_2017 = [
+    (1, "GE", "confirm"), (1, "PL", "confirm"), (2, "MD", "confirm"), (3, "UA", "offer"), (3, "LT", "decline"),
+    (4, "AM", "offer"),
+]
+
+MINSK_MINUTES_BODY = """7 December 2016 - Day 1
+
+The meeting opened with welcome speeches by Mr Nikolay Melchenko (Deputy Minister of Internal Affairs of Belarus), Ms Andrea Wiktorin (Head of the EU Delegation to Belarus), Mr Andrius Pulokas (Ambassador of Lithuania in Belarus) and Ms Argentina Szabados (IOM Regional Director). Session I, moderated by Mr Robert Rybicki (DG HOME), considered the role of a strategic document in the sphere of migration; Session II, moderated by Mr Eduard Balandin (Ministry of Internal Affairs of Belarus), the drafting and adoption of migration strategies.
+
+8 December 2016 - Day 2
+
+Session III, moderated by Mr Gintaras Valiulis (Ministry of the Interior of Lithuania), considered the implementation of migration strategies. Under general Panel business the European Commission presented the draft work programme for 2017 and IOM Ukraine the evaluation of its support function to the Panel in 2012-2016.
+
+All the presentations mentioned in this report and the other materials of the meeting are available to logged-in users only."""
+
+# (name, gender, institution, country): participants named in the report; attendance per day is illustrative.
+MINSK_PARTICIPANTS = [
+    ("Nikolay Melchenko", "man", "Ministry of Internal Affairs", "BY"),
+    ("Aleksey Begun", "man", "Ministry of Internal Affairs", "BY"),
+    ("Eduard Balandin", "man", "Ministry of Internal Affairs", "BY"),
+    ("Aleksandr Tatura", "man", "Ministry of Internal Affairs", "BY"),
+    ("Andrey Kuksov", "man", "State Border Guard Committee", "BY"),
+    ("Andrius Pulokas", "man", "Embassy of Lithuania in Belarus", "LT"),
+    ("Gintaras Valiulis", "man", "Ministry of the Interior", "LT"),
+    ("Maksim Afanasjev", "man", "Ministry of the Interior", "LT"),
+    ("Ágnes Töttős", "woman", "Ministry of Interior", "HU"),
+    ("Anna Piłat", "woman", "Institute of Public Affairs", "PL"),
+    ("Marta Szczepanik", "woman", "Helsinki Foundation for Human Rights", "PL"),
+    ("Valeria Ilareva", "woman", "Foundation for Access to Rights", "BG"),
+    ("Anders Lisborg", "man", "Danish Center against Human Trafficking", "DK"),
+    ("Maria Allahverdyan", "woman", "State Migration Service", "AM"),
+    ("Temur Goginovi", "man", "State Commission on Migration Issues", "GE"),
+    ("Tetiana Kasian", "woman", "State Migration Service of Ukraine", "UA"),
+    ("Daniela Chiperco", "woman", "Bureau for Migration and Asylum", "MD"),
+    ("Namik Jafarov", "man", "State Migration Service", "AZ"),
+    ("Laura Scorretti", "woman", "Mission of IOM in Ukraine", "UA"),
+    ("Yuliya Ryzhykh", "woman", "Mission of IOM in Ukraine", "UA"),
+]
+# Who was not there on a day (illustrative): the opening officials left after Day 1, two speakers came for Day 2.
+MINSK_ABSENT = {D(2016, 12, 7): {"Anders Lisborg", "Tetiana Kasian"},
+                D(2016, 12, 8): {"Nikolay Melchenko", "Andrius Pulokas"}}
+
+
+def _tiny_pdf(title: str) -> bytes:
+    """A valid one-page PDF whose page shows ``title`` (ASCII only), built in memory."""
+    text = title.encode("ascii", "replace").decode("ascii").replace("\\", "").replace("(", "[").replace(")", "]")[:90]
+    stream = f"BT /F1 12 Tf 40 800 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _minsk_panel() -> Panel:
+    panel = Panel.objects.filter(slug=PANEL_SLUG).first()
+    if panel is None:
+        panel = panel_create(by=None, slug=PANEL_SLUG, name=PANEL_NAME, description={"en": PANEL_DESCRIPTION},
+                             region=Region.objects.filter(code="eu_neighbourhood").first(), access="public")
+    members = sorted(eu_member_codes_on(D(2016, 12, 7)) | set(EAP_COUNTRIES))
+    have = set(panel.members.values_list("country__code", flat=True))
+    for country in Country.objects.filter(code__in=[c for c in members if c not in have]):
+        panel_member_add(panel=panel, country=country, by=None)
+    if not panel.delegates.exists():
+        for code, name, institution in PANEL_DELEGATES:
+            delegate_add(panel=panel, by=None, country=_country(code), name=name, institution=institution)
+    return panel
+
+
+def _minsk_agenda_details(minsk: Meeting) -> None:
+    for session in minsk.sessions.order_by("order"):
+        changes = {}
+        if not session.starts_at and session.order in MINSK_TIMES:
+            changes["starts_at"], changes["ends_at"] = MINSK_TIMES[session.order]
+        if session.kind != MINSK_KINDS.get(session.order, session.kind):
+            changes["kind"] = MINSK_KINDS[session.order]
+        if not session.summary and session.order in MINSK_SESSION_SUMMARIES:
+            changes["summary"] = {"en": MINSK_SESSION_SUMMARIES[session.order]}
+        if changes:
+            session_update(session=session, by=None, **changes)
+        if not session.discussion.exists():
+            for order, code, asked_by, question, answered_by, answer in MINSK_DISCUSSION:
+                if order == session.order:
+                    note_create(session=session, by=None, question=question, asked_by=asked_by, country=_country(code),
+                                answered_by=answered_by, answer=answer)
+
+
+def _minsk_programme(panel: Panel, minsk: Meeting) -> None:
+    programme = panel.work_programmes.filter(year=2017).first()
+    if programme is None:
+        programme = programme_create(panel=panel, by=None, year=2017, topics=PROGRAMME_2017, presented_at=minsk,
+                                     notes={"en": "Draft presented by the European Commission at the Minsk meeting of "
+                                                  "7-8 December 2016; the countries were invited to host one meeting each."})
+    topics = {t.order: t for t in programme.topics.all()}
+    for order, code, decision in HOST_OFFERS_2017:
+        topic, country = topics.get(order), _country(code)
+        if topic is None or country is None or topic.host_offers.filter(country=country).exists():
+            continue
+        offer = host_offer_create(topic=topic, country=country, by=None, note=ILLUSTRATIVE)
+        if decision == "confirm":
+            host_offer_confirm(offer=offer, by=None)
+        elif decision == "decline":
+            host_offer_decline(offer=offer, by=None)
+
+
+def _minsk_minutes(minsk: Meeting) -> None:
+    minutes = Minutes.objects.filter(meeting=minsk).first()
+    if minutes is None:
+        minutes = minutes_save(meeting=minsk, by=None, executive_summary={"en": MINSK_SUMMARY},
+                               body={"en": MINSK_MINUTES_BODY})
+    if minutes.status != Minutes.Status.PUBLISHED:
+        minutes_publish(minutes=minutes, by=None)
+
+
+def _minsk_materials(minsk: Meeting) -> None:
+    if minsk.materials.exists():
+        return
+    contributions = (Contribution.objects.filter(session__meeting=minsk).exclude(title={})
+                     .select_related("session").order_by("session__order", "order"))
+    for contribution in contributions:
+        title = str(translate(contribution.title))
+        upload = SimpleUploadedFile(f"{slugify(title)[:60] or 'presentation'}.pdf", _tiny_pdf(title),
+                                    content_type="application/pdf")
+        material_create(meeting=minsk, title={"en": title}, upload=upload, by=None, session=contribution.session,
+                        contribution=contribution, kind="presentation", access="members")
+
+
+def _minsk_participants(minsk: Meeting) -> None:
+    """Registrations and attendance of the two days. The registration service takes registrations for planned
+    meetings only; this meeting was held in 2016, so the demo records them as the service would have left them
+    (approved, with a personal link token), each with its audit row."""
+    if minsk.registrations.exists():
+        return
+    decided = timezone.make_aware(datetime.datetime(2016, 11, 25, 12, 0))
+    for name, gender, institution, code in MINSK_PARTICIPANTS:
+        email = slugify(name).replace("-", ".") + "@participants.example"
+        registration = Registration.objects.create(
+            meeting=minsk, name=name, email=email, gender=gender, institution_name=institution, country=_country(code),
+            position="Delegate", language="en", status=Registration.Status.APPROVED, token=secrets.token_urlsafe(32),
+            requested_at=decided - datetime.timedelta(days=10), decided_at=decided)
+        audit.record_create(registration, by=None, note="demo: participant of a past meeting")
+        for day in (D(2016, 12, 7), D(2016, 12, 8)):
+            if name not in MINSK_ABSENT[day]:
+                attendance = Attendance.objects.create(
+                    registration=registration, day=day, method=Attendance.Method.STAFF,
+                    checked_in_at=timezone.make_aware(datetime.datetime.combine(day, T(9, 0))))
+                audit.record_create(attendance, by=None)
+
+
+def complete_minsk() -> None:
+    """Make the Minsk meeting complete (panel, times, discussion, summaries, programme, host offers, minutes,
+    presentations, participants); each part is added only when missing, so a second run changes nothing."""
+    minsk = Meeting.objects.filter(slug=MINSK_SLUG).first()
+    if minsk is None:
+        return
+    panel = _minsk_panel()
+    if minsk.panel_id is None or minsk.time_zone != "Europe/Minsk":
+        meeting_update(meeting=minsk, by=None, panel=panel, time_zone="Europe/Minsk")
+        minsk.refresh_from_db()
+    _minsk_agenda_details(minsk)
+    _minsk_programme(panel, minsk)
+    _minsk_minutes(minsk)
+    _minsk_materials(minsk)
+    _minsk_participants(minsk)

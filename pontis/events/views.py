@@ -5,10 +5,14 @@ from django.shortcuts import render
 
 from pontis.accounts.models import User
 from pontis.core import selectors as reference
-from pontis.core.permissions import can, get_visible_or_404, public
+from pontis.core.permissions import can, public
 
 from .models import Meeting
 from .selectors import meeting_agenda, meeting_detail_queryset, meeting_years, meetings_for
+from .selectors.materials import meeting_get_for
+from .selectors.registration import registration_for_user, registration_is_open  # protection: honours registration links
+from .views_materials import materials_page  # protection: materials section and noindex
+from .visitor import registration_ids
 
 PAGE_SIZE = 20
 
@@ -41,11 +45,13 @@ def meeting_list(request):
 
 @public
 def meeting_detail(request, slug):
-    meeting = get_visible_or_404(request.user, meeting_detail_queryset(), slug=slug)
+    meeting = meeting_get_for(request.user, meeting_detail_queryset(), slug=slug,
+                              registration_ids=registration_ids(request))  # protection.py decides
     # A published agenda names its speakers for everyone; an unpublished one only for people who may see
     # personal data (never a donor observer).
     show_people = meeting.is_public or can(request.user, "see_personal_data", User)
-    return render(request, "events/meeting_detail.html", {
+    return materials_page(request, meeting, "events/meeting_detail.html", {  # + materials, noindex
         "meeting": meeting, "agenda": meeting_agenda(meeting), "may_change": can(request.user, "change", meeting),
-        "show_people": show_people,
+        "show_people": show_people, "own_registration": registration_for_user(meeting, request.user),
+        "registration_open": registration_is_open(meeting),
     })

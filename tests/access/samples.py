@@ -68,6 +68,44 @@ def _library_files(variants=("public", "members", "staff", "draft")):
             for v in variants}
 
 
+def _registration_samples() -> dict:
+    """Registration and calendar pages (pontis/events, helper "registration")."""
+    from pontis.events.services.registration import day_key
+
+    def slug(w):
+        return {"slug": w.obj["meeting_open"].slug}
+
+    def day(w):
+        return {**slug(w), "day": w.obj["meeting_open"].start_date.isoformat()}
+
+    def key(w):
+        return day_key(w.obj["meeting_open"], w.obj["meeting_open"].start_date)
+
+    token = {"": lambda w: {"token": w.obj["registration"].token}}
+    return {
+        "events:registration_invitation": {"": lambda w: {"token": w.obj["meeting_invitation_sent"].token}},
+        "events:registration_own": token,
+        "events:registration_withdraw": token,
+        "events:registration_self_check_in": {"": lambda w: {"token": w.obj["registration"].token, "key": key(w)}},
+        "events:calendar_feed_revoke": {"": lambda w: {"pk": w.obj["calendar_feed"].pk}},
+        "events:calendar_feed": {"": lambda w: {"token": w.obj["calendar_feed"].token}},
+        "events:calendar_meeting": {"public": lambda w: {"slug": w.obj["meeting_public"].slug},
+                                    "unpublished": lambda w: {"slug": w.obj["meeting_unpublished"].slug}},
+        "events:registration_register": {"": slug},
+        "events:registration_check_in_start": {"": lambda w: {**slug(w), "key": key(w)}},
+        "events:registration_manage": {"": slug},
+        "events:registration_decide_many": {"": slug},
+        "events:registration_invite": {"": slug},
+        "events:registration_capacity": {"": slug},
+        "events:registration_export": {"": lambda w: {**slug(w), "fmt": "csv"}},
+        "events:registration_decide": {"": lambda w: {**slug(w), "pk": w.obj["registration"].pk}},
+        "events:registration_attendance": {"": day},
+        "events:registration_attendance_mark": {"": day},
+        "events:registration_attendance_undo": {"": lambda w: {**day(w), "pk": w.obj["attendance"].pk}},
+        "events:registration_screen": {"": day},
+    }
+
+
 SAMPLES: dict[str, dict] = {
     # accounts
     "accounts:token_revoke": {"own": _pk("token_own"), "other": _pk("token_other")},
@@ -155,6 +193,38 @@ SAMPLES: dict[str, dict] = {
     # events
     "events:detail": {"public": lambda w: {"slug": w.obj["meeting_public"].slug},
                       "unpublished": lambda w: {"slug": w.obj["meeting_unpublished"].slug}},
+    # meeting materials and protection (pontis/events)
+    "events:materials_download": {key: _pk(f"material_{key}") for key in ("public", "members", "roles")},
+    "events:materials_edit": {"": _pk("material_members")},
+    "events:materials_access": {"": _pk("material_members")},
+    "events:materials_delete": {"": _pk("material_members")},
+    "events:materials_upload": {"": lambda w: {"slug": w.obj["meeting_public"].slug}},
+    "events:materials_meeting_access": {"": lambda w: {"slug": w.obj["meeting_public"].slug}},
+    # meeting and agenda editors, speakers' links (pontis/events, helper "agenda"): the public meeting's agenda
+    **{f"events:agenda_{_name}": {"": lambda w: {"slug": w.obj["meeting_public"].slug}}
+       for _name in ("meeting_edit", "meeting_held", "meeting_cancel", "editor", "session_add")},
+    **{f"events:agenda_{_name}": {"": lambda w: {"slug": w.obj["meeting_public"].slug, "pk": w.obj["agenda_session"].pk}}
+       for _name in ("session_edit", "session_move", "session_delete", "contribution_add", "note_add")},
+    **{f"events:agenda_{_name}": {"": lambda w: {"slug": w.obj["meeting_public"].slug,
+                                                  "pk": w.obj["agenda_contribution"].pk}}
+       for _name in ("contribution_edit", "contribution_move", "contribution_delete", "speaker_link")},
+    **{f"events:agenda_{_name}": {"": lambda w: {"slug": w.obj["meeting_public"].slug, "pk": w.obj["agenda_note"].pk}}
+       for _name in ("note_edit", "note_move", "note_delete")},
+    "events:agenda_speaker": {"valid": lambda w: {"token": w.obj["agenda_contribution"].speaker_token},
+                              "unknown": lambda w: {"token": "not-a-token"}},
+    # panels and minutes (pontis/events, helper "panels")
+    **{f"panels:{_name}": {"": lambda w: {"slug": w.obj["panel"].slug}}
+       for _name in ("detail", "edit", "member_add", "delegate_add", "programme_create", "offer_create")},
+    "panels:member_remove": {"": lambda w: {"slug": w.obj["panel"].slug, "pk": w.obj["panel_member"].pk}},
+    "panels:delegate_remove": {"": lambda w: {"slug": w.obj["panel"].slug, "pk": w.obj["panel_delegate"].pk}},
+    "panels:programme_adopt": {"": lambda w: {"slug": w.obj["panel"].slug, "year": w.obj["programme"].year}},
+    "panels:topic_link": {"": lambda w: {"slug": w.obj["panel"].slug, "pk": w.obj["topic"].pk}},
+    **{f"panels:offer_{_name}": {"": lambda w: {"slug": w.obj["panel"].slug, "pk": w.obj["host_offer"].pk}}
+       for _name in ("confirm", "decline", "withdraw")},
+    **{f"events:{_name}": {"": lambda w: {"slug": w.obj["meeting_public"].slug}}
+       for _name in ("minutes", "minutes_save", "minutes_open", "minutes_publish", "minutes_comment", "minutes_report")},
+    "/api/v1/panels/{slug}": {"": lambda w: {"slug": w.obj["panel"].slug}},
+    "/api/v1/panels/{slug}/host-offers": {"": lambda w: {"slug": w.obj["panel"].slug}},
     # library (pontis/knowledge)
     "library:create": {"": lambda w: {"kind": "case_study"}},
     "library:from_action": {"A": _code("action_a")},
@@ -179,6 +249,31 @@ SAMPLES: dict[str, dict] = {
     "portal:unpublish": {"A": _code("action_a")},
     "/api/v1/portal/actions/{slug}": {"published": lambda w: {"slug": w.obj["portal_published"].slug},
                                       "unpublished": lambda w: {"slug": w.obj["portal_unpublished"].slug}},
+    # feedback distribution (pontis/feedback): a personal link, a QR code, the staff pages of one questionnaire
+    "feedback:respond_link": {"valid": lambda w: {"token": w.obj["fb_invitation"].token},
+                              "unknown": lambda w: {"token": "not-a-token"}},
+    "feedback:respond_link_done": {"valid": lambda w: {"token": w.obj["fb_invitation"].token},
+                                   "unknown": lambda w: {"token": "not-a-token"}},
+    "feedback:respond_open": {"valid": lambda w: {"open_key": w.obj["fb_questionnaire"].open_key},
+                              "unknown": lambda w: {"open_key": "not-a-key"}},
+    "feedback:respond_open_done": {"valid": lambda w: {"open_key": w.obj["fb_questionnaire"].open_key},
+                                   "unknown": lambda w: {"open_key": "not-a-key"}},
+    **{f"feedback:{_name}": {"": _pk("fb_questionnaire")}
+       for _name in ("distribution", "distribution_invite", "distribution_remind", "distribution_qr",
+                     "distribution_qr_print", "distribution_qr_make", "distribution_responses")},
+    "feedback:distribution_export": {"": lambda w: {"pk": w.obj["fb_questionnaire"].pk, "fmt": "csv"}},
+    "/api/v1/questionnaires/{questionnaire_id}/invitations": {
+        "": lambda w: {"questionnaire_id": w.obj["fb_questionnaire"].pk}},
+    # feedback builder (pontis/feedback): the draft questionnaire of the world, its question and a choice
+    **{f"feedback:{_name}": {"": _pk("fb_draft")}
+       for _name in ("builder_detail", "builder_settings", "builder_preview", "builder_launch", "builder_close",
+                     "builder_reopen", "builder_versions", "builder_question_add")},
+    **{f"feedback:{_name}": {"": lambda w: {"pk": w.obj["fb_draft"].pk, "question_id": w.obj["fb_question"].pk}}
+       for _name in ("builder_question", "builder_question_move", "builder_question_delete", "builder_choice_add")},
+    **{f"feedback:{_name}": {"": lambda w: {"pk": w.obj["fb_draft"].pk, "question_id": w.obj["fb_question"].pk,
+                                            "choice_id": w.obj["fb_choice"].pk}}
+       for _name in ("builder_choice", "builder_choice_move", "builder_choice_delete")},
+    "/api/v1/questionnaires/{questionnaire_id}": {"": lambda w: {"questionnaire_id": w.obj["fb_draft"].pk}},
     # core
     "core:notification_read": {"own": _pk("notification_own"), "other": _pk("notification_other")},
     "core:history": {"A": lambda w: _history(w.obj["action_a"]), "B": lambda w: _history(w.obj["action_b"])},
@@ -211,6 +306,23 @@ SAMPLES: dict[str, dict] = {
     "/api/v1/deliverables/{pk}": {"A": _pk("deliverable_a"), "B": _pk("deliverable_b")},
     "/api/v1/events/{meeting_id}": {"public": lambda w: {"meeting_id": w.obj["meeting_public"].pk},
                                     "unpublished": lambda w: {"meeting_id": w.obj["meeting_unpublished"].pk}},
+    # registration and calendars (pontis/events, helper "registration")
+    "/api/v1/meetings/{meeting_id}/registrations": {"": lambda w: {"meeting_id": w.obj["meeting_open"].pk}},
+    "/api/v1/registrations/{registration_id}/decision": {"": lambda w: {"registration_id": w.obj["registration"].pk}},
+    "/api/v1/registrations/{registration_id}/attendance": {
+        "": lambda w: {"registration_id": w.obj["registration"].pk}},
+    **_registration_samples(),
+    # meetings and their agendas (pontis/events, helper "agenda")
+    "/api/v1/meetings/{meeting_id}": {"public": lambda w: {"meeting_id": w.obj["meeting_public"].pk},
+                                      "unpublished": lambda w: {"meeting_id": w.obj["meeting_unpublished"].pk}},
+    "/api/v1/meetings/{meeting_id}/sessions": {"public": lambda w: {"meeting_id": w.obj["meeting_public"].pk}},
+    "/api/v1/sessions/{session_id}/contributions": {"": lambda w: {"session_id": w.obj["agenda_session"].pk}},
+    "/api/v1/sessions/{session_id}/discussion": {"": lambda w: {"session_id": w.obj["agenda_session"].pk}},
+    # meeting materials (pontis/events, protection)
+    "/api/v1/meetings/{meeting_id}/materials": {"public": lambda w: {"meeting_id": w.obj["meeting_public"].pk},
+                                                "unpublished": lambda w: {"meeting_id": w.obj["meeting_unpublished"].pk}},
+    "/api/v1/materials/{material_id}/file": {key: (lambda k: lambda w: {"material_id": w.obj[f"material_{k}"].pk})(key)
+                                             for key in ("public", "members", "roles")},
     # knowledge: "similar elsewhere" on A's submitted request and on A's and B's Actions
     **{f"similar:{_name}": {"A_request": lambda w: {"kind": "request", "pk": w.obj["request_a_submitted"].pk},
                             "A_action": lambda w: {"kind": "action", "pk": w.obj["action_a"].pk},

@@ -57,6 +57,16 @@ def read_only(row):
                 who: outcome if outcome in refused_by_access else NOT_ALLOWED for who, outcome in cell.items()}
     return derived
 
+# Panels and minutes (pontis/events, helper "panels"): a staff form page, and a staff POST-only action.
+STAFF_FORM = {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    }
+STAFF_POST = {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    }
+
 # The admin site decides access for all its routes in one place (AdminSite.admin_view): one row covers them.
 ADMIN_ROW = "admin:*"
 
@@ -170,6 +180,60 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     "/api/v1/events/{meeting_id}": {
         "GET@public": {"deactivated": UNAUTHORISED, "OTHERS": OK},
         "GET@unpublished": {"anonymous": NOT_FOUND, "deactivated": UNAUTHORISED, "OTHERS": OK},
+    },
+    # Registration (pontis/events, helper "registration"): anyone may ask to register for a meeting with open
+    # registration (no account needed); listing, deciding and checking in are staff's.
+    "/api/v1/meetings/{meeting_id}/registrations": {
+        "GET": {"deactivated": UNAUTHORISED, "STAFF_API": OK, "OTHERS": FORBIDDEN},
+        "POST": {"deactivated": UNAUTHORISED, "OTHERS": ALLOWED},
+    },
+    "/api/v1/registrations/{registration_id}/decision": {
+        "POST": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/registrations/{registration_id}/attendance": {
+        "POST": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    # Meetings and their agendas (pontis/events, helper "agenda"): read like /api/v1/events (their older name);
+    # staff create and change them and add sessions, contributions and discussion notes.
+    "/api/v1/meetings": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+        "POST": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/meetings/{meeting_id}": {
+        "GET@public": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+        "GET@unpublished": {"anonymous": NOT_FOUND, "deactivated": UNAUTHORISED, "OTHERS": OK},
+        "PATCH@public": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+        "PATCH@unpublished": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/meetings/{meeting_id}/sessions": {
+        "POST@public": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/sessions/{session_id}/contributions": {
+        "POST": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/sessions/{session_id}/discussion": {
+        "POST": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    # Meeting materials (pontis/events, protection): only what the caller may open is listed or served.
+    "/api/v1/meetings/{meeting_id}/materials": {
+        "GET@public": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+        "GET@unpublished": {"anonymous": NOT_FOUND, "deactivated": UNAUTHORISED, "OTHERS": OK},
+        "POST@public": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@unpublished": {"deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/materials/{material_id}/file": {
+        "GET@public": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+        "GET@members": {"anonymous": NOT_FOUND, "deactivated": UNAUTHORISED, "OTHERS": OK},
+        "GET@roles": {"STAFF_API|committee": OK, "deactivated": UNAUTHORISED, "OTHERS": NOT_FOUND},
+    },
+    "/api/v1/panels": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+    },
+    "/api/v1/panels/{slug}": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
+    },
+    "/api/v1/panels/{slug}/host-offers": {
+        "POST": {"deactivated": UNAUTHORISED, "STAFF_API|focal_point": ALLOWED, "OTHERS": FORBIDDEN},
     },
     "/api/v1/search": {
         "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
@@ -883,11 +947,152 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "GET@public": {"OTHERS": OK},
         "GET@unpublished": {"NOT_SIGNED_IN": NOT_FOUND, "OTHERS": OK},
     }),
+    # Registration and calendars (pontis/events, helper "registration"): the form, the personal link (and its
+    # withdraw and self check-in) and a calendar feed's secret address are for whoever holds them, no account
+    # needed; a meeting's calendar follows the meeting's visibility; feeds are managed by signed-in people (a
+    # feed only by its owner: 404 for others); the registration list, decisions, export and attendance are staff's.
+    "events:registration_register": {
+        "GET": {"OTHERS": OK},
+        "POST": {"OTHERS": ALLOWED},
+    },
+    "events:registration_invitation": {
+        "GET": {"OTHERS": OK},
+        "POST": {"OTHERS": ALLOWED},
+    },
+    "events:registration_own": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "events:registration_withdraw": {
+        "GET": {"OTHERS": NOT_ALLOWED},
+        "POST": {"OTHERS": ALLOWED},
+    },
+    "events:registration_self_check_in": {
+        "GET": {"OTHERS": OK},
+        "POST": {"OTHERS": ALLOWED},
+    },
+    "events:registration_check_in_start": {
+        "GET": {"OTHERS": OK},
+        "POST": {"OTHERS": ALLOWED},
+    },
+    "events:calendar_meeting": read_only({
+        "GET@public": {"OTHERS": OK},
+        "GET@unpublished": {"NOT_SIGNED_IN": NOT_FOUND, "OTHERS": OK},
+    }),
+    "events:calendar_feed": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "events:calendar_feeds": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": OK},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": ALLOWED},
+    },
+    "events:calendar_feed_revoke": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": NOT_ALLOWED},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    "events:registration_manage": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }),
+    "events:registration_export": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }),
+    "events:registration_attendance": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }),
+    "events:registration_screen": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    **{f"events:registration_{_name}": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    } for _name in ("decide_many", "invite", "capacity", "decide", "attendance_mark", "attendance_undo")},
+    # The meeting and agenda editors (pontis/events, helper "agenda"): staff only; the speakers' personal link opens
+    # for whoever holds it (no account), an unknown link is 404; the world's meeting is past, so uploads are closed
+    # (409, the page says why).
+    "events:agenda_meeting_create": STAFF_FORM,
+    **{f"events:agenda_{_name}": STAFF_FORM
+       for _name in ("meeting_edit", "meeting_cancel", "session_add", "session_edit", "contribution_add",
+                     "contribution_edit", "note_add", "note_edit")},
+    **{f"events:agenda_{_name}": STAFF_POST
+       for _name in ("meeting_held", "session_move", "session_delete", "contribution_move", "contribution_delete",
+                     "speaker_link", "note_move", "note_delete")},
+    "events:agenda_editor": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }),
+    "events:agenda_speaker": {
+        "GET@valid": {"OTHERS": OK},
+        "POST@valid": {"OTHERS": ALLOWED},
+        "GET@unknown": {"OTHERS": NOT_FOUND},
+        "POST@unknown": {"OTHERS": NOT_FOUND},
+    },
+    # Meeting materials and protection (pontis/events/protection.py): a file opens for the people its level lets in,
+    # anybody else gets the 404 of a missing file; staff upload, change, delete and set who may see what.
+    "events:materials_download": read_only({
+        "GET@public": {"OTHERS": OK},
+        "GET@members": {"NOT_SIGNED_IN": NOT_FOUND, "OTHERS": OK},
+        "GET@roles": {"STAFF|committee": OK, "OTHERS": NOT_FOUND},
+    }),
+    **{f"events:materials_{_name}": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    } for _name in ("upload", "edit", "access", "meeting_access")},
+    "events:materials_delete": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
     "search:search": read_only({
         "GET": {"OTHERS": OK},
     }),
     "search:suggest": read_only({
         "GET": {"OTHERS": OK},
+    }),
+    # Panels (pontis/events, helper "panels"): everyone reads a public panel; staff change it; a delegate (A's focal
+    # point, for Cabo Verde) and staff offer to host; staff confirm or decline; an offer one may not decide is 404.
+    "panels:list": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "panels:detail": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "panels:create": STAFF_FORM,
+    "panels:edit": STAFF_FORM,
+    "panels:member_add": STAFF_POST,
+    "panels:member_remove": STAFF_POST,
+    "panels:delegate_add": STAFF_POST,
+    "panels:delegate_remove": STAFF_POST,
+    "panels:programme_create": STAFF_POST,
+    "panels:programme_adopt": STAFF_POST,
+    "panels:topic_link": STAFF_POST,
+    "panels:offer_create": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": NOT_ALLOWED},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|focal_point": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    "panels:offer_confirm": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": NOT_ALLOWED},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    "panels:offer_decline": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": NOT_ALLOWED},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    "panels:offer_withdraw": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "OTHERS": NOT_ALLOWED},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    # Minutes of the public meeting (open for comments; attendees only, and the world has none): staff write and
+    # publish them and read the report before publication; others see the page without the draft.
+    "events:minutes": read_only({
+        "GET": {"OTHERS": OK},
+    }),
+    "events:minutes_save": STAFF_POST,
+    "events:minutes_open": STAFF_POST,
+    "events:minutes_publish": STAFF_POST,
+    "events:minutes_comment": {
+        "GET": {"OTHERS": NOT_ALLOWED},
+        "POST": {"STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "events:minutes_report": read_only({
+        "GET": {"STAFF": OK, "OTHERS": NOT_FOUND},
     }),
     # The practice library (pontis/knowledge): anonymous visitors read public published items, signed-in members
     # also members items, staff every item and status; an item or file one may not see answers 404.
@@ -952,6 +1157,59 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     "thesaurus:label_remove": {
         "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
         "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    # Feedback distribution (pontis/feedback): the respondents' links need no account (the token or the QR code's key
+    # is the access; an unknown one is 404); sending, reminding, the QR code and the responses are staff's.
+    **{_name: {
+        "GET@valid": {"OTHERS": OK}, "GET@unknown": {"OTHERS": NOT_FOUND},
+        "POST@valid": {"OTHERS": ALLOWED}, "POST@unknown": {"OTHERS": NOT_FOUND},
+    } for _name in ("feedback:respond_link", "feedback:respond_open")},
+    **{_name: read_only({
+        "GET@valid": {"OTHERS": OK}, "GET@unknown": {"OTHERS": NOT_FOUND},
+    }) for _name in ("feedback:respond_link_done", "feedback:respond_open_done")},
+    **{f"feedback:{_name}": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }) for _name in ("distribution", "distribution_qr", "distribution_qr_print", "distribution_responses",
+                     "distribution_export")},
+    **{f"feedback:{_name}": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    } for _name in ("distribution_invite", "distribution_remind", "distribution_qr_make")},
+    "/api/v1/responses": {
+        "POST": {"OTHERS": (INVALID, NOT_FOUND)},
+    },
+    "/api/v1/questionnaires/{questionnaire_id}/invitations": {
+        "POST": {"NO_SESSION|deactivated": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": NOT_FOUND},
+    },
+    # Feedback builder (pontis/feedback, QuestionnairePolicy): staff build, launch and close questionnaires; nobody
+    # else opens the builder (403), over the API too (respondents reach a questionnaire by its link only).
+    **{f"feedback:{_name}": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }) for _name in ("builder_list", "builder_templates", "builder_detail", "builder_preview", "builder_versions")},
+    **{f"feedback:{_name}": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    } for _name in ("builder_create", "builder_settings", "builder_launch", "builder_question_add", "builder_question",
+                    "builder_choice")},
+    **{f"feedback:{_name}": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    } for _name in ("builder_close", "builder_reopen", "builder_question_move", "builder_question_delete",
+                    "builder_choice_add", "builder_choice_move", "builder_choice_delete")},
+    "/api/v1/questionnaires": {
+        "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API": OK, "OTHERS": FORBIDDEN},
+        "POST": {"NO_SESSION": UNAUTHORISED, "STAFF_API": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/questionnaires/{questionnaire_id}": {
+        "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API": OK, "OTHERS": FORBIDDEN},
+    },
+    # Feedback indicators (pontis/feedback, IndicatorsPolicy): aggregate figures for staff, the steering committee
+    # and donor observers; partners, experts and Delegations are refused; the exports follow the page.
+    **{f"feedback:{_name}": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee|observer": OK, "OTHERS": FORBIDDEN},
+    }) for _name in ("indicators_review", "indicators_review_xlsx", "indicators_review_pdf")},
+    "/api/v1/indicators": {
+        "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API|committee|observer": OK, "OTHERS": FORBIDDEN},
     },
     "core:home": read_only({
         "GET": {"OTHERS": OK},

@@ -155,6 +155,67 @@ def build_world() -> World:
     o["meeting_public"] = make_meeting(slug="matrix-public", is_public=True)
     o["meeting_unpublished"] = make_meeting(slug="matrix-unpublished", is_public=False, held=False)
 
+    # Meeting materials (pontis/events, protection): in the public meeting, one as the meeting (public), one for
+    # signed-in members, one for the steering committee only.
+    from pontis.events.services import material_create
+
+    for key, level, roles in (("public", "inherit", ()), ("members", "members", ()), ("roles", "roles", ("committee",))):
+        o[f"material_{key}"] = material_create(meeting=o["meeting_public"], title={"en": f"Matrix {key} material"},
+                                               upload=SimpleUploadedFile("slides.pdf", PDF), by=None, access=level,
+                                               access_roles=roles)
+
+    # The agenda of the public meeting (pontis/events, helper "agenda"): a session with one contribution whose
+    # speaker has been sent a personal upload link, and one discussion note.
+    from pontis.events import services as agenda_services
+
+    o["agenda_session"] = agenda_services.session_create(meeting=o["meeting_public"], by=None,
+                                                         title={"en": "Matrix session"},
+                                                         day=o["meeting_public"].start_date)
+    o["agenda_contribution"] = agenda_services.contribution_create(
+        session=o["agenda_session"], by=None, speaker_name="Matrix speaker", speaker_email="speaker@example.org")
+    o["agenda_contribution"] = agenda_services.speaker_link_send(contribution=o["agenda_contribution"], by=None)
+    o["agenda_note"] = agenda_services.note_create(session=o["agenda_session"], by=None, question="Matrix question?")
+
+    # Panels and minutes (pontis/events, helper "panels"): a public panel of Cabo Verde and Peru whose Cabo Verde
+    # delegate is A's focal point, a draft 2030 programme with one topic and Peru's pending offer to host it; the
+    # public meeting's minutes are open for comments.
+    from pontis.events import services as panel_services
+
+    o["panel"] = panel_services.panel_create(by=None, slug="matrix-panel", name={"en": "Matrix panel"}, access="public")
+    for code in ("CV", "PE"):
+        panel_services.panel_member_add(panel=o["panel"], country=Country.objects.get(code=code), by=None)
+    o["panel_member"] = o["panel"].members.get(country__code="PE")
+    o["panel_delegate"] = panel_services.delegate_add(panel=o["panel"], by=None, country=Country.objects.get(code="CV"),
+                                                      name="Matrix delegate", user=fp_a)
+    o["programme"] = panel_services.programme_create(panel=o["panel"], by=None, year=2030, topics=[{"en": "Matrix topic"}])
+    o["topic"] = o["programme"].topics.get()
+    o["host_offer"] = panel_services.host_offer_create(topic=o["topic"], country=Country.objects.get(code="PE"), by=None)
+    o["minutes"] = panel_services.minutes_save(meeting=o["meeting_public"], by=None, executive_summary={"en": "Summary"},
+                                               body={"en": "Body"})
+    panel_services.minutes_open_comments(minutes=o["minutes"], by=None,
+                                         comments_until=timezone.now() + datetime.timedelta(days=3650))
+
+    # Registration and calendars (pontis/events, helper "registration"): a public meeting with open registration
+    # and self check-in, one approved registration (not of any principal) checked in on the first day; an
+    # invitation to a meeting by invitation; A's focal point's personal calendar feed.
+    from pontis.events import services as registration_services
+    from pontis.events.models import Meeting as _Meeting
+
+    for slug, mode in (("matrix-registration", "open"), ("matrix-invitation", "invitation")):
+        meeting = make_meeting(slug=slug, is_public=True, held=False)
+        _Meeting.objects.filter(pk=meeting.pk).update(registration=mode, self_check_in=True)
+        meeting.refresh_from_db()
+        o[f"meeting_{mode}"] = registration_services.check_in_key_ensure(meeting=meeting, by=u["officer"])
+    o["registration"], _ = registration_services.registration_request(
+        meeting=o["meeting_open"], name="Matrix participant", email="matrix-participant@example.org", gender="woman",
+        institution_name="Matrix ministry", country=Country.objects.get(code="CV"))
+    registration_services.registration_decide(registration=o["registration"], by=u["officer"], decision="approve")
+    o["attendance"], _ = registration_services.attendance_check_in(
+        registration=o["registration"], day=o["meeting_open"].start_date, by=u["officer"])
+    o["meeting_invitation_sent"] = registration_services.invitation_create(
+        meeting=o["meeting_invitation"], by=u["officer"], email="matrix-invited@example.org")
+    o["calendar_feed"] = registration_services.calendar_feed_create(by=fp_a)
+
     # Library items of every visibility and status, each with a file (pontis/knowledge).
     from pontis.knowledge import services as library_services
 
@@ -185,6 +246,36 @@ def build_world() -> World:
         if publish:
             published = portal.published_action_publish(published=published, by=officer)
         o[f"portal_{key}"] = published
+
+    # Feedback distribution (pontis/feedback, helper "distribution"): an open questionnaire on A's activity with a
+    # launched version, one invitation (personal link) and a QR code.
+    import secrets as _secrets
+
+    from pontis.feedback.models import Invitation as FeedbackInvitation
+    from pontis.feedback.models import Questionnaire, QuestionnaireVersion
+
+    fb = Questionnaire.objects.create(title={"en": "Matrix feedback"}, status="open", languages=["en"],
+                                      activity=o["activity_a"], open_key="matrix-open-key-" + _secrets.token_hex(8),
+                                      created_by=officer)
+    QuestionnaireVersion.objects.create(questionnaire=fb, number=1, title=fb.title, languages=["en"], questions=[
+        {"key": "overall", "type": "rating", "text": {"en": "Overall?"}, "help": {}, "required": True,
+         "criterion": "", "level": "", "pair": "", "phase": "", "choices": []}])
+    o["fb_questionnaire"] = fb
+    o["fb_invitation"] = FeedbackInvitation.objects.create(questionnaire=fb, token="matrix-" + _secrets.token_hex(16),
+                                                           email="invitee@example.org", name="Invitee")
+
+    # Feedback builder (pontis/feedback, helper "builder"): a draft questionnaire on A's activity with one single
+    # choice question and two choices (the builder's question and choice pages).
+    from pontis.feedback.models import Choice as FeedbackChoice
+    from pontis.feedback.models import Question as FeedbackQuestion
+
+    fb_draft = Questionnaire.objects.create(title={"en": "Matrix draft"}, languages=["en"], activity=o["activity_a"],
+                                            created_by=officer)
+    o["fb_draft"] = fb_draft
+    o["fb_question"] = FeedbackQuestion.objects.create(questionnaire=fb_draft, key="again", order=1, type="single",
+                                                       text={"en": "Again?"})
+    o["fb_choice"] = FeedbackChoice.objects.create(question=o["fb_question"], value="yes", order=1, label={"en": "Yes"})
+    FeedbackChoice.objects.create(question=o["fb_question"], value="no", order=2, label={"en": "No"})
 
     # Notifications: one for the focal point of A, one for the officer.
     o["notification_own"] = Notification.objects.create(recipient=fp_a, subject="For A")

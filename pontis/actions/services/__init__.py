@@ -18,6 +18,7 @@ from .activities import (  # noqa: F401
     activity_create,
     activity_deliver,
     activity_get_or_create_for_import,
+    activity_participants_from_attendance,
     activity_postpone,
     activity_report,
     activity_reschedule,

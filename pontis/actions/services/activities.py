@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pontis.core import audit
+from pontis.core import audit, registry
 from pontis.core.errors import IllegalTransition, ValidationFailed
 from pontis.core.i18n import content_languages
 from pontis.core.models import ActivityType, Language
@@ -186,6 +186,10 @@ def activity_report(*, activity: Activity, by, report: str, participants_women: 
     activity = _locked(activity)
     report = require_text(report, field="report", message=_("Say what happened during the activity."))
     counts = [participants_women, participants_men, participants_other]
+    if registry.activity_figures_locked(activity):
+        # The figures come from the meeting's attendance (core.registry): what the form sent is ignored.
+        counts = [activity.participants_women or 0, activity.participants_men or 0, activity.participants_other or 0]
+        participants_by_institution = activity.participants_by_institution or ()
     if all(c is None for c in counts) or any(c is not None and c < 0 for c in counts):
         raise ValidationFailed(_("Give the number of participants by gender."), field="participants_women",
                                errors={"participants_women": [_("Give the number of participants by gender.")]})
@@ -195,6 +199,30 @@ def activity_report(*, activity: Activity, by, report: str, participants_women: 
     activity.participants_women, activity.participants_men, activity.participants_other = counts
     activity.participants_by_institution = by_institution
     transition(activity, to=Activity.Status.REPORTED, by=by)
+    return activity
+
+
+@transaction.atomic
+def activity_participants_from_attendance(*, activity: Activity, women: int, men: int, other: int,
+                                          by_institution, by=None) -> Activity:
+    """Write the activity's participant figures from its meeting's attendance (the one source when the meeting
+    takes registrations: ``core.registry.activity_figures_locked``). No permission check: the caller is the
+    attendance service, which checked its own. Audited only when a figure changes. Raises ValidationFailed for
+    negative counts."""
+    if any(not isinstance(n, int) or n < 0 for n in (women, men, other)):
+        raise ValidationFailed(_("Give the number of participants by gender."), field="participants_women")
+    rows = _clean_by_institution(by_institution)
+    activity = _locked(activity)
+    if (activity.participants_women, activity.participants_men, activity.participants_other,
+            activity.participants_by_institution) == (women, men, other, rows):
+        return activity
+    before = audit.snapshot(activity, fields=["participants_women", "participants_men", "participants_other",
+                                              "participants_by_institution"], m2m=False)
+    activity.participants_women, activity.participants_men, activity.participants_other = women, men, other
+    activity.participants_by_institution = rows
+    activity.save(update_fields=["participants_women", "participants_men", "participants_other",
+                                 "participants_by_institution", "updated_at"])
+    audit.record_update(activity, by=by, before=before, note=_("From the meeting's attendance."))
     return activity
 
 

@@ -14,6 +14,20 @@ from pontis.core.permissions import ensure
 from ..models import FollowUp
 from ._common import action_url, focal_points, news_params, require_text, today
 
+# Where a follow-up's reminder sends each focal point: the Action's page, unless an upper app registered a link
+# (feedback registers the follow-up questionnaire's personal link, pontis/feedback/wiring/distribution.py).
+_reminder_links: list = []
+
+
+def followup_reminder_link(func) -> None:
+    """Register ``func(follow_up, person) -> str | None``: the link a due follow-up's reminder gives ``person``."""
+    if func not in _reminder_links:
+        _reminder_links.append(func)
+
+
+def _reminder_url(follow_up, person) -> str | None:
+    return next((url for url in (func(follow_up, person) for func in _reminder_links) if url), None)
+
 
 def followups_send_due_reminders(*, on=None) -> int:
     """Remind the focal points of every follow-up due on or before ``on`` (default today) not yet reminded.
@@ -30,9 +44,10 @@ def followups_send_due_reminders(*, on=None) -> int:
             if not claimed:
                 continue
             action = follow_up.action
-            notify(recipients=focal_points(action), event="actions.followup_due",
-                   params=news_params(action, months=follow_up.months), target=action,
-                   url=action_url(action), dedupe_key=f"followup-{follow_up.pk}")
+            for person in focal_points(action):  # one by one: each may have their own link (_reminder_url)
+                notify(recipients=[person], event="actions.followup_due",
+                       params=news_params(action, months=follow_up.months), target=action,
+                       url=_reminder_url(follow_up, person) or action_url(action), dedupe_key=f"followup-{follow_up.pk}")
             audit.record(follow_up, action="update", changes={"reminded_at": [None, "sent"]}, note="reminder")
             sent += 1
     return sent

@@ -8,12 +8,19 @@ from django.db.models import Prefetch
 
 from pontis.core.permissions import visible_to
 
-from .models import Contribution, Meeting, Session
+from ..models import Contribution, DiscussionNote, Meeting, Session
 
 
-def meetings_for(user, *, kind: str = "", year: int | None = None, region: str = ""):
-    """Meetings ``user`` may see, newest first, optionally filtered by kind, year (of the first day) and region code."""
-    queryset = visible_to(user, Meeting).select_related("country", "region").prefetch_related("host_countries")
+def meetings_for(user, *, kind: str = "", year: int | None = None, region: str = "", panel: str = "",
+                 activity: int | None = None):
+    """Meetings ``user`` may see, newest first, optionally filtered by kind, year (of the first day), region code,
+    panel (short name) and activity (id)."""
+    queryset = (visible_to(user, Meeting).select_related("country", "region", "panel")
+                .prefetch_related("host_countries"))
+    if panel:
+        queryset = queryset.filter(panel__slug=panel)
+    if activity:
+        queryset = queryset.filter(activity_id=activity)
     if kind:
         queryset = queryset.filter(kind=kind)
     if year:
@@ -38,6 +45,9 @@ def meeting_agenda(meeting: Meeting) -> list[tuple]:
     sessions = (
         Session.objects.filter(meeting=meeting)
         .order_by("day", "order")
-        .prefetch_related(Prefetch("contributions", queryset=Contribution.objects.select_related("country").order_by("order")))
+        .prefetch_related(
+            Prefetch("contributions", queryset=Contribution.objects.select_related("country").order_by("order")),
+            Prefetch("discussion", queryset=DiscussionNote.objects.select_related("country").order_by("order")),
+        )
     )
     return [(day, list(group)) for day, group in itertools.groupby(sessions, key=lambda s: s.day)]

@@ -1,0 +1,129 @@
+"""Reads of panels: the list and one panel's page (members, delegates, meetings, work programmes with their topics
+and host offers), every related row fetched up front so the page costs the same queries however big the panel."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from pontis.core.permissions import can, visible_to
+
+from ..models import HostOffer, Meeting, Panel, PanelDelegate, PanelMember, WorkProgramme, WorkProgrammeTopic
+
+
+def panels_for(user):
+    """Panels ``user`` may see, by short name, with how many member countries each has."""
+    return (visible_to(user, Panel).select_related("region")
+            .annotate(member_count=Count("members", distinct=True)).order_by("slug"))
+
+
+def panel_get_for(user, slug: str) -> Panel:
+    """Fetch-and-authorise: a panel ``user`` may not see answers 404, like a missing one."""
+    panel = visible_to(user, Panel).select_related("region").filter(slug=slug).first()
+    if panel is None:
+        raise Http404
+    return panel
+
+
+def panel_members(panel: Panel):
+    return PanelMember.objects.filter(panel=panel).select_related("country").order_by("country__code")
+
+
+def panel_delegates_for(user, panel: Panel):
+    """The panel's delegates ``user`` may see by name (members and staff; nobody else), by country; staff also see
+    former delegates (inactive)."""
+    return (visible_to(user, PanelDelegate).filter(panel=panel).select_related("country", "user")
+            .order_by("country__code", "name"))
+
+
+def panel_meetings_for(user, panel: Panel):
+    """The panel's meetings ``user`` may see (the protection rules), newest first."""
+    return (visible_to(user, Meeting).filter(panel=panel).select_related("country")
+            .prefetch_related("host_countries").order_by("-start_date", "slug"))
+
+
+def panel_programmes_for(user, panel: Panel):
+    """The work programmes ``user`` may see, newest year first, each with its ordered topics, the topic's meeting
+    and the host offers ``user`` may see (members and staff)."""
+    offers = visible_to(user, HostOffer).select_related("country").order_by("country__code")
+    topics = WorkProgrammeTopic.objects.select_related("meeting").prefetch_related(
+        Prefetch("host_offers", queryset=offers, to_attr="visible_offers")).order_by("order")
+    return (visible_to(user, WorkProgramme).filter(panel=panel).select_related("presented_at")
+            .prefetch_related(Prefetch("topics", queryset=topics, to_attr="ordered_topics")).order_by("-year"))
+
+
+def programme_get_for(user, panel: Panel, year: int) -> WorkProgramme:
+    programme = visible_to(user, WorkProgramme).filter(panel=panel, year=year).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def topic_get_for(user, panel: Panel, pk) -> WorkProgrammeTopic:
+    topic = (visible_to(user, WorkProgrammeTopic).filter(programme__panel=panel, pk=pk)
+             .select_related("programme", "programme__panel", "meeting").first())
+    if topic is None:
+        raise Http404
+    return topic
+
+
+def offer_get_for(user, panel: Panel, pk) -> HostOffer:
+    offer = (visible_to(user, HostOffer).filter(topic__programme__panel=panel, pk=pk)
+             .select_related("topic", "topic__programme", "topic__meeting", "country").first())
+    if offer is None:
+        raise Http404
+    return offer
+
+
+def member_get_for(user, panel: Panel, pk) -> PanelMember:
+    member = visible_to(user, PanelMember).filter(panel=panel, pk=pk).select_related("panel", "country").first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def delegate_get_for(user, panel: Panel, pk) -> PanelDelegate:
+    delegate = visible_to(user, PanelDelegate).filter(panel=panel, pk=pk).select_related("panel", "country").first()
+    if delegate is None:
+        raise Http404
+    return delegate
+
+
+def offer_countries_for(user, panel: Panel):
+    """The member countries ``user`` may offer to host for: all of them for staff, their own as a delegate."""
+    members = panel_members(panel)
+    if can(user, "change", panel):
+        return [m.country for m in members]
+    if user is None or not user.is_authenticated:
+        return []
+    own = set(PanelDelegate.objects.filter(panel=panel, user=user, is_active=True).values_list("country_id", flat=True))
+    return [m.country for m in members if m.country_id in own]
+
+
+def panel_meetings_to_link(panel: Panel):
+    """Meetings a topic may be linked to: the panel's own, and panel meetings that belong to no panel yet."""
+    return (Meeting.objects.filter(Q(panel=panel) | Q(panel__isnull=True, kind=Meeting.Kind.PANEL_MEETING))
+            .order_by("-start_date", "slug"))
+
+
+def panel_page(user, panel: Panel) -> dict:
+    """Everything the panel's page shows, as lists (the template adds no query)."""
+    return {
+        "members": list(panel_members(panel)),
+        "delegates": list(panel_delegates_for(user, panel)),
+        "meetings": list(panel_meetings_for(user, panel)),
+        "programmes": list(panel_programmes_for(user, panel)),
+    }
+
+
+def account_by_email(email: str):
+    """The active account with this e-mail (case-insensitive), or None: to link a delegate to an account."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+
+
+def offer_exists(topic, country) -> bool:
+    return HostOffer.objects.filter(topic=topic, country=country).exists()

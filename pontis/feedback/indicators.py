@@ -1,0 +1,367 @@
+"""The feedback indicators, computed in the database: one aggregate query per figure, whatever the number of answers.
+
+    indicators(activity=..., action=..., region=..., theme=..., date_from=..., date_to=..., user=request.user)
+
+answers an ``Indicators`` with five figures, each with the counts behind it (docs/feedback.md, "Indicators"):
+
+- satisfaction rate: the share of rating answers at the "reaction" level (Kirkpatrick level 1, the questions that
+  ask how satisfied people were) that are 4 or 5;
+- knowledge gain: the mean of "after" minus "before" over matched pairs only (the same pair answered before and
+  after by the same response, or by the same person across two questionnaires through ``person_key``);
+- women share: women among the distinct registrations with at least one attendance ("prefer not to say" and
+  "another gender" stay in the denominator);
+- response rate: answered personal links over personal links created;
+- ratings by criterion: the mean rating per evaluation criterion.
+
+Small numbers: a figure (or a breakdown row) behind fewer than ``MIN_RESPONDENTS`` respondents is suppressed
+(value and counts ``None``, ``suppressed`` true) for everyone but administrators.
+
+The scope filters combine (AND): an activity (its questionnaires and its meeting), an Action (its questionnaires,
+its activities' questionnaires and meetings), a region (the Action's region or its countries' region, the
+meeting's region or country's region), a theme (the Action's or the meeting's thematic areas) and a period
+(responses by ``submitted_at``, personal links by ``created_at``, attendance by the meeting's first day). Regions
+and themes go through ``__in`` subqueries, never through many-to-many joins, so that no answer is counted twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+
+from pontis.actions.models import Action
+from pontis.core.roles import Role
+from pontis.core.selectors import cached_figures
+from pontis.events.models import Attendance, Meeting
+from pontis.events.models.registration import Gender
+
+from .models import Answer, Invitation, Question
+
+MIN_RESPONDENTS = 5
+SATISFIED_FROM = 4  # a rating of 4 or 5 out of 5 counts as satisfied
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: ``value`` (a share from 0 to 1, or a mean), ``count`` over ``total`` (what the value is made of:
+    satisfied answers over rating answers, matched pairs, women over attendees, answered over invited, ratings),
+    ``respondents`` (the people behind it, which decides suppression) and ``suppressed``."""
+
+    value: float | None
+    count: int | None
+    total: int | None
+    respondents: int | None
+    suppressed: bool = False
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "total": self.total, "respondents": self.respondents,
+                "suppressed": self.suppressed}
+
+
+@dataclass(frozen=True)
+class Indicators:
+    satisfaction_rate: Figure
+    knowledge_gain: Figure
+    women_share: Figure
+    response_rate: Figure
+    ratings_by_criterion: dict[str, Figure] = field(default_factory=dict)
+
+    FIGURES = ("satisfaction_rate", "knowledge_gain", "women_share", "response_rate")
+
+    def as_dict(self) -> dict:
+        return {**{name: getattr(self, name).as_dict() for name in self.FIGURES},
+                "ratings_by_criterion": {code: f.as_dict() for code, f in self.ratings_by_criterion.items()}}
+
+
+def sees_small_numbers(user) -> bool:
+    """Administrators alone see figures behind fewer than ``MIN_RESPONDENTS`` respondents."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+                and user.has_role(Role.ADMIN))
+
+
+def _figure(value, count, total, respondents, *, reveal: bool) -> Figure:
+    respondents = respondents or 0
+    if respondents == 0:  # nothing to compute, nothing to hide
+        return Figure(None, 0, 0, 0)
+    if respondents < MIN_RESPONDENTS and not reveal:
+        return Figure(None, None, None, None, suppressed=True)
+    return Figure(value, count or 0, total or 0, respondents)
+
+
+def _share(part, whole):
+    return round(part / whole, 4) if whole else None
+
+
+def _mean(value):
+    return None if value is None else round(float(value), 4)
+
+
+# ---------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    activity: object = None
+    action: object = None
+    region: object = None
+    theme: object = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def actions_in(self):
+        """Subquery: the Actions of the region and theme (None when neither filters)."""
+        if self.region is None and self.theme is None:
+            return None
+        actions = Action.objects.all()
+        if self.region is not None:
+            actions = actions.filter(pk__in=Action.objects.filter(
+                Q(region=self.region) | Q(lead_country__region=self.region) | Q(countries__region=self.region)
+            ).values("pk"))
+        if self.theme is not None:
+            actions = actions.filter(pk__in=Action.objects.filter(themes=self.theme).values("pk"))
+        return actions.values("pk")
+
+    def meetings_in(self):
+        """Subquery: the meetings of the region and theme (their own, or their activity's Action's)."""
+        if self.region is None and self.theme is None:
+            return None
+        meetings = Meeting.objects.all()
+        if self.region is not None:
+            actions = Scope(region=self.region).actions_in()
+            meetings = meetings.filter(pk__in=Meeting.objects.filter(
+                Q(region=self.region) | Q(country__region=self.region) | Q(activity__action__in=actions)
+            ).values("pk"))
+        if self.theme is not None:
+            actions = Scope(theme=self.theme).actions_in()
+            meetings = meetings.filter(pk__in=Meeting.objects.filter(
+                Q(themes=self.theme) | Q(activity__action__in=actions)).values("pk"))
+        return meetings.values("pk")
+
+    def target_q(self, prefix: str, *, follow_up: bool = False) -> Q:
+        """Q on something that carries ``activity``/``action``/``meeting`` (a response, a questionnaire)."""
+        p = prefix
+        q = Q()
+        if self.activity is not None:
+            q &= Q(**{f"{p}activity": self.activity}) | Q(**{f"{p}meeting__activity": self.activity})
+        if self.action is not None:
+            by_action = (Q(**{f"{p}action": self.action}) | Q(**{f"{p}activity__action": self.action})
+                         | Q(**{f"{p}meeting__activity__action": self.action}))
+            if follow_up:
+                by_action |= Q(**{f"{p}follow_up__action": self.action})
+            q &= by_action
+        actions, meetings = self.actions_in(), self.meetings_in()
+        if actions is not None:
+            q &= (Q(**{f"{p}action__in": actions}) | Q(**{f"{p}activity__action__in": actions})
+                  | Q(**{f"{p}meeting__in": meetings}))
+        return q
+
+    def period_q(self, lookup: str, *, is_date: bool = False) -> Q:
+        q = Q()
+        suffix = "" if is_date else "__date"
+        if self.date_from is not None:
+            q &= Q(**{f"{lookup}{suffix}__gte": self.date_from})
+        if self.date_to is not None:
+            q &= Q(**{f"{lookup}{suffix}__lte": self.date_to})
+        return q
+
+    def answers(self):
+        return Answer.objects.filter(self.target_q("response__"), self.period_q("response__submitted_at"))
+
+    def invitations(self):
+        return Invitation.objects.filter(self.target_q("questionnaire__", follow_up=True), self.period_q("created_at"))
+
+    def attendance(self):
+        q = Q()
+        m = "registration__meeting__"
+        if self.activity is not None:
+            q &= Q(**{f"{m}activity": self.activity})
+        if self.action is not None:
+            q &= Q(**{f"{m}activity__action": self.action})
+        meetings = self.meetings_in()
+        if meetings is not None:
+            q &= Q(**{f"{m}in": meetings})
+        return Attendance.objects.filter(q, self.period_q(f"{m}start_date", is_date=True))
+
+
+# ---------------------------------------------------------------- the figures (one query each)
+
+
+def _satisfaction(scope: Scope, reveal: bool) -> Figure:
+    row = scope.answers().filter(type=Question.Type.RATING, level=Question.Level.REACTION,
+                                 number__isnull=False).aggregate(
+        total=Count("id"), satisfied=Count("id", filter=Q(number__gte=SATISFIED_FROM)),
+        respondents=Count("response", distinct=True))
+    return _figure(_share(row["satisfied"], row["total"]), row["satisfied"], row["total"], row["respondents"],
+                   reveal=reveal)
+
+
+def _knowledge(scope: Scope, reveal: bool) -> Figure:
+    # Who answered a pair: the person (``person_key``, across questionnaires), or else the response itself. Two
+    # plain columns (one always NULL) group faster than one computed text key.
+    pairs = (scope.answers().filter(type=Question.Type.KNOWLEDGE, number__isnull=False)
+             .exclude(pair="").filter(phase__in=(Question.Phase.PRE, Question.Phase.POST))
+             .annotate(person=NullIf(F("response__person_key"), Value("")),
+                       alone=Case(When(response__person_key="", then=F("response_id")), default=None,
+                                  output_field=IntegerField()))
+             .values("person", "alone", "pair")
+             .annotate(pre=Avg("number", filter=Q(phase=Question.Phase.PRE)),
+                       post=Avg("number", filter=Q(phase=Question.Phase.POST)))
+             .filter(pre__isnull=False, post__isnull=False))
+    row = pairs.aggregate(gain=Avg(F("post") - F("pre")), matched=Count("pair"),
+                          people_n=Count("person", distinct=True), alone_n=Count("alone", distinct=True))
+    respondents = (row["people_n"] or 0) + (row["alone_n"] or 0)
+    return _figure(_mean(row["gain"]), row["matched"], row["matched"], respondents, reveal=reveal)
+
+
+def _women(scope: Scope, reveal: bool) -> Figure:
+    row = scope.attendance().aggregate(
+        total=Count("registration", distinct=True),
+        women=Count("registration", distinct=True, filter=Q(registration__gender=Gender.WOMAN)))
+    return _figure(_share(row["women"], row["total"]), row["women"], row["total"], row["total"], reveal=reveal)
+
+
+def _response_rate(scope: Scope, reveal: bool) -> Figure:
+    row = scope.invitations().aggregate(total=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
+    return _figure(_share(row["answered"], row["total"]), row["answered"], row["total"], row["total"], reveal=reveal)
+
+
+def _criteria(scope: Scope, reveal: bool) -> dict[str, Figure]:
+    rows = (scope.answers().filter(type=Question.Type.RATING, number__isnull=False).exclude(criterion="")
+            .values("criterion").annotate(mean=Avg("number"), n=Count("id"), respondents=Count("response", distinct=True))
+            .order_by("criterion"))
+    return {r["criterion"]: _figure(_mean(r["mean"]), r["n"], r["n"], r["respondents"], reveal=reveal) for r in rows}
+
+
+def indicators(*, activity=None, action=None, region=None, theme=None, date_from: datetime.date | None = None,
+               date_to: datetime.date | None = None, user) -> Indicators:
+    """The five figures in scope, in five queries. The caller has checked that ``user`` may see indicators and
+    the activity or Action (``can(user, "view", Indicators)``, ``get_visible_or_404``); ``user`` decides
+    suppression only."""
+    scope = Scope(activity=activity, action=action, region=region, theme=theme, date_from=date_from, date_to=date_to)
+    reveal = sees_small_numbers(user)
+
+    def compute() -> Indicators:
+        return Indicators(
+            satisfaction_rate=_satisfaction(scope, reveal),
+            knowledge_gain=_knowledge(scope, reveal),
+            women_share=_women(scope, reveal),
+            response_rate=_response_rate(scope, reveal),
+            ratings_by_criterion=_criteria(scope, reveal),
+        )
+
+    if activity is None and action is None:
+        # Facility-wide figures (a period, a region, a theme) read every answer in scope, millions of rows at full
+        # size: they are shared by every reader for PONTIS_FIGURES_CACHE_SECONDS, like the other headline figures.
+        key = ":".join(str(part) for part in ("indicators", getattr(region, "pk", region), getattr(theme, "pk", theme),
+                                              date_from, date_to, reveal))
+        return cached_figures(key, compute)
+    return compute()
+
+
+# ---------------------------------------------------------------- rows by Action or activity (one GROUP BY per figure)
+
+
+def _action_of(prefix: str):
+    """The Action a response or questionnaire belongs to: its own, its activity's or its meeting's activity's."""
+    return Coalesce(F(f"{prefix}action_id"), F(f"{prefix}activity__action_id"), F(f"{prefix}meeting__activity__action_id"))
+
+
+def _activity_of(prefix: str):
+    """The activity a response or questionnaire belongs to: its own or its meeting's."""
+    return Coalesce(F(f"{prefix}activity_id"), F(f"{prefix}meeting__activity_id"))
+
+
+# For each breakdown: the key of an answer, of an attendance and of a personal link.
+_KEYS = {
+    "action": (lambda: _action_of("response__"), lambda: F("registration__meeting__activity__action_id"),
+               lambda: Coalesce(_action_of("questionnaire__"), F("questionnaire__follow_up__action_id"))),
+    "activity": (lambda: _activity_of("response__"), lambda: F("registration__meeting__activity_id"),
+                 lambda: _activity_of("questionnaire__")),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """The figures of one Action or activity (``pk``)."""
+
+    pk: int
+    satisfaction_rate: Figure
+    women_share: Figure
+    response_rate: Figure
+
+
+def indicators_by(kind: str, *, among, region=None, theme=None, date_from=None, date_to=None, user) -> dict[int, Row]:
+    """Per Action (``kind="action"``) or per activity (``"activity"``) among ``among`` (a queryset: those the
+    reader may see): satisfaction, women share and response rate, each suppressed below ``MIN_RESPONDENTS`` for
+    non-administrators. Three queries, whatever the number of rows or answers; rows without any figure are left
+    out."""
+    scope = Scope(region=region, theme=theme, date_from=date_from, date_to=date_to)
+    reveal = sees_small_numbers(user)
+    ids = among.values("pk")
+    answer_key, attendance_key, invitation_key = _KEYS[kind]
+    satisfaction = {r["a"]: r for r in (
+        scope.answers().filter(type=Question.Type.RATING, level=Question.Level.REACTION, number__isnull=False)
+        .annotate(a=answer_key()).filter(a__in=ids).values("a")
+        .annotate(total=Count("id"), satisfied=Count("id", filter=Q(number__gte=SATISFIED_FROM)),
+                  respondents=Count("response", distinct=True)).order_by())}
+    women = {r["a"]: r for r in (
+        scope.attendance().annotate(a=attendance_key()).filter(a__in=ids).values("a")
+        .annotate(total=Count("registration", distinct=True),
+                  women=Count("registration", distinct=True, filter=Q(registration__gender=Gender.WOMAN))).order_by())}
+    invited = {r["a"]: r for r in (
+        scope.invitations().annotate(a=invitation_key()).filter(a__in=ids).values("a")
+        .annotate(total=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))).order_by())}
+    rows = {}
+    for a in sorted(set(satisfaction) | set(women) | set(invited)):
+        s, w, i = satisfaction.get(a, {}), women.get(a, {}), invited.get(a, {})
+        rows[a] = Row(
+            pk=a,
+            satisfaction_rate=_figure(_share(s.get("satisfied", 0), s.get("total", 0)), s.get("satisfied"),
+                                      s.get("total"), s.get("respondents"), reveal=reveal),
+            women_share=_figure(_share(w.get("women", 0), w.get("total", 0)), w.get("women"), w.get("total"),
+                                w.get("total"), reveal=reveal),
+            response_rate=_figure(_share(i.get("answered", 0), i.get("total", 0)), i.get("answered"), i.get("total"),
+                                  i.get("total"), reveal=reveal),
+        )
+    return rows
+
+
+def indicators_by_action(*, actions, **filters) -> dict[int, Row]:
+    return indicators_by("action", among=actions, **filters)
+
+
+def indicators_by_activity(*, activities, **filters) -> dict[int, Row]:
+    return indicators_by("activity", among=activities, **filters)
+
+
+# ---------------------------------------------------------------- review periods
+
+PERIOD_PARTS = ("year", "h1", "h2", "q1", "q2", "q3", "q4")
+
+
+def period_bounds(year: int, part: str) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a year ("year"), a half-year ("h1", "h2") or a quarter ("q1".."q4")."""
+    if part == "year":
+        first, months = 1, 12
+    elif part in ("h1", "h2"):
+        first, months = 1 + 6 * (int(part[1]) - 1), 6
+    elif part in ("q1", "q2", "q3", "q4"):
+        first, months = 1 + 3 * (int(part[1]) - 1), 3
+    else:
+        raise ValueError(f"unknown period {part!r}")
+    start = datetime.date(year, first, 1)
+    end_month = first + months  # the month after the period
+    end = (datetime.date(year + 1, 1, 1) if end_month > 12 else datetime.date(year, end_month, 1)) - datetime.timedelta(days=1)
+    return start, end
+
+
+def previous_period(year: int, part: str) -> tuple[int, str]:
+    """The period just before: the previous year, half-year or quarter."""
+    if part == "year":
+        return year - 1, "year"
+    kind, number = part[0], int(part[1])
+    if number > 1:
+        return year, f"{kind}{number - 1}"
+    return year - 1, f"{kind}{2 if kind == 'h' else 4}"

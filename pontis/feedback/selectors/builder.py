@@ -1,0 +1,283 @@
+"""Reads of the builder: questionnaire lists for staff, one questionnaire with its working copy, its versions, and
+the questions of a frozen version in one language (the respondents' form and the API read them through
+``version_questions``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from pontis.actions.models import FollowUp
+from pontis.core.i18n import FALLBACK_ORDER
+from pontis.core.permissions import can, get_visible_or_404, visible_to
+
+from ..models import Choice, Question, Questionnaire, QuestionnaireVersion, Response
+
+TARGETS = ("activity", "action", "meeting", "follow_up")
+CHOICE_TYPES = {Question.Type.SINGLE, Question.Type.MULTIPLE}
+MIN_CHOICES = 2
+
+
+def _text(value: dict | None, lang: str, languages=()) -> tuple[str, str | None]:
+    """``(text, fallback)``: the text in ``lang``, else the first written of ``languages`` then the usual order,
+    with the language used as ``fallback`` (None when the text is in ``lang``)."""
+    value = value or {}
+    text = (value.get(lang) or "").strip()
+    if text:
+        return text, None
+    for candidate in tuple(languages) + FALLBACK_ORDER + tuple(sorted(value)):
+        text = (value.get(candidate) or "").strip()
+        if text:
+            return text, candidate
+    return "", None
+
+
+def version_language(version: QuestionnaireVersion, lang: str | None) -> str:
+    """The language to show ``version`` in: ``lang`` (or its base, ``pt-br`` -> ``pt``) when the version offers it,
+    else the version's first language."""
+    lang = (lang or "").split("-")[0].lower()
+    languages = list(version.languages or []) or [settings.LANGUAGE_CODE]
+    return lang if lang in languages else languages[0]
+
+
+def version_questions(version: QuestionnaireVersion, lang: str) -> list[dict]:
+    """The questions of a frozen version in ``lang``, in order, for the form and the API.
+
+    Each item is the frozen question (``key``, ``type``, ``required``, ``criterion``, ``level``, ``pair``,
+    ``phase``) with ``text`` and ``help`` as strings in ``lang``, ``choices`` as ``[{value, label, fallback}]`` and
+    ``fallback``: None when every text of the question is written in ``lang``, else the language shown instead
+    (such as ``"en"``), so that the page can say so.
+    """
+    languages = list(version.languages or [])
+    result = []
+    for question in version.questions or []:
+        text, text_fallback = _text(question.get("text"), lang, languages)
+        help_text, help_fallback = _text(question.get("help"), lang, languages)
+        choices = []
+        for choice in question.get("choices") or []:
+            label, label_fallback = _text(choice.get("label"), lang, languages)
+            choices.append({"value": choice.get("value"), "label": label, "fallback": label_fallback})
+        fallback = text_fallback or help_fallback or next((c["fallback"] for c in choices if c["fallback"]), None)
+        result.append({
+            "key": question.get("key"), "type": question.get("type"), "text": text, "help": help_text,
+            "required": bool(question.get("required")), "criterion": question.get("criterion") or "",
+            "level": question.get("level") or "", "pair": question.get("pair") or "",
+            "phase": question.get("phase") or "", "choices": choices, "fallback": fallback,
+        })
+    return result
+
+
+def version_title(version: QuestionnaireVersion, lang: str) -> dict:
+    """``{"title", "intro", "fallback"}`` of a version in ``lang``."""
+    languages = list(version.languages or [])
+    title, title_fallback = _text(version.title, lang, languages)
+    intro, intro_fallback = _text(version.intro, lang, languages)
+    return {"title": title, "intro": intro, "fallback": title_fallback or intro_fallback}
+
+
+# ---------------------------------------------------------------- lists and pages
+
+
+def _count(model):
+    """How many ``model`` rows point at the questionnaire of the outer query (0 when none), as a subquery."""
+    rows = (model.objects.filter(questionnaire=OuterRef("pk")).order_by().values("questionnaire")
+            .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def questionnaires_visible_to(user, filters: dict | None = None):
+    """Questionnaires (not templates) ``user`` may see, newest first, with their target and version count, for
+    lists: a fixed number of queries whatever the number of rows."""
+    filters = filters or {}
+    queryset = (visible_to(user, Questionnaire).filter(is_template=False)
+                .select_related("activity__action", "action", "meeting", "follow_up__action")
+                # Each count in its own subquery: joining versions, responses and questions before grouping
+                # multiplies the rows (millions once responses pile up).
+                .annotate(version_count=_count(QuestionnaireVersion),
+                          response_count=_count(Response),
+                          question_count=_count(Question),
+                          latest_version=Subquery(QuestionnaireVersion.objects.filter(questionnaire=OuterRef("pk"))
+                                                  .order_by("-number").values("number")[:1])))
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("purpose"):
+        queryset = queryset.filter(purpose=filters["purpose"])
+    target = filters.get("target")
+    if target in TARGETS:
+        queryset = queryset.filter(**{f"{target}__isnull": False})
+    elif target == "none":
+        queryset = queryset.filter(activity__isnull=True, action__isnull=True, meeting__isnull=True,
+                                   follow_up__isnull=True)
+    for name in TARGETS:
+        if filters.get(f"{name}_id"):
+            queryset = queryset.filter(**{f"{name}_id": filters[f"{name}_id"]})
+    return queryset.order_by("-created_at", "-id")
+
+
+def templates_visible_to(user):
+    return (visible_to(user, Questionnaire).filter(is_template=True)
+            .annotate(question_count=Count("questions")).order_by("template_code", "id"))
+
+
+def questionnaire_get_for(user, pk) -> Questionnaire:
+    """One questionnaire with its working copy (questions, criteria, choices) prefetched; 404 when not visible."""
+    queryset = Questionnaire.objects.select_related(
+        "activity__action", "action", "meeting", "follow_up__action", "source").prefetch_related(
+        Prefetch("questions", queryset=Question.objects.select_related("criterion").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("order", "id"))).order_by("order", "id")))
+    return get_visible_or_404(user, queryset, pk=pk)
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def question_get_for(user, questionnaire: Questionnaire, question_id) -> Question:
+    """A question of ``questionnaire`` (already fetched through its policy by ``questionnaire_get_for(user, ...)``);
+    404 for a question of another questionnaire."""
+    return _get_or_404(Question.objects.select_related("criterion", "questionnaire").prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.order_by("order", "id"))).filter(questionnaire=questionnaire),
+        question_id)
+
+
+def choice_get_for(user, question: Question, choice_id) -> Choice:
+    """A choice of ``question`` (fetched by ``question_get_for``); 404 for a choice of another question."""
+    return _get_or_404(Choice.objects.select_related("question__questionnaire").filter(question=question), choice_id)
+
+
+def versions_of(questionnaire: Questionnaire):
+    return (questionnaire.versions.select_related("launched_by").annotate(response_count=Count("responses"))
+            .order_by("-number"))
+
+
+def questionnaires_for_target(user, **target) -> list[Questionnaire]:
+    """The questionnaires about one activity or Action (for its page's panel), with their latest version number."""
+    return list(visible_to(user, Questionnaire).filter(is_template=False, **target)
+                .annotate(latest_version=Max("versions__number")).order_by("-created_at", "-id"))
+
+
+def follow_ups_without_questionnaire(user, action) -> list:
+    """The outcome follow-ups of ``action`` that have no questionnaire yet (for the Action page's panel)."""
+    if not can(user, "view", Questionnaire):
+        return []
+    return list(visible_to(user, FollowUp).filter(action=action, questionnaire__isnull=True).order_by("months"))
+
+
+def questionnaires_for_action(user, action) -> list[Questionnaire]:
+    """Questionnaires about an Action itself or one of its activities."""
+    return list(visible_to(user, Questionnaire).filter(is_template=False)
+                .filter(Q(action=action) | Q(activity__action=action) | Q(follow_up__action=action))
+                .select_related("activity").annotate(latest_version=Max("versions__number"))
+                .order_by("-created_at", "-id"))
+
+
+# ---------------------------------------------------------------- the working copy: frozen form, checks
+
+
+def frozen_questions(questions) -> list[dict]:
+    frozen = []
+    for q in questions:
+        frozen.append({
+            "key": q.key, "type": q.type, "text": dict(q.text or {}), "help": dict(q.help or {}),
+            "required": bool(q.required), "criterion": q.criterion.code if q.criterion_id else "",
+            "level": q.level or "", "pair": q.pair or "", "phase": q.phase or "",
+            "choices": [{"value": c.value, "label": dict(c.label or {})} for c in q.choices.all()]
+            if q.type in CHOICE_TYPES else [],
+        })
+    return frozen
+
+
+def missing_texts(questionnaire: Questionnaire, questions=None) -> dict[str, list[str]]:
+    """What is not written in each of the questionnaire's languages: ``{lang: [description, ...]}`` (languages with
+    nothing missing are left out). Titles, questions and choices always count; the introduction and a question's
+    hint count when written in some language."""
+    if questions is None:
+        questions = list(questionnaire.questions.select_related("criterion").prefetch_related("choices")
+                         .order_by("order", "id"))
+    missing: dict[str, list[str]] = {}
+
+    def check(value, label, *, optional=False):
+        value = value or {}
+        if optional and not any((value.get(lang) or "").strip() for lang in value):
+            return
+        for lang in questionnaire.languages:
+            if not (value.get(lang) or "").strip():
+                missing.setdefault(lang, []).append(label)
+
+    check(questionnaire.title, _("the title"))
+    check(questionnaire.intro, _("the introduction"), optional=True)
+    for q in questions:
+        check(q.text, _("question “%(key)s”") % {"key": q.key})
+        check(q.help, _("the hint of question “%(key)s”") % {"key": q.key}, optional=True)
+        if q.type in CHOICE_TYPES:
+            for c in q.choices.all():
+                check(c.label, _("choice “%(value)s” of question “%(key)s”") % {"value": c.value, "key": q.key})
+    return missing
+
+
+def launch_problems(questionnaire: Questionnaire, questions=None) -> list[tuple[str, str]]:
+    """Why the working copy cannot be launched, as ``(code, message)`` pairs (empty: it can be)."""
+    if questions is None:
+        questions = list(questionnaire.questions.select_related("criterion").prefetch_related("choices")
+                         .order_by("order", "id"))
+    problems: list[tuple[str, str]] = []
+    if questionnaire.is_template:
+        problems.append(("template", _("A template is not launched: create a questionnaire from it.")))
+    if not questionnaire.languages:
+        problems.append(("languages", _("Choose at least one language.")))
+    if not questions:
+        problems.append(("no_questions", _("Add at least one question.")))
+    seen: set[str] = set()
+    for q in questions:
+        key = q.key.lower()
+        if key in seen:
+            problems.append(("duplicate_key", _("Two questions have the key “%(key)s”.") % {"key": q.key}))
+        seen.add(key)
+        if q.type in CHOICE_TYPES and len(q.choices.all()) < MIN_CHOICES:
+            problems.append(("no_choices", _("Question “%(key)s” needs at least two choices.") % {"key": q.key}))
+    pairs: dict[str, list[str]] = {}
+    for q in questions:
+        if q.type == Question.Type.KNOWLEDGE:
+            pairs.setdefault(q.pair, []).append(q.phase)
+    for pair, phases in sorted(pairs.items()):
+        if sorted(phases) != ["post", "pre"]:
+            problems.append(("incomplete_pair", _("The knowledge questions of pair “%(pair)s” need exactly one "
+                                                  "“before” and one “after” question.") % {"pair": pair or "?"}))
+    missing = missing_texts(questionnaire, questions)
+    if missing and not questionnaire.show_fallback:
+        names = dict(settings.LANGUAGES)
+        for lang in questionnaire.languages:
+            if lang in missing:
+                problems.append(("missing_text", _("Not written in %(language)s: %(what)s.") % {
+                    "language": names.get(lang, lang), "what": ", ".join(str(item) for item in missing[lang])}))
+    return problems
+
+
+def current_version(questionnaire: Questionnaire) -> QuestionnaireVersion | None:
+    return questionnaire.versions.order_by("-number").first()
+
+
+def has_unlaunched_changes(questionnaire: Questionnaire) -> bool:
+    """Whether the working copy differs from the last launched version (or nothing was launched yet)."""
+    version = current_version(questionnaire)
+    if version is None:
+        return True
+    questions = questionnaire.questions.select_related("criterion").prefetch_related("choices").order_by("order", "id")
+    return (frozen_questions(questions) != version.questions or dict(questionnaire.title) != version.title
+            or dict(questionnaire.intro or {}) != version.intro or list(questionnaire.languages) != version.languages)
+
+
+
+
+def preview_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
+    """The working copy as a version that is not saved: the preview shows what launching would freeze."""
+    return QuestionnaireVersion(questionnaire=questionnaire, number=0,
+                                questions=frozen_questions(questionnaire.questions.all()),
+                                title=dict(questionnaire.title), intro=dict(questionnaire.intro or {}),
+                                languages=list(questionnaire.languages))
