@@ -122,7 +122,8 @@ def test_a_meeting_from_its_agenda_to_its_feedback_indicators(browser, live_serv
     assert material.access == "members"
     page.goto(f"/events/{meeting.slug}/")
     expect(page.locator("h1")).to_contain_text(TITLE)
-    expect(page.locator("#contribution-1")).to_contain_text("Ion Rusu")
+    contribution = session.contributions.get()
+    expect(page.locator(f"#contribution-{contribution.pk}")).to_contain_text("Ion Rusu")  # the staff's agenda editor
     assert_accessible(page)
 
     # 2. A participant without an account registers from a phone; they do not see the members' presentation.

@@ -516,3 +516,25 @@ def test_a_meeting_without_registration_leaves_the_activity_figures_alone(office
     assert services.meeting_figures_sync(meeting=meeting) is False
     activity.refresh_from_db()
     assert activity.participants_women is None
+
+
+def test_more_places_on_the_meeting_form_promote_the_waiting_list(officer):
+    # Given two places taken and two people wait-listed
+    meeting = open_meeting(capacity=2)
+    regs = [ask(meeting, email=f"p{i}@example.org")[0] for i in range(4)]
+    services.registrations_decide(registrations=regs, by=officer, decision="approve")
+    # When the officer gives the meeting one more place through the meeting's own form (meeting_update)
+    services.meeting_update(meeting=meeting, by=officer, capacity=3)
+    # Then the first wait-listed person takes it, the second still waits
+    assert list(Registration.objects.order_by("requested_at", "id").values_list("status", flat=True)) == [
+        S.APPROVED, S.APPROVED, S.APPROVED, S.WAITLISTED]
+
+
+def test_a_meeting_cannot_take_a_short_name_that_other_addresses_begin_with(officer):
+    for slug in ("calendar", "r", "invitation", "new", "m", "speaker"):
+        with pytest.raises(ValidationFailed) as refused:
+            services.meeting_create(by=officer, slug=slug, kind="workshop", title={"en": "Workshop"},
+                                    start_date=datetime.date(2027, 3, 1), end_date=datetime.date(2027, 3, 1),
+                                    city="Chisinau")
+        assert "slug" in refused.value.errors
+    assert not Meeting.objects.filter(slug__in=["calendar", "r", "invitation", "new", "m", "speaker"]).exists()

@@ -332,13 +332,16 @@ def response_submit(*, questionnaire=None, token=None, open_key=None, device_key
 
 def _store(*, target, version, client_uuid, digest_value, invitation, anonymous, language, channel, now, action_id,
            rows) -> Response:
-    response = Response.objects.create(
+    response = Response(
         questionnaire=target, version=version, client_id=client_uuid, token_digest=digest_value,
         invitation=None if anonymous or invitation is None else invitation,
         person_key=response_person_key(invitation.person_key) if invitation else "",
         language=language, channel=channel, submitted_at=now,
         activity_id=target.activity_id, meeting_id=target.meeting_id, action_id=action_id,
     )
+    # One INSERT ... RETURNING id, without save()'s signals and per-field steps (nothing listens to a response
+    # being saved); PostgreSQL and SQLite both give the id back.
+    Response.objects.bulk_create([response])
     Answer.objects.bulk_create([Answer(response=response, **row) for row in rows])
     if invitation is not None:
         # "Who has answered", apart from the answers; for an anonymous questionnaire only the day is kept, so
