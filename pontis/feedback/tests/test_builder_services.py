@@ -143,7 +143,7 @@ def test_version_questions_in_a_language(officer):
 # ---------------------------------------------------------------- launch refused, rule by rule
 
 
-def _refused(officer, q, code):
+def assert_launch_refused(officer, q, code):
     with pytest.raises(ValidationFailed) as exc:
         builder.questionnaire_launch(questionnaire=q, by=officer)
     assert code in _codes(exc)
@@ -153,32 +153,32 @@ def _refused(officer, q, code):
 
 
 def test_launch_refused_without_questions(officer):
-    _refused(officer, blank(officer), "no_questions")
+    assert_launch_refused(officer, blank(officer), "no_questions")
 
 
 def test_launch_refused_for_a_choice_question_without_choices(officer):
     q = complete(officer)
     Choice.objects.filter(question__questionnaire=q).delete()
-    _refused(officer, q, "no_choices")
+    assert_launch_refused(officer, q, "no_choices")
 
 
 def test_launch_refused_for_an_incomplete_knowledge_pair(officer):
     q = complete(officer)
     builder.question_delete(question=q.questions.get(key="k_post"), by=officer)
-    _refused(officer, q, "incomplete_pair")
+    assert_launch_refused(officer, q, "incomplete_pair")
 
 
 def test_launch_refused_for_two_pre_questions_in_a_pair(officer):
     q = complete(officer)
     builder.question_update(question=q.questions.get(key="k_post"), by=officer, phase="pre")
-    _refused(officer, q, "incomplete_pair")
+    assert_launch_refused(officer, q, "incomplete_pair")
 
 
 def test_launch_refused_for_duplicate_keys(officer):
     q = complete(officer)
     # a key differing only in case (written around the service, as an import might)
     Question.objects.filter(questionnaire=q, key="useful").update(key="Overall")
-    _refused(officer, q, "duplicate_key")
+    assert_launch_refused(officer, q, "duplicate_key")
 
 
 def test_launch_refused_when_a_text_is_missing_in_a_language(officer):
@@ -194,13 +194,13 @@ def test_launch_refused_when_a_text_is_missing_in_a_language(officer):
 def test_launch_refused_when_a_choice_label_is_missing(officer):
     q = complete(officer)
     builder.choice_update(choice=Choice.objects.get(value="no"), by=officer, label={"en": "No"})
-    _refused(officer, q, "missing_text")
+    assert_launch_refused(officer, q, "missing_text")
 
 
 def test_launch_refused_when_the_title_is_missing(officer):
     q = complete(officer)
     builder.questionnaire_update(questionnaire=q, by=officer, title={"en": "Feedback"})
-    _refused(officer, q, "missing_text")
+    assert_launch_refused(officer, q, "missing_text")
 
 
 def test_launch_with_fallback_records_the_languages(officer):
