@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "pontis.events",
     "pontis.feedback",
     "pontis.knowledge",
+    "pontis.reports",
     "pontis.devtools",  # top layer: stress data, the load benchmark's floor page (imports every app)
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("search/", include("pontis.knowledge.urls_search")),
     path("similar/", include("pontis.knowledge.urls_similar")),
     path("portal/", include("pontis.knowledge.urls_portal")),
+    path("reports/", include("pontis.reports.urls")),
     path("", include("pontis.core.urls")),
 ]
 

@@ -1,0 +1,115 @@
+"""The registry of figures: each figure has an id, a translated definition, a unit and one query.
+
+The dashboards, the annual report, the CSV/XLSX exports and the statistics API all read figures from here, so
+they agree by construction (docs/reports.md, "One definition per figure").
+
+    @figure("actions.by_region", label=_("Actions by region"), definition=_("..."), unit=UNIT_ACTIONS,
+            kind=BREAKDOWN, people=False, chart="bar")
+    def actions_by_region(filters: Filters) -> Result: ...
+
+    compute("actions.by_region", filters, user=request.user) -> Result   # suppression applied for the reader
+
+A breakdown of people (``people=True``) hides every row behind fewer than ``MIN_PEOPLE`` people from readers who
+may not see small numbers (donor observers): the row's value becomes ``None`` with ``suppressed=True``. A value
+that imported history cannot know is ``None`` with ``unknown=True`` ("unknown", never 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from django.utils.functional import Promise
+
+from .filters import Filters
+
+MIN_PEOPLE = 5
+
+NUMBER = "number"  # one value
+BREAKDOWN = "breakdown"  # rows keyed by a code (region, theme, gender...)
+SERIES = "series"  # rows keyed by a year, in order
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # a stable code: region code, theme code, year, gender...
+    label: str  # translated label for the reader
+    value: float | int | None
+    unknown: bool = False
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    figure_id: str
+    value: float | int | None = None  # NUMBER figures
+    rows: tuple[Row, ...] = ()  # BREAKDOWN and SERIES figures
+    unknown: bool = False
+    suppressed: bool = False
+    note: str = ""  # e.g. why some years are unknown
+
+    def as_json(self) -> dict:
+        """What the statistics API and the report's snapshot store: codes and numbers, no translated labels."""
+        if self.rows:
+            return {r.key: (None if (r.unknown or r.suppressed) else r.value) for r in self.rows}
+        return None if (self.unknown or self.suppressed) else self.value
+
+
+@dataclass(frozen=True)
+class FigureDef:
+    id: str
+    label: Promise | str
+    definition: Promise | str
+    unit: Promise | str
+    kind: str
+    query: Callable[[Filters], Result]
+    people: bool = False  # a count of people: small groups are suppressed for observers
+    chart: str | None = None  # "bar", "timeline", "map" or None (a number, or a table only)
+    section: str = "actions"  # the dashboard section it belongs to
+    order: int = 100
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+_figures: dict[str, FigureDef] = {}
+
+
+def figure(figure_id: str, *, label, definition, unit, kind=NUMBER, people=False, chart=None, section="actions",
+           order=100):
+    """Register the decorated function as the one query of ``figure_id``."""
+
+    def decorator(func: Callable[[Filters], Result]):
+        if figure_id in _figures:
+            raise ValueError(f"figure {figure_id} is registered twice")
+        _figures[figure_id] = FigureDef(figure_id, label, definition, unit, kind, func, people, chart, section, order)
+        return func
+
+    return decorator
+
+
+def get(figure_id: str) -> FigureDef:
+    return _figures[figure_id]
+
+
+def all_figures(section: str | None = None) -> list[FigureDef]:
+    return sorted((f for f in _figures.values() if section is None or f.section == section),
+                  key=lambda f: (f.order, f.id))
+
+
+def suppress(result: Result, *, reveal: bool) -> Result:
+    """The result as a reader who may (``reveal``) or may not see groups of fewer than MIN_PEOPLE people sees it."""
+    if reveal:
+        return result
+    if result.rows:
+        rows = tuple(replace(r, value=None, suppressed=True)
+                     if (r.value is not None and 0 < r.value < MIN_PEOPLE) else r for r in result.rows)
+        return replace(result, rows=rows)
+    if result.value is not None and 0 < result.value < MIN_PEOPLE:
+        return replace(result, value=None, suppressed=True)
+    return result
+
+
+def compute(figure_id: str, filters: Filters, *, reveal: bool) -> Result:
+    """The figure for these filters, as a reader who may (``reveal``) or may not see small groups sees it."""
+    definition = get(figure_id)
+    result = definition.query(filters)
+    return suppress(result, reveal=reveal) if definition.people else result
