@@ -53,6 +53,16 @@ PONTIS_RELAX_MFA = env_bool("PONTIS_RELAX_MFA", default=PONTIS_DEMO) and not PRO
 PONTIS_SITE_URL = env("PONTIS_SITE_URL", "http://127.0.0.1:8000")
 # Public and observers' aggregate figures are recomputed at most this often (core.selectors.cached_figures); 0: never cached.
 PONTIS_FIGURES_CACHE_SECONDS = int(env("PONTIS_FIGURES_CACHE_SECONDS", "0" if TESTING else "300"))
+# IATI open data (pontis.reports.iati): the reporting organisation (the facility's implementer, also written as
+# the implementing participating organisation) and the funder. REF is an IATI organisation identifier (an approved
+# registration agency prefix, then the organisation's number); TYPE is an OrganisationType code (40 Multilateral,
+# 15 Other public sector, 10 Government...). The defaults suit the demo only: set the real ones in production.
+PONTIS_IATI_REPORTING_ORG_REF = env("PONTIS_IATI_REPORTING_ORG_REF", "XI-IATI-PONTIS")
+PONTIS_IATI_REPORTING_ORG_NAME = env("PONTIS_IATI_REPORTING_ORG_NAME", "Pontis demonstration facility")
+PONTIS_IATI_REPORTING_ORG_TYPE = env("PONTIS_IATI_REPORTING_ORG_TYPE", "40")
+PONTIS_IATI_FUNDER_REF = env("PONTIS_IATI_FUNDER_REF", "XI-IATI-EC_INTPA")
+PONTIS_IATI_FUNDER_NAME = env("PONTIS_IATI_FUNDER_NAME", "European Commission - International Partnerships")
+PONTIS_IATI_FUNDER_TYPE = env("PONTIS_IATI_FUNDER_TYPE", "15")
 # The load benchmark's layout floor (/_floor, pontis.devtools.views.floor): routed only when this is on.
 PONTIS_BENCH_FLOOR = env_bool("PONTIS_BENCH_FLOOR", False)
 # Search by meaning (pontis.knowledge.meaning): the sentence encoder, "use" (multilingual USE v3) or "off".
@@ -258,7 +268,7 @@ if PRODUCTION and not SECURE_HSTS_PRELOAD and "security.W021" not in SILENCED_SY
 
 # Caches: Redis when REDIS_URL is set (shared across workers, needed for rate limits in production).
 if env("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+    CACHES = {"default": {"BACKEND": "pontis.core.cache.RedisCache", "LOCATION": env("REDIS_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pontis"}}
 

@@ -24,7 +24,7 @@ def _parameters(path):
 def test_the_document_declares_the_period_of_the_roster_figures_as_dates():
     parameters = _parameters(STATS)
 
-    assert set(parameters) == {"from", "to"}
+    assert set(parameters) == {"from", "to", "region", "theme", "country"}  # the dashboard's filters
     for name in ("from", "to"):
         assert {"format": "date", "type": "string"} in parameters[name]["schema"]["anyOf"]
         assert parameters[name].get("required", False) is False

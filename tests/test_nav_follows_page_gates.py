@@ -13,15 +13,16 @@ pytestmark = pytest.mark.django_db
 PUBLIC_LINKS = {"core:home", "events:list", "library:list", "portal:home"}
 STAFF_LINKS = PUBLIC_LINKS | {"intake:list", "intake:at_risk", "actions:list", "actions:process",
                               "experts:roster", "accounts:institutions", "accounts:people", "core:access_log",
-                              "actions:mine", "feedback:builder_list"}
+                              "actions:mine", "feedback:builder_list", "reports:dashboard"}
 # Who saw which link when each entry carried its own role list: the same people must see the same links.
 EXPECTED = {
     "admin": STAFF_LINKS,
     "officer": STAFF_LINKS,
-    "committee": PUBLIC_LINKS | {"intake:list", "actions:list", "accounts:institutions", "actions:mine"},
+    "committee": PUBLIC_LINKS | {"intake:list", "actions:list", "accounts:institutions", "actions:mine",
+                                 "reports:dashboard"},
     "focal_point": PUBLIC_LINKS | {"intake:list", "actions:list", "accounts:institutions"},
     "expert": PUBLIC_LINKS | {"actions:list", "experts:me"},
-    "observer": PUBLIC_LINKS | {"actions:process", "accounts:institutions"},
+    "observer": PUBLIC_LINKS | {"actions:process", "accounts:institutions", "reports:dashboard"},
 }
 
 

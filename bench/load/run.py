@@ -194,6 +194,22 @@ def pages(sample: dict) -> list[tuple[str, str, str]]:
         ("API: meetings", "/api/v1/meetings", "token"),
         ("API: indicators", "/api/v1/indicators", "token"),
     ]
+    # Reporting and open data (issue 13): the figures dashboard (officer, observer, one year), a table's XLSX, the
+    # annual report builds, the IATI staff page, the statistics API and the public IATI file. bench/bench_reports.py
+    # measures the dashboard and the statistics API in detail (more filters, cold and warm, SQL).
+    year = datetime.date.today().year - 1
+    rows += [
+        ("figures dashboard", "/reports/", "officer"),
+        ("figures dashboard: observer", "/reports/", "observer"),
+        ("figures dashboard: a year", f"/reports/?from={year}-01-01&to={year}-12-31", "officer"),
+        ("figures table: XLSX", "/reports/tables/actions.by_region/xlsx/", "officer"),
+        ("annual report builds", "/reports/annual/", "officer"),
+        ("IATI page (staff)", "/reports/iati/", "officer"),
+        ("API: stats actions", "/api/v1/stats/actions", "token"),
+        ("API: stats participants", "/api/v1/stats/participants", "token"),
+        ("API: stats experts", "/api/v1/stats/experts", "token"),
+        ("API: IATI activities.xml", "/api/v1/iati/activities.xml", "anonymous"),
+    ]
     for name, path, _who in rows:
         if path is None:
             print(f"  (no sample in this database for {name!r}: row left out)")

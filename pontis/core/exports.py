@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +32,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 # Characters the XLSX format cannot store (openpyxl refuses them): C0 controls except tab, newline, return.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TYPED = (bool, int, float, decimal.Decimal, datetime.date, datetime.time)
+# Characters a sheet's name cannot hold.
+_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 
 
 def neutralise(value):
@@ -61,8 +64,12 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "data") -> bytes:
-    """The rows as an XLSX workbook of one sheet: text cells neutralised, numbers and dates as typed cells."""
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "data",
+               about: Sequence[tuple[str, object]] | None = None) -> bytes:
+    """The rows as an XLSX workbook of one sheet: text cells neutralised, numbers and dates as typed cells.
+
+    ``about``: (label, value) pairs written to a second sheet, "About this export" (the filters in words, the
+    time, who exported); neutralised like every cell. A CSV has no second sheet: it stays a plain table."""
     def cell(value):
         value = neutralise(value)
         return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
@@ -72,6 +79,10 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = 
     worksheet.append([cell(h) for h in header])
     for row in rows:
         worksheet.append([cell(v) for v in row])
+    if about is not None:
+        about_sheet = book.create_sheet(_SHEET_ILLEGAL.sub("", str(_("About this export")))[:31] or "about")
+        for label, value in about:
+            about_sheet.append([cell(label), cell(value)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -86,10 +97,11 @@ def safe_filename(name: str, ext: str) -> str:
 
 
 def export_response(fmt: str, header: Sequence[str], rows: Iterable[Sequence], *, filename: str,
-                    sheet: str = "data") -> HttpResponse:
-    """The rows as a download in ``fmt`` ("csv" or "xlsx"); any other format raises ValueError."""
+                    sheet: str = "data", about: Sequence[tuple[str, object]] | None = None) -> HttpResponse:
+    """The rows as a download in ``fmt`` ("csv" or "xlsx"); any other format raises ValueError. ``about``: the
+    XLSX's second sheet (see ``xlsx_bytes``); ignored for CSV."""
     if fmt == "xlsx":
-        body, content_type = xlsx_bytes(header, rows, sheet=sheet), XLSX_TYPE
+        body, content_type = xlsx_bytes(header, rows, sheet=sheet, about=about), XLSX_TYPE
     elif fmt == "csv":
         body, content_type = csv_bytes(header, rows), CSV_TYPE
     else:

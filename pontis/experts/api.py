@@ -1,13 +1,13 @@
-"""Roster API: statistics (staff and observers), the expert's own data, ranked candidates (staff)."""
+"""Roster API: the expert's own data, ranked candidates (staff). The roster's figures (GET /api/v1/stats/experts)
+are served by the reports app from the registry of figures (pontis/reports/api_stats.py)."""
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import create_model
 
 from pontis.actions.selectors import activity_detail_queryset
-from pontis.core.api_helpers import IdPath, OptionalDate
-from pontis.core.errors import NotAllowed, ValidationFailed
+from pontis.core.api_helpers import IdPath
+from pontis.core.errors import NotAllowed
 from pontis.core.permissions import can, get_visible_or_404
 
 from . import matching, selectors
@@ -17,13 +17,6 @@ from .services import profile_export_data
 router = Router(tags=["experts"])
 
 
-class StatsPeriod(Schema):
-    """The period of the deployment figures (``from``/``to`` are Python keywords, hence the aliases)."""
-
-    date_from: OptionalDate = Field(None, alias="from", description="Count deployments that end on or after this day (YYYY-MM-DD)")
-    date_to: OptionalDate = Field(None, alias="to", description="Count deployments that start, and experts registered, on or before this day (YYYY-MM-DD)")
-
-
 # One query parameter ``w_<part>`` per part of the matching score (0-100; the document shows each default), built
 # from matching.DEFAULT_WEIGHTS so that a new part is declared the day it is scored.
 MatchingWeights = create_model(
@@ -31,19 +24,6 @@ MatchingWeights = create_model(
     **{f"w_{part}": (int, Field(default, ge=0, le=100, description=f"Weight of '{part}' in the score (0-100)"))
        for part, default in matching.DEFAULT_WEIGHTS.items()},
 )
-
-
-@router.get("/stats/experts", summary="Roster figures (staff and observers)")
-def stats_experts(request: HttpRequest, period: Query[StatsPeriod]):
-    """Registered and deployed experts; deployed by gender and background; government experts by EU member state
-    (nationality a member on the start date of one of their deployments). ``from``/``to`` (YYYY-MM-DD) restrict
-    the deployment figures to deployments in that period."""
-    if not can(request.user, "view_stats", ExpertProfile):
-        raise NotAllowed()
-    date_from, date_to = period.date_from, period.date_to
-    if date_from and date_to and date_to < date_from:
-        raise ValidationFailed(_("'to' must not be before 'from'."), field="to")
-    return selectors.expert_statistics(date_from=date_from, date_to=date_to)
 
 
 class CandidateOut(Schema):

@@ -181,6 +181,9 @@ class Invitation(models.Model):
     person_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when the web form keeps a draft for this link: a submission deletes the draft only then, so that the
+    # submissions that never had one (the API's, an app's) skip that statement.
+    draft_kept = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)

@@ -87,7 +87,8 @@ def _respond(request, *, questionnaire, invitation, digest_value: str, channel: 
     # client_id rides in the page and seeds the draft on the first post.
     draft = services.draft_open(questionnaire=questionnaire, resume_key=digest_value,
                                 language=invitation.language if invitation else "",
-                                client_id=request.POST.get("client_id"), create=create_draft or request.method == "POST")
+                                client_id=request.POST.get("client_id"), create=create_draft or request.method == "POST",
+                                invitation=invitation)
     client_id = services.draft_client_id(draft) if draft is not None else str(uuid.uuid4())
     lang = _language(request, version, draft, invitation)
     questions = version_questions(version, lang)

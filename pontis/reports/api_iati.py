@@ -1,5 +1,44 @@
-"""API routes of the iati part of the reports app."""
+"""The IATI file: ``GET /api/v1/iati/activities.xml`` (public; IATI standard 2.03).
 
+It holds only what the facility publishes (the Actions shown on the portal, and those withdrawn since, as
+cancelled), each checked against the schema, the codelists and the standard's rules; an Action that fails is left
+out and listed for staff on /reports/iati/. The file is built again only when its sources change
+(``iati.publish.current_file``); ``ETag`` and ``Last-Modified`` let a harvester ask again cheaply (304).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from ninja import Router
 
-router = Router(tags=["reports"])
+from pontis.accounts.api_auth import OPTIONAL_AUTH, optional_auth
+
+from .iati import publish
+
+router = Router(tags=["reports"], auth=optional_auth())
+
+XML = "application/xml"
+
+
+@router.get("/iati/activities.xml", openapi_extra={
+    **OPTIONAL_AUTH,
+    "responses": {200: {"description": "The IATI activity file (IATI standard 2.03)", "content": {XML: {}}},
+                  304: {"description": "Not modified since the ETag or date the client sent"}},
+}, summary="The facility's published Actions as an IATI 2.03 activity file (public)")
+def iati_activities(request: HttpRequest):
+    """The ``<iati-activities version="2.03">`` file. Send ``If-None-Match`` (the ``ETag``) or
+    ``If-Modified-Since`` to receive 304 while nothing changed."""
+    current = publish.current_file()
+    last_modified = int(current["last_modified"].timestamp())
+    conditional = get_conditional_response(request, etag=current["etag"], last_modified=last_modified)
+    if conditional is not None:
+        response = conditional
+    else:
+        response = HttpResponse(current["content"], content_type=f"{XML}; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="activities.xml"'
+    response["ETag"] = current["etag"]
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response

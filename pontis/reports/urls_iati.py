@@ -1,5 +1,10 @@
 """Routes of the iati part of the reports app (mounted under /reports/ by urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_iati as views
+
+urlpatterns = [
+    path("iati/", views.iati_page, name="iati"),
+    path("iati/check/", views.iati_check, name="iati_check"),
+]

@@ -185,6 +185,12 @@ SAMPLES: dict[str, dict] = {
     "experts:evaluate": _deployments(),
     "experts:feedback": _deployments(),
     "experts:import_job": {"": _pk("import_job")},
+    "reports:dashboard_table_export": {"": lambda w: {"figure_id": "actions.total", "fmt": "csv"}},
+    "reports:dashboard_export_job": {"": _pk("export_job")},
+    "reports:dashboard_export_download": {"": _pk("export_job")},
+    **{f"reports:{_name}": {"done": _pk("annual_done"), "queued": _pk("annual_queued")}
+       for _name in ("annual_job", "annual_progress", "annual_download")},
+    "reports:annual_cancel": {"queued": _pk("annual_queued")},
     "experts:profile": _profiles(),
     "experts:edit": _profiles(),
     "experts:transition": _profiles(),

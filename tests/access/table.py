@@ -377,7 +377,14 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
         "POST@B_submitted": {"delegation": FORBIDDEN, "NO_SESSION": UNAUTHORISED, "STAFF_API": FORBIDDEN, "other_focal_point": ALLOWED, "OTHERS": NOT_FOUND},
     },
     "/api/v1/stats/experts": {
-        "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API|observer": OK, "OTHERS": FORBIDDEN},
+        "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API|committee|observer": OK, "OTHERS": FORBIDDEN},
+    },
+    # The statistics API (pontis/reports/api_stats.py, helper "figures"): the dashboard's readers.
+    "/api/v1/stats/actions": {
+        "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API|committee|observer": OK, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/stats/participants": {
+        "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API|committee|observer": OK, "OTHERS": FORBIDDEN},
     },
     "healthz": read_only({
         "GET": {"OTHERS": OK},
@@ -1210,6 +1217,50 @@ TABLE: dict[str, dict[str, dict[str, object]]] = {
     }) for _name in ("indicators_review", "indicators_review_xlsx", "indicators_review_pdf")},
     "/api/v1/indicators": {
         "GET": {"NO_SESSION": UNAUTHORISED, "STAFF_API|committee|observer": OK, "OTHERS": FORBIDDEN},
+    },
+    # The "In numbers" dashboard (pontis/reports, DashboardPolicy): staff, the steering committee and donor
+    # observers read the figures and export each table; partners, experts and Delegations are refused.
+    **{f"reports:{_name}": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee|observer": OK, "OTHERS": FORBIDDEN},
+    }) for _name in ("dashboard", "dashboard_table_export")},
+    # The export of every table is a report job (ReportJobPolicy): staff prepare it, follow it and download it;
+    # other readers of figures never see an export job (404), everyone else is refused at the gate.
+    "reports:dashboard_export": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    **{f"reports:{_name}": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "committee|observer": NOT_FOUND, "OTHERS": FORBIDDEN},
+    }) for _name in ("dashboard_export_job", "dashboard_export_download")},
+    # The annual report (pontis/reports, ReportJobPolicy): staff ask for a build, follow it and cancel it; every
+    # reader of figures lists and downloads the finished reports (a build under way is staff's: 404 to the others).
+    "reports:annual_list": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee|observer": OK, "OTHERS": FORBIDDEN},
+    }),
+    "reports:annual_new": STAFF_FORM,
+    **{f"reports:{_name}": read_only({
+        "GET@done": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee|observer": OK, "OTHERS": FORBIDDEN},
+        "GET@queued": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "committee|observer": NOT_FOUND, "OTHERS": FORBIDDEN},
+    }) for _name in ("annual_job", "annual_progress")},
+    "reports:annual_download": read_only({
+        "GET@done": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee|observer": OK, "OTHERS": FORBIDDEN},
+        "GET@queued": {"NOT_SIGNED_IN": SIGN_IN, "STAFF|committee|observer": NOT_FOUND, "OTHERS": FORBIDDEN},
+    }),
+    "reports:annual_cancel": {
+        "GET@queued": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST@queued": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    # IATI open data (pontis/reports, IatiRecordPolicy): the check page and "check now" are staff's; the IATI file
+    # is public (it holds only what the facility publishes), like the portal's API.
+    "reports:iati": read_only({
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": OK, "OTHERS": FORBIDDEN},
+    }),
+    "reports:iati_check": {
+        "GET": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": NOT_ALLOWED, "OTHERS": FORBIDDEN},
+        "POST": {"NOT_SIGNED_IN": SIGN_IN, "STAFF": ALLOWED, "OTHERS": FORBIDDEN},
+    },
+    "/api/v1/iati/activities.xml": {
+        "GET": {"deactivated": UNAUTHORISED, "OTHERS": OK},
     },
     "core:home": read_only({
         "GET": {"OTHERS": OK},

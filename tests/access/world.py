@@ -150,6 +150,22 @@ def build_world() -> World:
     job.file.save("roster.csv", ContentFile(b"email\n"), save=False)
     job.save()
     o["import_job"] = job
+    # A finished export of every dashboard table (pontis/reports, helper "dashboard"), with its file.
+    from pontis.reports.models import ReportJob
+
+    export_job = ReportJob(kind=ReportJob.Kind.EXPORT, status=ReportJob.Status.DONE, language="en",
+                           requested_by=officer, params={"filters": "", "format": "csv"}, file_name="dashboard-all.csv")
+    export_job.file.save("dashboard-export.csv", ContentFile(b"Section\r\n"), save=False)
+    export_job.save()
+    o["export_job"] = export_job
+    # A finished annual report with its PDF, and a build still waiting (pontis/reports, helper "annual").
+    annual_done = ReportJob(kind=ReportJob.Kind.ANNUAL_REPORT, status=ReportJob.Status.DONE, language="en",
+                            requested_by=officer, params={"year": 2025}, file_name="annual-report-2025-en.pdf")
+    annual_done.file.save("annual-report-2025-en.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    annual_done.save()
+    o["annual_done"] = annual_done
+    o["annual_queued"] = ReportJob.objects.create(kind=ReportJob.Kind.ANNUAL_REPORT, language="fr",
+                                                  requested_by=officer, params={"year": 2025})
 
     # Meetings: a public one and a staff-only (unpublished) one.
     o["meeting_public"] = make_meeting(slug="matrix-public", is_public=True)

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -342,17 +343,38 @@ def _store(*, target, version, client_uuid, digest_value, invitation, anonymous,
     # One INSERT ... RETURNING id, without save()'s signals and per-field steps (nothing listens to a response
     # being saved); PostgreSQL and SQLite both give the id back.
     Response.objects.bulk_create([response])
-    Answer.objects.bulk_create([Answer(response=response, **row) for row in rows])
+    _insert_answers(response.pk, rows)
     if invitation is not None:
         # "Who has answered", apart from the answers; for an anonymous questionnaire only the day is kept, so
         # that the time cannot tie the invitation to the response.
         answered = now.replace(hour=0, minute=0, second=0, microsecond=0) if anonymous else now
         Invitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(answered_at=answered)
-    if digest_value:
+    if digest_value and (invitation is None or invitation.draft_kept):
         Draft.objects.filter(resume_key=digest_value).delete()
     if target.follow_up_id:
         _record_follow_up(target, invitation, version, rows)
     return response
+
+
+_ANSWER_COLUMNS = ("response_id", "key", "type", "number", "choices", "text", "criterion", "level", "pair", "phase")
+
+
+def _insert_answers(response_id: int, rows: list[dict]) -> None:
+    """The answers in one multi-row INSERT written here rather than by ``bulk_create``: the ORM spent about 1 ms of
+    CPU preparing eight rows field by field, this 0.4 ms, on the route that must take hundreds of responses a
+    second. The rows come from ``validate_answers`` (plain values); ``choices`` is stored as JSON text, as
+    JSONField stores it, on PostgreSQL and SQLite alike."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _ANSWER_COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(_ANSWER_COLUMNS)) + ")"
+    params: list = []
+    for row in rows:
+        params += [response_id, row["key"], row["type"], row["number"], json.dumps(row["choices"]), row["text"],
+                   row["criterion"], row["level"], row["pair"], row["phase"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}", params)
 
 
 def _outcome_text(version: QuestionnaireVersion, rows: list[dict], language: str) -> str:
@@ -421,11 +443,12 @@ def _uuid_text(value) -> str | None:
 
 
 def draft_open(*, questionnaire: Questionnaire, resume_key: str, language: str = "", client_id=None,
-               create: bool = True) -> Draft | None:
+               create: bool = True, invitation: Invitation | None = None) -> Draft | None:
     """The half-finished form of this link or device, made on first sight (unless ``create`` is False) with its
     ``client_id``: the one given (the id the page was rendered with) or a new uuid4. It is kept in the draft, so a
     double tap, a second tab or a resumed form submit with the same id. No account, no audit row: a draft is the
-    respondent's scratch pad, deleted when the response is stored."""
+    respondent's scratch pad, deleted when the response is stored. A personal link's ``invitation`` is marked
+    ``draft_kept`` so that its submission knows there is a draft to delete."""
     draft = Draft.objects.filter(resume_key=resume_key).first()
     if draft is None:
         if not create:
@@ -434,6 +457,9 @@ def draft_open(*, questionnaire: Questionnaire, resume_key: str, language: str =
             with transaction.atomic():
                 draft = Draft.objects.create(questionnaire=questionnaire, resume_key=resume_key, language=language,
                                              answers={CLIENT_ID_KEY: _uuid_text(client_id) or str(uuid.uuid4())})
+                if invitation is not None and not invitation.draft_kept:
+                    Invitation.objects.filter(pk=invitation.pk).update(draft_kept=True)
+                    invitation.draft_kept = True
         except IntegrityError:
             draft = Draft.objects.get(resume_key=resume_key)
     if CLIENT_ID_KEY not in draft.answers:

@@ -61,6 +61,7 @@ def test_submitting_the_form_stores_the_response_and_thanks(client):
     assert str(response.client_id) == client_id and response.channel == "link"
     assert svc.response_answers(response) == {"overall": 4, "useful": "yes", "topics": ["yes", "no"],
                                               "comment": "Good <b>day</b>", "law_pre": 2}
+    assert Draft.objects.count() == 0  # the form's scratch pad goes with the submission
     assert "Thank you" in client.get(answer["Location"]).content.decode()
 
 

@@ -16,10 +16,14 @@ that imported history cannot know is ``None`` with ``unknown=True`` ("unknown", 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from django.utils import timezone
 from django.utils.functional import Promise
+
+from pontis.core.selectors import cached_figures
 
 from .filters import Filters
 
@@ -110,6 +114,17 @@ def suppress(result: Result, *, reveal: bool) -> Result:
 
 def compute(figure_id: str, filters: Filters, *, reveal: bool) -> Result:
     """The figure for these filters, as a reader who may (``reveal``) or may not see small groups sees it."""
+    return compute_as_of(figure_id, filters, reveal=reveal)[0]
+
+
+def compute_as_of(figure_id: str, filters: Filters, *, reveal: bool) -> tuple[Result, datetime.datetime]:
+    """``compute``, with the time the figure was computed ("data as of": it may come from the cache)."""
     definition = get(figure_id)
-    result = definition.query(filters)
-    return suppress(result, reveal=reveal) if definition.people else result
+
+    def run() -> tuple[Result, datetime.datetime]:
+        result = definition.query(filters)
+        return (suppress(result, reveal=reveal) if definition.people else result), timezone.now()
+
+    # Shared by every reader of the same figure, filters and suppression for PONTIS_FIGURES_CACHE_SECONDS (off in
+    # the test profile); the key holds the language too (cached_figures), the labels being translated.
+    return cached_figures(f"figure:{figure_id}:{filters.key}:{int(bool(reveal))}", run)

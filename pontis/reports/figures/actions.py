@@ -1,0 +1,90 @@
+"""Actions and countries: how many, where, on what, since when. One query per figure."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Q
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from pontis.core.i18n import translate
+from pontis.core.models import Country, Region, ThematicArea
+
+from .common import ACTION_COUNTRIES, ACTION_THEMES, actions_in, count_of
+from .filters import Filters
+from .registry import BREAKDOWN, NUMBER, SERIES, Result, Row, figure
+
+UNIT_ACTIONS = _("Actions")
+UNIT_COUNTRIES = _("countries")
+
+
+@figure("actions.total", label=_("Actions"), unit=UNIT_ACTIONS, kind=NUMBER, section="actions", order=10,
+        definition=_("Actions not cancelled that ran at some time in the period (started on or before its last day "
+                     "and not ended before its first), in the region, theme and country chosen."))
+def actions_total(filters: Filters) -> Result:
+    return Result("actions.total", value=actions_in(filters).count())
+
+
+@figure("actions.countries", label=_("Countries supported"), unit=UNIT_COUNTRIES, kind=NUMBER, section="actions",
+        order=20,
+        definition=_("Countries that are among the countries of at least one of the Actions counted in "
+                     "\"Actions\"."))
+def countries_supported(filters: Filters) -> Result:
+    value = Country.objects.filter(pk__in=ACTION_COUNTRIES.objects.filter(
+        action__in=actions_in(filters).values("pk")).values("country_id")).count()
+    return Result("actions.countries", value=value)
+
+
+@figure("actions.by_region", label=_("Actions by region"), unit=UNIT_ACTIONS, kind=BREAKDOWN, chart="bar",
+        section="actions", order=30,
+        definition=_("The Actions counted in \"Actions\", by region: the Action's own region and the regions of its "
+                     "countries. An Action whose countries lie in two regions counts in both, so the rows can add up "
+                     "to more than the total."))
+def actions_by_region(filters: Filters) -> Result:
+    actions = actions_in(filters)
+    regions = Region.objects.filter(is_active=True).annotate(n=count_of(actions.filter(
+        Q(region_id=OuterRef("pk")) | Q(pk__in=ACTION_COUNTRIES.objects.filter(
+            country__region_id=OuterRef(OuterRef("pk"))).values("action_id")))))
+    rows = tuple(Row(r.code, r.label or r.code, r.n) for r in regions.order_by("sort_order", "code"))
+    return Result("actions.by_region", rows=rows)
+
+
+@figure("actions.by_theme", label=_("Actions by thematic area"), unit=UNIT_ACTIONS, kind=BREAKDOWN, chart="bar",
+        section="actions", order=40,
+        definition=_("The Actions counted in \"Actions\", by thematic area. An Action with two thematic areas counts "
+                     "in both, so the rows can add up to more than the total."))
+def actions_by_theme(filters: Filters) -> Result:
+    actions = actions_in(filters)
+    themes = ThematicArea.objects.filter(is_active=True).annotate(n=count_of(ACTION_THEMES.objects.filter(
+        thematicarea_id=OuterRef("pk"), action_id__in=actions.values("pk"))))
+    rows = tuple(Row(t.code, t.label or t.code, t.n) for t in themes.order_by("sort_order", "code"))
+    return Result("actions.by_theme", rows=rows)
+
+
+@figure("actions.by_year", label=_("Actions by year of start"), unit=UNIT_ACTIONS, kind=SERIES, chart="timeline",
+        section="actions", order=50,
+        definition=_("The Actions counted in \"Actions\", by the year of their start date. Actions without a start "
+                     "date are counted under \"No start date\"."))
+def actions_by_year(filters: Filters) -> Result:
+    counts = dict(actions_in(filters).annotate(y=ExtractYear("start_date")).values_list("y")
+                  .annotate(n=Count("id")).order_by())
+    undated = counts.pop(None, 0)
+    rows = [Row(str(y), str(y), counts.get(y, 0)) for y in (range(min(counts), max(counts) + 1) if counts else ())]
+    if undated:
+        rows.append(Row("undated", gettext("No start date"), undated))
+    return Result("actions.by_year", rows=tuple(rows))
+
+
+@figure("actions.by_country", label=_("Actions by country"), unit=UNIT_ACTIONS, kind=BREAKDOWN, chart="map",
+        section="actions", order=60,
+        definition=_("The Actions counted in \"Actions\", by country (ISO 3166-1 code). An Action with several "
+                     "countries counts in each; countries without an Action are left out."))
+def actions_by_country(filters: Filters) -> Result:
+    rows = (ACTION_COUNTRIES.objects.filter(action_id__in=actions_in(filters).values("pk"))
+            .values_list("country__code", "country__name").annotate(n=Count("action_id", distinct=True))
+            .order_by("country__code"))
+    return Result("actions.by_country", rows=tuple(Row(code, _country_label(code, name), n) for code, name, n in rows))
+
+
+def _country_label(code, name):
+    return translate(name) or code

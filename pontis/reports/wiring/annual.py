@@ -1,7 +1,0 @@
-"""Registrations of the annual part of the reports app with core.registry."""
-
-from __future__ import annotations
-
-
-def register() -> None:
-    pass
