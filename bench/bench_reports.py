@@ -14,14 +14,17 @@ default size (which includes the meetings and feedback answers step, ``--meeting
    officer an API token, and picks the filters: the year with most Action starts, and the region, theme and
    country with the most Actions (the heaviest of each);
 2. starts gunicorn as ``docs/deploy.md`` describes (``PONTIS_ENV=production``, a generated ``SECRET_KEY``,
-   ``--workers`` workers, ``REDIS_URL`` on its own Redis database, default 13, which holds the figures cache);
+   ``--workers`` workers, ``REDIS_URL`` on its own Redis database, default 13, which holds the figures cache,
+   ``PONTIS_FIGURES_CACHE_SECONDS`` from ``--fresh``), and a task worker (``db_worker``) that computes the figures
+   that aged;
 3. for each row (the dashboard for six filters as the officer and as the observer; each statistics route with and
    without filters): one timed **first** request (shown, not judged: it also pays what a fresh worker and cold
    PostgreSQL buffers pay once) and ``--warmup`` seconds of unmeasured load at one connection per worker; then
    **cold**, ``--cold`` times: empty the Redis database (FLUSHDB: the figures cache), then one timed request (the
    first visitor after the cache expired, on a long-running server); then **warm**: ``wrk`` (2 threads,
    ``--connections``, ``--duration``; ``bench/load/session.lua`` sends the cookie or token and counts every
-   non-2xx answer as an error);
+   non-2xx answer as an error); then, with ``--stale N``, **stale**: wait ``--fresh`` seconds and time N single
+   requests (the figures kept are answered while the worker computes them again);
 4. in a child process (production settings, same database and Redis): one cold dashboard request through Django's
    test client inside ``CaptureQueriesContext`` per filter (the number of SQL queries, their total time, the
    slowest statements, ``EXPLAIN (ANALYZE, BUFFERS)`` of the worst), the warm request's query count, and every
@@ -239,8 +242,8 @@ def table(results: list[dict]) -> list[str]:
     lines = ["| row | as | state | first ms | req/s | p50 ms | p95 ms | p99 ms | errors | target p95 | verdict |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
-        rps = "–" if r["state"].startswith("cold") else f"{r['rps']:.0f}"
-        first = f"{r['first_ms']:.0f}" if "first_ms" in r else "–"
+        rps = "–" if r["state"].startswith(("cold", "stale")) else f"{r['rps']:.0f}"
+        first = f"{r['first_ms']:.0f}" if r.get("first_ms") is not None else "–"
         bad = f" ({r['first_bad']})" if r.get("first_bad") else ""
         lines.append(f"| {r['name']} | {r['who']} | {r['state']} | {first} | {rps} | {r['p50']:.0f} | {r['p95']:.0f} | "
                      f"{r['p99']:.0f} | {r['errors']}{bad} | < {TARGET_MS[r['kind']]} | {verdict(r)} |")
@@ -282,10 +285,15 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="Redis URL, own db number (default 13)")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (default 5)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per warm row (default 10)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per warm row (default 10; 0: none)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured seconds before each warm row (default 3)")
     parser.add_argument("--cold", type=int, default=3, help="cold requests per row, cache emptied before each")
+    parser.add_argument("--fresh", type=int, default=300,
+                        help="PONTIS_FIGURES_CACHE_SECONDS of the server: how long figures are fresh (default 300)")
+    parser.add_argument("--stale", type=int, default=0,
+                        help="requests per row after the figures aged (kept figures answered, refresh queued); each "
+                             "row then waits --fresh seconds: use with a short --fresh (default 0: none)")
     parser.add_argument("--only", default="", help="comma-separated substrings of row names to run")
     parser.add_argument("--no-sql", dest="sql", action="store_false", help="skip the SQL report")
     parser.add_argument("--top", type=int, default=5, help="slowest statements listed (default 5)")
@@ -308,7 +316,7 @@ def main() -> None:
     port = free_port()
     env = server_env(args, port)
     env.pop("PONTIS_BENCH_FLOOR", None)
-    env["PONTIS_FIGURES_CACHE_SECONDS"] = env.get("PONTIS_FIGURES_CACHE_SECONDS", "300")
+    env["PONTIS_FIGURES_CACHE_SECONDS"] = str(args.fresh)
     subprocess.run([str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     sample = child(env, "--prepare")
     cache = redis.Redis.from_url(args.redis)
@@ -319,6 +327,10 @@ def main() -> None:
     server = subprocess.Popen(
         [str(GUNICORN), "config.wsgi:application", "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
          "--timeout", "120"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # A task worker beside it: it computes the figures that aged (refresh tasks). django-tasks' own db_worker, not
+    # run_worker, so that no periodic task (search documents, reminders) competes with the pages measured.
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
     started_load, results, missing = load(), [], []
     base = f"http://127.0.0.1:{port}"
     try:
@@ -351,13 +363,23 @@ def main() -> None:
                             "p50": statistics.median(times), "p95": times[-1], "p99": times[-1], "errors": len(bad), "first_bad": bad[0] if bad else 0})
             if args.warmup:  # the last cold request filled the cache; every worker reads it once, unmeasured
                 run_wrk(wrk, base + row["path"], args.workers, 1, cookie, bearer)
-            r = run_wrk(wrk, base + row["path"], args.connections, args.duration, cookie, bearer)
-            results.append({**row, **r, "state": f"warm (c={args.connections})"})
+            r = {"rps": 0.0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "errors": 0}
+            if args.duration:
+                r = run_wrk(wrk, base + row["path"], args.connections, args.duration, cookie, bearer)
+                results.append({**row, **r, "state": f"warm (c={args.connections})"})
+            if args.stale:
+                # The figures age (--fresh seconds): each request answers the kept figures and the first queues
+                # their refresh, which the task worker computes meanwhile.
+                time.sleep(args.fresh + 1)
+                stale = sorted(timed_get(port, row["path"], headers)[1] for _ in range(args.stale))
+                results.append({**row, "state": f"stale (n={len(stale)})", "rps": 0.0,
+                                "p50": statistics.median(stale), "p95": stale[-1], "p99": stale[-1], "errors": 0})
             print(f"  {row['name']:<34} {row['who']:<8} first {first_ms:6.0f} ms  cold {statistics.median(times):6.0f}"
                   f" ms (max {times[-1]:.0f})"
                   f"  warm {r['rps']:6.0f} req/s p50 {r['p50']:5.0f} p95 {r['p95']:5.0f} p99 {r['p99']:5.0f} ms"
                   f"  errors {len(bad)}+{r['errors']}", flush=True)
     finally:
+        worker.terminate()
         server.terminate()
         try:
             server.wait(timeout=30)

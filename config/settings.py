@@ -53,6 +53,8 @@ PONTIS_RELAX_MFA = env_bool("PONTIS_RELAX_MFA", default=PONTIS_DEMO) and not PRO
 PONTIS_SITE_URL = env("PONTIS_SITE_URL", "http://127.0.0.1:8000")
 # Public and observers' aggregate figures are recomputed at most this often (core.selectors.cached_figures); 0: never cached.
 PONTIS_FIGURES_CACHE_SECONDS = int(env("PONTIS_FIGURES_CACHE_SECONDS", "0" if TESTING else "300"))
+# Figures refreshed in the background (stale-while-revalidate) are kept this long (core.selectors.cached_figures).
+PONTIS_FIGURES_KEEP_SECONDS = int(env("PONTIS_FIGURES_KEEP_SECONDS", "86400"))
 # IATI open data (pontis.reports.iati): the reporting organisation (the facility's implementer, also written as
 # the implementing participating organisation) and the funder. REF is an IATI organisation identifier (an approved
 # registration agency prefix, then the organisation's number); TYPE is an OrganisationType code (40 Multilateral,

@@ -1,5 +1,10 @@
 """Reads of the core: reference data lists and the facility's public figures."""
 
+import contextlib
+import contextvars
+import logging
+import time
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -19,6 +24,8 @@ from .models import (
     ThematicArea,
     Topic,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def themes_with_topics():
@@ -108,21 +115,61 @@ def facility_figures():
     return cached_figures("facility", compute)
 
 
-def cached_figures(name: str, compute):
+_refreshing: contextvars.ContextVar[bool] = contextvars.ContextVar("figures_refreshing", default=False)
+REFRESH_CLAIM_SECONDS = 120  # one refresh queued per figure at a time; a lost one is queued again after this
+
+
+@contextlib.contextmanager
+def figures_refresh():
+    """Inside this block every ``cached_figures`` value is computed again and stored, never read from the cache:
+    what a task that refreshes stale figures runs under."""
+    token = _refreshing.set(True)
+    try:
+        yield
+    finally:
+        _refreshing.reset(token)
+
+
+def cached_figures(name: str, compute, *, refresh=None):
     """Aggregates over the whole facility, computed at most once per ``PONTIS_FIGURES_CACHE_SECONDS`` (default 300)
     and language, shared by every worker through the cache.
 
     Counting every expert, deployment and Action on each visit to the public landing page or an observer's home
     page cost from 0.2 to 1.5 s per page at stress size (100,000 experts, 300,000 deployments); headline figures a
-    few minutes old are as true for their readers. 0 turns the cache off (the test profile's default)."""
+    few minutes old are as true for their readers. 0 turns the cache off (the test profile's default).
+
+    With ``refresh`` (a callable that queues a task computing the same value under ``figures_refresh``), the value
+    is kept for ``PONTIS_FIGURES_KEEP_SECONDS`` (default a day) and, once older than
+    ``PONTIS_FIGURES_CACHE_SECONDS``, still answered while ``refresh`` is called (once per
+    ``REFRESH_CLAIM_SECONDS``): the reader who comes after the figures aged gets them at once, with the time they
+    were computed, and the task worker computes the new ones (stale-while-revalidate). Only the first reader of a
+    value never computed, or not asked for in a day, waits for it."""
     seconds = settings.PONTIS_FIGURES_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     key = f"pontis:figures:{name}:{translation.get_language()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
+    refreshing = _refreshing.get()
+    if refresh is None:
+        value = None if refreshing else cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, seconds)
+        return value
+    key, claim = f"{key}:kept", f"{key}:claim"
+    entry = None if refreshing else cache.get(key)
+    if entry is not None:
+        value, fresh_until = entry
+        if time.time() >= fresh_until and cache.add(claim, 1, REFRESH_CLAIM_SECONDS):
+            try:
+                refresh()
+            except Exception:  # the stale value is still true to its "as of"; the next reader queues again
+                cache.delete(claim)
+                logger.exception("figures refresh could not be queued: %s", name)
+        return value
+    value = compute()
+    cache.set(key, (value, time.time() + seconds), max(settings.PONTIS_FIGURES_KEEP_SECONDS, seconds))
+    if refreshing:
+        cache.delete(claim)
     return value
 
 

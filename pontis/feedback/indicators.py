@@ -13,6 +13,11 @@ answers an ``Indicators`` with five figures, each with the counts behind it (doc
 - response rate: answered personal links over personal links created;
 - ratings by criterion: the mean rating per evaluation criterion.
 
+Satisfaction and knowledge gain read the summaries each response stores when it is submitted
+(``Response.reaction_ratings``, ``reaction_satisfied``, ``knowledge_pairs``, ``knowledge_gain``) rather than its
+answers, about a tenth of the rows; only the knowledge pairs of responses with a ``person_key`` (matched across
+questionnaires) are read from the answers.
+
 Small numbers: a figure (or a breakdown row) behind fewer than ``MIN_RESPONDENTS`` respondents is suppressed
 (value and counts ``None``, ``suppressed`` true) for everyone but administrators.
 
@@ -28,8 +33,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Avg, Count, F, FloatField, IntegerField, Max, Q, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from pontis.actions.models import Action
 from pontis.core.roles import Role
@@ -37,10 +43,10 @@ from pontis.core.selectors import cached_figures
 from pontis.events.models import Attendance, Meeting
 from pontis.events.models.registration import Gender
 
-from .models import Answer, Invitation, Question
+from .models import SATISFIED_FROM, Answer, Invitation, Question, Response
 
 MIN_RESPONDENTS = 5
-SATISFIED_FROM = 4  # a rating of 4 or 5 out of 5 counts as satisfied
+# SATISFIED_FROM (a rating of 4 or 5 counts as satisfied) lives in models, with the response summaries it defines.
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,10 @@ class Scope:
     def answers(self):
         return Answer.objects.filter(self.target_q("response__"), self.period_q("response__submitted_at"))
 
+    def responses(self):
+        """The responses in scope: the same filters as ``answers``, on the response itself."""
+        return Response.objects.filter(self.target_q(""), self.period_q("submitted_at"))
+
     def invitations(self):
         return Invitation.objects.filter(self.target_q("questionnaire__", follow_up=True), self.period_q("created_at"))
 
@@ -189,30 +199,46 @@ class Scope:
 
 
 def _satisfaction(scope: Scope, reveal: bool) -> Figure:
-    row = scope.answers().filter(type=Question.Type.RATING, level=Question.Level.REACTION,
-                                 number__isnull=False).aggregate(
-        total=Count("id"), satisfied=Count("id", filter=Q(number__gte=SATISFIED_FROM)),
-        respondents=Count("response", distinct=True))
+    """One query over the responses in scope (their stored ``reaction_ratings`` and ``reaction_satisfied``)."""
+    row = scope.responses().aggregate(
+        total=Coalesce(Sum("reaction_ratings"), 0), satisfied=Coalesce(Sum("reaction_satisfied"), 0),
+        respondents=Count("id", filter=Q(reaction_ratings__gt=0)))
     return _figure(_share(row["satisfied"], row["total"]), row["satisfied"], row["total"], row["respondents"],
                    reveal=reveal)
 
 
 def _knowledge(scope: Scope, reveal: bool) -> Figure:
-    # Who answered a pair: the person (``person_key``, across questionnaires), or else the response itself. Two
-    # plain columns (one always NULL) group faster than one computed text key.
-    pairs = (scope.answers().filter(type=Question.Type.KNOWLEDGE, number__isnull=False)
-             .exclude(pair="").filter(phase__in=(Question.Phase.PRE, Question.Phase.POST))
-             .annotate(person=NullIf(F("response__person_key"), Value("")),
-                       alone=Case(When(response__person_key="", then=F("response_id")), default=None,
-                                  output_field=IntegerField()))
-             .values("person", "alone", "pair")
-             .annotate(pre=Avg("number", filter=Q(phase=Question.Phase.PRE)),
-                       post=Avg("number", filter=Q(phase=Question.Phase.POST)))
-             .filter(pre__isnull=False, post__isnull=False))
-    row = pairs.aggregate(gain=Avg(F("post") - F("pre")), matched=Count("pair"),
-                          people_n=Count("person", distinct=True), alone_n=Count("alone", distinct=True))
-    respondents = (row["people_n"] or 0) + (row["alone_n"] or 0)
-    return _figure(_mean(row["gain"]), row["matched"], row["matched"], respondents, reveal=reveal)
+    """One query. A pair is matched by the person (``person_key``, across questionnaires) or else by the response
+    itself. Responses without a person key give their stored ``knowledge_gain`` (a sum over their matched pairs)
+    and ``knowledge_pairs``; the answers of responses with one are grouped by (person, pair), in three scalar
+    subqueries the database runs once each. The mean gain is the sum of both parts over both counts of pairs."""
+    # Driven by the few responses in scope that have a person key (an index on person_key), not by the answers:
+    # the scope's region and theme conditions on every answer made PostgreSQL read them all.
+    person_pairs = (Answer.objects.filter(response__in=scope.responses().exclude(person_key="").values("pk"))
+                    .filter(type=Question.Type.KNOWLEDGE, number__isnull=False)
+                    .exclude(pair="").filter(phase__in=(Question.Phase.PRE, Question.Phase.POST))
+                    .annotate(person=F("response__person_key"))
+                    .values("person", "pair")
+                    .annotate(pre=Avg("number", filter=Q(phase=Question.Phase.PRE)),
+                              post=Avg("number", filter=Q(phase=Question.Phase.POST)))
+                    .filter(pre__isnull=False, post__isnull=False))
+
+    inner, params = person_pairs.order_by().query.get_compiler(using=person_pairs.db).as_sql()
+
+    def over_pairs(expression: str, output_field):
+        # A scalar subquery over the matched (person, pair) groups, inside an aggregate (``Max`` of one value).
+        return Max(RawSQL(f"SELECT {expression} FROM ({inner}) pairs", params, output_field=output_field))
+
+    alone = Q(person_key="")
+    row = scope.responses().aggregate(
+        alone_gain=Sum("knowledge_gain", filter=alone), alone_pairs=Sum("knowledge_pairs", filter=alone),
+        alone_n=Count("id", filter=alone & Q(knowledge_pairs__gt=0)),
+        person_gain=over_pairs("SUM(post - pre)", FloatField()), person_pairs=over_pairs("COUNT(*)", IntegerField()),
+        people_n=over_pairs("COUNT(DISTINCT person)", IntegerField()))
+    matched = (row["alone_pairs"] or 0) + (row["person_pairs"] or 0)
+    gain = float(row["alone_gain"] or 0) + float(row["person_gain"] or 0)
+    respondents = (row["alone_n"] or 0) + (row["people_n"] or 0)
+    return _figure(_mean(gain / matched) if matched else None, matched, matched, respondents, reveal=reveal)
 
 
 def _women(scope: Scope, reveal: bool) -> Figure:
@@ -252,8 +278,9 @@ def indicators(*, activity=None, action=None, region=None, theme=None, date_from
         )
 
     if activity is None and action is None:
-        # Facility-wide figures (a period, a region, a theme) read every answer in scope, millions of rows at full
-        # size: they are shared by every reader for PONTIS_FIGURES_CACHE_SECONDS, like the other headline figures.
+        # Facility-wide figures (a period, a region, a theme) read every response in scope, and the criteria every
+        # rating, hundreds of thousands of rows at full size: they are shared by every reader for
+        # PONTIS_FIGURES_CACHE_SECONDS, like the other headline figures.
         key = ":".join(str(part) for part in ("indicators", getattr(region, "pk", region), getattr(theme, "pk", theme),
                                               date_from, date_to, reveal))
         return cached_figures(key, compute)
@@ -262,9 +289,10 @@ def indicators(*, activity=None, action=None, region=None, theme=None, date_from
 
 def headline_indicators(*, region=None, theme=None, date_from: datetime.date | None = None,
                         date_to: datetime.date | None = None, user) -> Indicators:
-    """The satisfaction rate and the knowledge gain of a period, region and theme, in two queries (the other
-    figures are ``None``): what the facility's figures page shows, without the three queries it does not show
-    (the criteria breakdown alone read and sorted every rating at full size). Cached like ``indicators``."""
+    """The satisfaction rate and the knowledge gain of a period, region and theme, in two queries (one per figure,
+    over the summaries stored on each response; the other figures are ``None``): what the facility's figures page
+    shows, without the three queries it does not show (the criteria breakdown alone read and sorted every rating at
+    full size). Cached like ``indicators``."""
     scope = Scope(region=region, theme=theme, date_from=date_from, date_to=date_to)
     reveal = sees_small_numbers(user)
 

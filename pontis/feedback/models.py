@@ -13,12 +13,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core.i18n import TranslatedField, translate
 from pontis.core.models import EvaluationCriterion, TimeStampedModel
+
+SATISFIED_FROM = 4  # a rating of 4 or 5 out of 5 counts as satisfied
 
 
 class Questionnaire(TimeStampedModel):
@@ -262,6 +264,12 @@ class Response(models.Model):
     action = models.ForeignKey("actions.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     meeting = models.ForeignKey("events.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Summaries of the answers, stored at submission so that the facility-wide indicators read responses, not
+    # answers (answers are never edited after submission, so these stay true):
+    reaction_ratings = models.PositiveIntegerField(default=0)  # rating answers at the "reaction" level, with a number
+    reaction_satisfied = models.PositiveIntegerField(default=0)  # of those, the ones of SATISFIED_FROM or more
+    knowledge_pairs = models.PositiveIntegerField(default=0)  # knowledge pairs answered both before and after
+    knowledge_gain = models.FloatField(default=0)  # sum over those pairs of mean "after" minus mean "before"
 
     class Meta:
         ordering = ["questionnaire", "submitted_at", "id"]
@@ -271,7 +279,54 @@ class Response(models.Model):
             models.Index(fields=["questionnaire", "submitted_at"]),
             models.Index(fields=["activity", "submitted_at"]),
             models.Index(fields=["action", "submitted_at"]),
+            # The few responses matched to a person across questionnaires (the knowledge gain reads them apart).
+            models.Index(fields=["person_key"], condition=~models.Q(person_key=""), name="response_person_key_set"),
         ]
+
+
+class AnswerQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Answers written through the ORM (fixtures, scripts) refresh the summaries of their responses, as a
+        submission does; the submission and the stress-data generator write rows directly and set them."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        ids = {obj.response_id for obj in created if obj.response_id is not None}
+        if ids:
+            fill_response_summaries(connections[self.db], Response._meta.db_table, Answer._meta.db_table,
+                                    response_ids=ids)
+        return created
+
+
+def fill_response_summaries(connection, response_table: str, answer_table: str, *, response_ids=None) -> None:
+    """Set the summaries of ``Response`` (``reaction_ratings``, ``reaction_satisfied``, ``knowledge_pairs``,
+    ``knowledge_gain``) from their answers, for every response or for ``response_ids``, in two set-based UPDATE
+    ... FROM statements (SQLite 3.33 or later, PostgreSQL). Responses without such answers are left as they are
+    (0 by default). Used by migration 0003 and by ``Answer.objects.bulk_create``; the same numbers as
+    ``services.responses.response_summaries``."""
+    qn = connection.ops.quote_name
+    response, answer = qn(response_table), qn(answer_table)
+    only, only_params = "", []
+    if response_ids is not None:
+        response_ids = sorted(response_ids)
+        if not response_ids:
+            return
+        only = f" AND response_id IN ({', '.join(['%s'] * len(response_ids))})"
+        only_params = list(response_ids)
+    ratings = (
+        f"UPDATE {response} SET reaction_ratings = s.n, reaction_satisfied = s.satisfied "
+        f"FROM (SELECT response_id, COUNT(*) AS n, SUM(CASE WHEN number >= %s THEN 1 ELSE 0 END) AS satisfied "
+        f"FROM {answer} WHERE type = %s AND level = %s AND number IS NOT NULL{only} GROUP BY response_id) s "
+        f"WHERE {response}.id = s.response_id")
+    knowledge = (
+        f"UPDATE {response} SET knowledge_pairs = s.pairs, knowledge_gain = s.gain "
+        f"FROM (SELECT response_id, COUNT(*) AS pairs, SUM(post - pre) AS gain FROM ("
+        f"SELECT response_id, pair, AVG(CASE WHEN phase = %s THEN number END) AS pre, "
+        f"AVG(CASE WHEN phase = %s THEN number END) AS post "
+        f"FROM {answer} WHERE type = %s AND number IS NOT NULL AND pair <> '' AND phase IN (%s, %s){only} "
+        f"GROUP BY response_id, pair) p WHERE pre IS NOT NULL AND post IS NOT NULL GROUP BY response_id) s "
+        f"WHERE {response}.id = s.response_id")
+    with connection.cursor() as cursor:
+        cursor.execute(ratings, [SATISFIED_FROM, "rating", "reaction", *only_params])
+        cursor.execute(knowledge, ["pre", "post", "knowledge", "pre", "post", *only_params])
 
 
 class Answer(models.Model):
@@ -288,6 +343,8 @@ class Answer(models.Model):
     level = models.CharField(max_length=20, blank=True)
     pair = models.CharField(max_length=60, blank=True)
     phase = models.CharField(max_length=10, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["response", "id"]

@@ -25,3 +25,47 @@ def run_export(job_id: int) -> bool:
     from .exports import export_job_run
 
     return export_job_run(job_id=job_id)
+
+
+# -- figures kept while they are computed again (registry.refresh_queue, board.board_html) --
+
+
+def _filters(query: str):
+    from django.http import QueryDict
+
+    from .forms_dashboard import DashboardForm
+
+    return DashboardForm(QueryDict(query)).filters()
+
+
+@task()
+def refresh_figures(query: str, reveal: bool, language: str) -> int:
+    """Compute every figure of the filters ``query`` again for one kind of reader and language; answers how many
+    (0 when the filters no longer read as valid: a region removed since, for instance)."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from .figures import definitions  # noqa: F401 - registers the figures
+    from .figures.registry import refresh_all, refresh_claim
+
+    filters = _filters(query)
+    if filters is None:
+        return 0
+    with translation.override(language):
+        try:
+            return refresh_all(filters, reveal=reveal)
+        finally:
+            cache.delete(refresh_claim(filters, reveal=reveal, language=language))
+
+
+@task()
+def refresh_board(query: str, reveal: bool, may_export: bool, language: str) -> bool:
+    """Compute the figures and render the dashboard of the filters ``query`` again for one kind of reader and
+    language."""
+    from .board import board_refresh
+
+    filters = _filters(query)
+    if filters is None:
+        return False
+    board_refresh(filters, reveal=reveal, may_export=may_export, language=language)
+    return True

@@ -7,73 +7,27 @@ see_small_numbers) and, for the export jobs, ``ReportJobPolicy`` (staff create a
 
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pontis.core import audit
 from pontis.core.errors import DomainError
 from pontis.core.http import require_POST
-from pontis.core.models import Country
 from pontis.core.permissions import can, get_visible_or_404, permission_required
-from pontis.core.selectors import cached_figures
 from pontis.core.uploads import download_response
 
-from . import charts, exports
-from .figures.filters import Filters
+from . import exports
+from .board import board_html
 from .forms_dashboard import DashboardForm
 from .models import IatiRecord, ReportJob
 from .permissions import Dashboard
-from .selectors import dashboard as dashboard_board
 
 TEMPLATE = "reports/dashboard.html"
-
-
-def _country_url(filters: Filters):
-    base = reverse("reports:dashboard")
-
-    def url_for(code: str) -> str:
-        return f"{base}?{replace(filters, country=code).query_string()}"
-
-    return url_for
-
-
-def _charts(board) -> dict[str, str]:
-    """Each figure's chart (SVG), by figure id; the map's country names are read once, if a map is shown."""
-    names = None
-    out = {}
-    for section in board.sections:
-        for view in section.figures:
-            if view.figure.chart == "map" and names is None:
-                names = {c.code: str(c) for c in Country.objects.all()}
-            out[view.id] = charts.chart_for(view.result, view.figure, url_for=_country_url(board.filters), names=names)
-    return out
-
-
-def _board(filters: Filters, *, reveal: bool, may_export: bool) -> dict:
-    """The figures, charts and tables of these filters as HTML, with the time the figures were computed.
-
-    Rendered once per set of filters, kind of reader (small numbers shown or not, export links or not) and language,
-    then kept as long as the figures themselves (``cached_figures``): drawing 32 charts and tables cost more than
-    reading the figures from the cache."""
-
-    def render_board() -> dict:
-        board = dashboard_board(filters, reveal=reveal)
-        chart_of = _charts(board)
-        sections = [{"section": s, "figures": [{"view": v, "chart": chart_of.get(v.id, "")} for v in s.figures]}
-                    for s in board.sections]
-        html = render_to_string("reports/dashboard_board.html", {
-            "board": board, "sections": sections, "query": filters.query_string(), "may_export": may_export})
-        return {"html": mark_safe(html), "as_of": board.as_of}  # noqa: S308 - rendered by our template
-
-    return cached_figures(f"dashboard:{filters.key}:{int(reveal)}:{int(may_export)}", render_board)
 
 
 def _page(request, form, *, status: int = 200):
@@ -81,7 +35,7 @@ def _page(request, form, *, status: int = 200):
     may_export = can(request.user, "export", Dashboard)
     board = None
     if filters is not None:
-        board = _board(filters, reveal=can(request.user, "see_small_numbers", Dashboard), may_export=may_export)
+        board = board_html(filters, reveal=can(request.user, "see_small_numbers", Dashboard), may_export=may_export)
     return render(request, TEMPLATE, {
         "form": form, "board": board, "board_html": board["html"] if board else "",
         "query": filters.query_string() if filters else "",

@@ -36,6 +36,7 @@ from pontis.events.models import (
     WorkProgrammeTopic,
 )
 from pontis.feedback.models import Answer, Choice, Invitation, Question, Questionnaire, QuestionnaireVersion, Response
+from pontis.feedback.services.responses import response_summaries
 
 from .registry import insert_objects, insert_rows, link, scale_step
 from .steps import _countries, _sizes
@@ -388,7 +389,8 @@ def answers(ctx, n):
             batch_responses.append((Response(
                 questionnaire_id=q.pk, version_id=v.pk, client_id=uuid.UUID(int=ctx.rng.getrandbits(128), version=4),
                 token_digest=digest, person_key="", language=inv.language, channel=channel,
-                activity_id=activity_id, action_id=action_id, meeting_id=meeting_id, submitted_at=submitted),
+                activity_id=activity_id, action_id=action_id, meeting_id=meeting_id, submitted_at=submitted,
+                **response_summaries([dict(zip(ANSWER_FIELDS, r, strict=True)) for r in rows])),
                 linked, rows))
         batch_invitations.extend(invs)
         if len(batch_responses) >= CHUNK:
@@ -400,6 +402,10 @@ def answers(ctx, n):
     ctx.made["questionnaires"] = [q.pk for q in questionnaires]
     return (f"{written} answers in {responses} responses to {len(questionnaires)} questionnaires "
             f"({invitations} invitations)")
+
+
+# The fields of ``_answers``' tuples, in order.
+ANSWER_FIELDS = ("key", "type", "number", "choices", "text", "criterion", "level", "pair", "phase")
 
 
 def _answers(ctx, frozen) -> list[tuple]:

@@ -33,7 +33,7 @@ from pontis.core.errors import Conflict, DomainError, IllegalTransition, Validat
 from pontis.core.i18n import translate
 from pontis.core.permissions import can
 
-from ..models import Answer, Draft, Invitation, Questionnaire, QuestionnaireVersion, Response
+from ..models import SATISFIED_FROM, Answer, Draft, Invitation, Questionnaire, QuestionnaireVersion, Response
 
 TEXT_MAX = 5000  # characters of one free-text answer (about two pages)
 RATING_MIN, RATING_MAX = 1, 5
@@ -253,6 +253,33 @@ def validate_answers(version: QuestionnaireVersion, answers) -> list[dict]:
     return rows
 
 
+def response_summaries(rows) -> dict:
+    """The four numbers a response stores about its answers (no query), from rows shaped like
+    ``validate_answers``' (dicts with ``type``, ``number``, ``level``, ``pair``, ``phase``):
+
+    - ``reaction_ratings``: rating answers at the "reaction" level with a number; ``reaction_satisfied``: those of
+      ``SATISFIED_FROM`` or more;
+    - ``knowledge_pairs``: the knowledge pairs answered both before and after; ``knowledge_gain``: the sum over
+      those pairs of the mean "after" score minus the mean "before" score.
+
+    ``Answer.objects.bulk_create`` and migration 0003 compute the same numbers in SQL (``fill_response_summaries``)."""
+    ratings = satisfied = 0
+    scores: dict[str, dict[str, list[int]]] = {}
+    for row in rows:
+        number = row["number"]
+        if number is None:
+            continue
+        if row["type"] == "rating" and row["level"] == "reaction":
+            ratings += 1
+            satisfied += number >= SATISFIED_FROM
+        elif row["type"] == "knowledge" and row["pair"] and row["phase"] in ("pre", "post"):
+            scores.setdefault(row["pair"], {"pre": [], "post": []})[row["phase"]].append(number)
+    matched = [s for s in scores.values() if s["pre"] and s["post"]]
+    gain = sum(sum(s["post"]) / len(s["post"]) - sum(s["pre"]) / len(s["pre"]) for s in matched)
+    return {"reaction_ratings": ratings, "reaction_satisfied": int(satisfied), "knowledge_pairs": len(matched),
+            "knowledge_gain": float(gain)}
+
+
 def _client_uuid(client_id) -> uuid.UUID:
     try:
         return client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
@@ -339,6 +366,7 @@ def _store(*, target, version, client_uuid, digest_value, invitation, anonymous,
         person_key=response_person_key(invitation.person_key) if invitation else "",
         language=language, channel=channel, submitted_at=now,
         activity_id=target.activity_id, meeting_id=target.meeting_id, action_id=action_id,
+        **response_summaries(rows),
     )
     # One INSERT ... RETURNING id, without save()'s signals and per-field steps (nothing listens to a response
     # being saved); PostgreSQL and SQLite both give the id back.

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core.i18n import translate
-from pontis.core.models import Country, Region, ThematicArea
+from pontis.core.models import Country
 
-from .common import ACTION_COUNTRIES, ACTION_THEMES, actions_in, count_of
+from .common import ACTION_COUNTRIES, actions_in, by_place
 from .filters import Filters
 from .registry import BREAKDOWN, NUMBER, SERIES, Result, Row, figure
 
@@ -41,12 +41,8 @@ def countries_supported(filters: Filters) -> Result:
                      "countries. An Action whose countries lie in two regions counts in both, so the rows can add up "
                      "to more than the total."))
 def actions_by_region(filters: Filters) -> Result:
-    actions = actions_in(filters)
-    regions = Region.objects.filter(is_active=True).annotate(n=count_of(actions.filter(
-        Q(region_id=OuterRef("pk")) | Q(pk__in=ACTION_COUNTRIES.objects.filter(
-            country__region_id=OuterRef(OuterRef("pk"))).values("action_id")))))
-    rows = tuple(Row(r.code, r.label or r.code, r.n) for r in regions.order_by("sort_order", "code"))
-    return Result("actions.by_region", rows=rows)
+    rows = by_place(actions_in(filters), kind="region", action="pk", measure="pk", how="distinct")
+    return Result("actions.by_region", rows=tuple(Row(r.code, r.label or r.code, n) for r, n in rows))
 
 
 @figure("actions.by_theme", label=_("Actions by thematic area"), unit=UNIT_ACTIONS, kind=BREAKDOWN, chart="bar",
@@ -54,11 +50,8 @@ def actions_by_region(filters: Filters) -> Result:
         definition=_("The Actions counted in \"Actions\", by thematic area. An Action with two thematic areas counts "
                      "in both, so the rows can add up to more than the total."))
 def actions_by_theme(filters: Filters) -> Result:
-    actions = actions_in(filters)
-    themes = ThematicArea.objects.filter(is_active=True).annotate(n=count_of(ACTION_THEMES.objects.filter(
-        thematicarea_id=OuterRef("pk"), action_id__in=actions.values("pk"))))
-    rows = tuple(Row(t.code, t.label or t.code, t.n) for t in themes.order_by("sort_order", "code"))
-    return Result("actions.by_theme", rows=rows)
+    rows = by_place(actions_in(filters), kind="theme", action="pk", measure="pk", how="distinct")
+    return Result("actions.by_theme", rows=tuple(Row(t.code, t.label or t.code, n) for t, n in rows))
 
 
 @figure("actions.by_year", label=_("Actions by year of start"), unit=UNIT_ACTIONS, kind=SERIES, chart="timeline",

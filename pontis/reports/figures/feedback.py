@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pontis.core.facility import RAPID_REACTION_DAYS, days_on_clock
 from pontis.core.models import Region, ThematicArea
+from pontis.core.selectors import cached_figures
 from pontis.feedback.indicators import headline_indicators
 
 from .common import actions_of_place
@@ -74,13 +75,19 @@ def knowledge_gain(filters: Filters) -> Result:
 
 
 def _launch_days(filters: Filters) -> list[int]:
-    """Days from request to launch of the Actions of the place launched in the period (one query)."""
-    qs = actions_of_place(filters).filter(requested_on__isnull=False, launched_on__isnull=False)
-    if filters.date_from:
-        qs = qs.filter(launched_on__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(launched_on__lte=filters.date_to)
-    return [days_on_clock(requested, launched) for requested, launched in qs.values_list("requested_on", "launched_on")]
+    """Days from request to launch of the Actions of the place launched in the period (one query, shared by the
+    two rapid-reaction figures through the figures cache)."""
+
+    def compute() -> list[int]:
+        qs = actions_of_place(filters).filter(requested_on__isnull=False, launched_on__isnull=False)
+        if filters.date_from:
+            qs = qs.filter(launched_on__gte=filters.date_from)
+        if filters.date_to:
+            qs = qs.filter(launched_on__lte=filters.date_to)
+        return [days_on_clock(requested, launched)
+                for requested, launched in qs.values_list("requested_on", "launched_on")]
+
+    return cached_figures(f"launch-days:{filters.key}", compute)
 
 
 @figure("speed.median_days", label=_("Days from request to launch (median)"), unit=UNIT_DAYS, kind=NUMBER,

@@ -20,11 +20,13 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from pontis.core.selectors import cached_figures
+from pontis.core.selectors import cached_figures, figures_refresh
 
+from ..tasks import refresh_figures
 from .filters import Filters
 
 MIN_PEOPLE = 5
@@ -125,6 +127,33 @@ def compute_as_of(figure_id: str, filters: Filters, *, reveal: bool) -> tuple[Re
         result = definition.query(filters)
         return (suppress(result, reveal=reveal) if definition.people else result), timezone.now()
 
-    # Shared by every reader of the same figure, filters and suppression for PONTIS_FIGURES_CACHE_SECONDS (off in
-    # the test profile); the key holds the language too (cached_figures), the labels being translated.
-    return cached_figures(f"figure:{figure_id}:{filters.key}:{int(bool(reveal))}", run)
+    # Shared by every reader of the same figure, filters and suppression (off in the test profile); the key holds
+    # the language too (cached_figures), the labels being translated. Once older than PONTIS_FIGURES_CACHE_SECONDS
+    # the figure is still answered, with its time, while the task worker computes every figure of these filters
+    # again (refresh_queue).
+    return cached_figures(f"figure:{figure_id}:{filters.key}:{int(bool(reveal))}", run,
+                          refresh=lambda: refresh_queue(filters, reveal=reveal))
+
+
+REFRESH_CLAIM_SECONDS = 120
+
+
+def refresh_queue(filters: Filters, *, reveal: bool) -> None:
+    """Queue one task computing every figure of these filters again for this kind of reader and language (the
+    first stale figure of a page queues it; the others find it claimed)."""
+    language = translation.get_language()
+    if cache.add(refresh_claim(filters, reveal=reveal, language=language), 1, REFRESH_CLAIM_SECONDS):
+        refresh_figures.enqueue(filters.query_string(), bool(reveal), language)
+
+
+def refresh_claim(filters: Filters, *, reveal: bool, language: str) -> str:
+    return f"pontis:figures-refresh:{filters.key}:{int(bool(reveal))}:{language}"
+
+
+def refresh_all(filters: Filters, *, reveal: bool) -> int:
+    """Compute every figure of these filters again and keep them (what ``refresh_figures`` runs); answers how
+    many."""
+    with figures_refresh():
+        for definition in all_figures():
+            compute_as_of(definition.id, filters, reveal=reveal)
+    return len(_figures)

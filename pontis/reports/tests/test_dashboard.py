@@ -1,7 +1,7 @@
 """The "In numbers" dashboard page: sections, numbers, charts beside their tables, footnotes, "data as of",
 unknown and suppressed values, filters in the URL (and their errors), access and the query count.
 
-The figures are the test's own (``test_figures``): the registry is swapped for them during each test, so that the
+The figures are the test's own (``own_figures``): the registry is swapped for them during each test, so that the
 page is tested whatever figures the facility registers."""
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ TEST_FIGURES = [
 
 
 @pytest.fixture
-def test_figures():
+def own_figures():
     """The registry holds only this test's figures while the test runs; the facility's come back afterwards."""
     saved = dict(registry._figures)
     registry._figures.clear()
@@ -95,7 +95,7 @@ def _get(client, user, query=""):
     return client.get(reverse("reports:dashboard") + (f"?{query}" if query else ""))
 
 
-def test_page_shows_sections_numbers_charts_tables_footnotes_and_time(client, staff, test_figures):
+def test_page_shows_sections_numbers_charts_tables_footnotes_and_time(client, staff, own_figures):
     _actions(staff, 2)
     response = _get(client, staff)
     assert response.status_code == 200
@@ -126,7 +126,7 @@ def test_page_shows_sections_numbers_charts_tables_footnotes_and_time(client, st
     assert "work-map__svg" in country and "?country=CV" in country
 
 
-def test_observer_sees_fewer_than_five_and_officer_the_number(client, staff, donor, test_figures):
+def test_observer_sees_fewer_than_five_and_officer_the_number(client, staff, donor, own_figures):
     _actions(staff, 3)
     legal = ThematicArea.objects.get(code="legal").label
     seen = _get(client, donor).content.decode()
@@ -135,7 +135,7 @@ def test_observer_sees_fewer_than_five_and_officer_the_number(client, staff, don
     assert f'<th scope="row">{legal}</th><td class="numeric">3</td>' in _get(client, staff).content.decode()
 
 
-def test_filters_in_the_url_select_the_figures(client, staff, test_figures):
+def test_filters_in_the_url_select_the_figures(client, staff, own_figures):
     _actions(staff, 2, themes=("legal",))
     _actions(staff, 1, themes=("labour",) if ThematicArea.objects.filter(code="labour").exists() else ("legal",),
              countries=("SN",))
@@ -156,7 +156,7 @@ def test_filters_in_the_url_select_the_figures(client, staff, test_figures):
     ("theme=nope", "Choose one of the listed values."),
     ("country=ZZ", "Choose one of the listed values."),
 ])
-def test_invalid_filters_give_the_error_summary_not_a_500(client, staff, test_figures, query, message):
+def test_invalid_filters_give_the_error_summary_not_a_500(client, staff, own_figures, query, message):
     response = _get(client, staff, query)
     assert response.status_code == 400
     html = response.content.decode()
@@ -164,7 +164,7 @@ def test_invalid_filters_give_the_error_summary_not_a_500(client, staff, test_fi
     assert "Data as of" not in html
 
 
-def test_access_follows_the_dashboard_policy(client, staff, donor, test_figures):
+def test_access_follows_the_dashboard_policy(client, staff, donor, own_figures):
     assert client.get(reverse("reports:dashboard")).status_code == 302  # sign in
     for role in ("focal_point", "expert"):
         client.force_login(user_with_role(role))
@@ -173,7 +173,7 @@ def test_access_follows_the_dashboard_policy(client, staff, donor, test_figures)
         assert _get(client, user).status_code == 200
 
 
-def test_navigation_and_observer_home_panel(client, donor, test_figures):
+def test_navigation_and_observer_home_panel(client, donor, own_figures):
     html = _get(client, donor).content.decode()
     assert f'href="{reverse("reports:dashboard")}"' in html and ">Figures<" in html
     home = client.get(reverse("core:home")).content.decode()
@@ -184,7 +184,7 @@ def test_navigation_and_observer_home_panel(client, donor, test_figures):
     assert [e for e in core_registry.nav_for(donor) if e.url_name == "reports:dashboard"]
 
 
-def test_query_count_does_not_grow_with_the_data(client, staff, donor, test_figures):
+def test_query_count_does_not_grow_with_the_data(client, staff, donor, own_figures):
     _actions(staff, 1)
     url = reverse("reports:dashboard") + "?from=2000-01-01"
     for user in (staff, donor):
@@ -218,7 +218,7 @@ def test_query_count_with_the_facilitys_own_figures_does_not_grow(client, staff,
     assert_flat(small, large)
 
 
-def test_data_as_of_is_the_oldest_figure_time(monkeypatch, test_figures):
+def test_data_as_of_is_the_oldest_figure_time(monkeypatch, own_figures):
     from pontis.reports import selectors
     from pontis.reports.figures.filters import Filters
 

@@ -18,7 +18,7 @@ from tests.factories import user_with_role
 from . import test_dashboard as page_tests
 
 # The page's tests' fixtures, shared: the test figures (the registry swapped), an officer, a donor observer.
-test_figures, staff, donor, _actions = page_tests.test_figures, page_tests.staff, page_tests.donor, page_tests._actions
+own_figures, staff, donor, _actions = page_tests.own_figures, page_tests.staff, page_tests.donor, page_tests._actions
 
 
 def _url(figure_id, fmt, query=""):
@@ -31,7 +31,7 @@ def _csv(response):
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-def test_csv_is_the_plain_table_with_formulas_neutralised(client, staff, test_figures):
+def test_csv_is_the_plain_table_with_formulas_neutralised(client, staff, own_figures):
     client.force_login(staff)
     response = client.get(_url("t.formula", "csv"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -40,7 +40,7 @@ def test_csv_is_the_plain_table_with_formulas_neutralised(client, staff, test_fi
                               ["x", "'=HYPERLINK(\"http://evil\")", "7", ""], ["y", "Plain", "0", ""]]
 
 
-def test_unknown_and_suppressed_values_are_empty_with_their_reason(client, staff, donor, test_figures):
+def test_unknown_and_suppressed_values_are_empty_with_their_reason(client, staff, donor, own_figures):
     _actions(staff, 2)
     client.force_login(staff)
     rows = _csv(client.get(_url("t.by_year", "csv")))
@@ -51,7 +51,7 @@ def test_unknown_and_suppressed_values_are_empty_with_their_reason(client, staff
     assert _csv(client.get(_url("t.by_theme", "csv")))[1][2:] == ["", "fewer than 5: not shown"]
 
 
-def test_xlsx_has_the_table_and_a_sheet_about_the_export(client, staff, test_figures):
+def test_xlsx_has_the_table_and_a_sheet_about_the_export(client, staff, own_figures):
     _actions(staff, 3, countries=("SN",))
     client.force_login(staff)
     response = client.get(_url("t.total", "xlsx", "from=2000-01-01&country=SN"))
@@ -68,7 +68,7 @@ def test_xlsx_has_the_table_and_a_sheet_about_the_export(client, staff, test_fig
     assert AuditEvent.objects.filter(action="export", note__contains="dashboard table t.total (xlsx").exists()
 
 
-def test_bad_export_requests(client, staff, test_figures):
+def test_bad_export_requests(client, staff, own_figures):
     client.force_login(staff)
     assert client.get(_url("no.such.figure", "csv")).status_code == 404
     assert client.get(_url("t.total", "pdf")).status_code == 404
@@ -76,7 +76,7 @@ def test_bad_export_requests(client, staff, test_figures):
     assert response.status_code == 400 and "There is a problem" in response.content.decode()
 
 
-def test_export_access(client, donor, test_figures):
+def test_export_access(client, donor, own_figures):
     assert client.get(_url("t.total", "csv")).status_code == 302
     client.force_login(user_with_role("focal_point"))
     assert client.get(_url("t.total", "csv")).status_code == 403
@@ -91,7 +91,7 @@ def media(settings, tmp_path):
 
 
 def test_export_of_every_table_runs_as_a_job_with_progress_and_a_download(
-        client, staff, test_figures, media, django_capture_on_commit_callbacks):
+        client, staff, own_figures, media, django_capture_on_commit_callbacks):
     _actions(staff, 2)
     client.force_login(staff)
     data = {"format": "xlsx", "idempotency_key": "k1", "from": "2000-01-01"}
@@ -100,7 +100,7 @@ def test_export_of_every_table_runs_as_a_job_with_progress_and_a_download(
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:dashboard_export_job", args=[job.pk])
     assert job.kind == ReportJob.Kind.EXPORT and job.status == ReportJob.Status.DONE
-    assert (job.done, job.total) == (len(test_figures), len(test_figures))
+    assert (job.done, job.total) == (len(own_figures), len(own_figures))
     assert job.params["filters"] == "from=2000-01-01"
     # a double submit answers the same job
     with django_capture_on_commit_callbacks(execute=True):
@@ -120,7 +120,7 @@ def test_export_of_every_table_runs_as_a_job_with_progress_and_a_download(
     assert AuditEvent.objects.filter(action="download", note__contains="dashboard export").exists()
 
 
-def test_a_second_run_does_nothing_and_a_cancelled_job_stops(staff, test_figures, media):
+def test_a_second_run_does_nothing_and_a_cancelled_job_stops(staff, own_figures, media):
     from pontis.reports.exports import export_job_run
 
     job = ReportJob.objects.create(kind=ReportJob.Kind.EXPORT, params={"filters": "", "format": "csv"}, language="en",
@@ -131,7 +131,7 @@ def test_a_second_run_does_nothing_and_a_cancelled_job_stops(staff, test_figures
     assert export_job_run(job_id=job.pk) is False
 
 
-def test_only_staff_prepare_and_see_export_jobs(client, staff, donor, test_figures, media,
+def test_only_staff_prepare_and_see_export_jobs(client, staff, donor, own_figures, media,
                                                 django_capture_on_commit_callbacks):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
