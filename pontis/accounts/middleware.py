@@ -11,8 +11,19 @@ from django.utils import translation
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/", "/media/")
 
 
+HAS_TOTP_ATTR = "_pontis_has_totp"
+
+
 def user_has_mfa(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    """Whether ``user`` has TOTP set up. A positive answer is kept on this user object, which lives for one
+    request: the middleware and the home page's account panel then ask the database once. A negative answer is
+    never kept, so a person who has just set TOTP up is let through at once."""
+    if getattr(user, HAS_TOTP_ATTR, False):
+        return True
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if found:
+        setattr(user, HAS_TOTP_ATTR, True)
+    return found
 
 
 def mfa_missing(user) -> bool:
@@ -22,11 +33,7 @@ def mfa_missing(user) -> bool:
     (``pontis.accounts.api_auth.SessionAuth``); bearer tokens are issued to people who already passed it.
     """
     return (
-        user is not None
-        and user.is_authenticated
-        and not settings.PONTIS_RELAX_MFA
-        and user.needs_mfa
-        and not user_has_mfa(user)
+        user is not None and user.is_authenticated and not settings.PONTIS_RELAX_MFA and user.needs_mfa and not user_has_mfa(user)
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pontis.accounts.models import Institution
 from pontis.accounts.selectors import focal_point_people
 from pontis.core import registry
-from pontis.core.forms import DateField, InstitutionChoiceField, MultiplePicker, Picker, SearchField
+from pontis.core.forms import CachedSelect, DateField, InstitutionChoiceField, MultiplePicker, Picker, SearchField
 from pontis.core.models import (
     ActivityType,
     Country,
@@ -30,11 +30,14 @@ IdempotentForm = OneTimeTokenForm  # the project's one-time form token (pontis.c
 
 class ActionFilterForm(forms.Form):
     q = SearchField()
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + list(Action.Status.choices))
+    # Options rendered once per language and reference-data version (core.forms.CachedSelect): Django's own select
+    # renders two templates per option and read the regions and themes on every page of the list.
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + list(Action.Status.choices),
+                               widget=CachedSelect(key="actions.filter.status"))
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code",
-                                    empty_label=_("Any"))
+                                    empty_label=_("Any"), widget=CachedSelect(key="actions.filter.region"))
     theme = forms.ModelChoiceField(label=_("Thematic area"), required=False, queryset=ThematicArea.objects.filter(is_active=True),
-                                   to_field_name="code", empty_label=_("Any"))
+                                   to_field_name="code", empty_label=_("Any"), widget=CachedSelect(key="actions.filter.theme"))
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
 
 

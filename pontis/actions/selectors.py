@@ -79,6 +79,12 @@ def action_detail_queryset():
     )
 
 
+def action_fiche_queryset():
+    """What the Action Fiche page reads of its Action: the Action and its fiche versions. (The detail queryset also
+    read every activity, deliverable and partner, which the fiche never shows: 120 activities on a large Action.)"""
+    return Action.objects.prefetch_related(Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")))
+
+
 def action_api_queryset():
     """What the API's Action answers read: the codes of its related rows and only the ids of its activities and
     deliverables (a large Action has 120 activities; their pages are their own routes)."""

@@ -218,7 +218,7 @@ def _fiche_error_list(errors: dict) -> list[tuple[str, str]]:
 @permission_required(Action, "view")
 @require_http_methods(["GET", "POST"])
 def fiche(request, code):
-    action = _action(request, code)
+    action = get_visible_or_404(request.user, selectors.action_fiche_queryset(), code=code)
     versions = list(action.fiche_versions.all())
     if not versions:
         raise Http404

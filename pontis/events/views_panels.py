@@ -50,7 +50,7 @@ def panel_detail(request, slug):
     panel = selectors.panel_get_for(request.user, slug)
     context = selectors.panel_page(request.user, panel)
     may_change = can(request.user, "change", panel)
-    offer_countries = selectors.offer_countries_for(request.user, panel)
+    offer_countries = selectors.offer_countries_for(request.user, panel, members=context["members"])
     context.update({
         "panel": panel, "may_change": may_change, "offer_countries": offer_countries,
         "may_offer": bool(offer_countries), "signed_in": request.user.is_authenticated,

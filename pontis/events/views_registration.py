@@ -256,12 +256,13 @@ def manage(request, slug):
     status = status if status in Registration.Status.values else ""
     page = Paginator(selectors.registrations_for(request.user, meeting, status=status), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    totals, per_day = selectors.attendance_figures(meeting)
     return render(request, "events/registration_manage.html", {
         "meeting": meeting, "page": page, "status": status, "statuses": Registration.Status.choices,
         "counts": selectors.registration_counts(meeting), "decision_form": DecisionForm(),
         "invitation_form": InvitationForm(), "capacity_form": CapacityForm(initial={"capacity": meeting.capacity}),
-        "days": selectors.meeting_days(meeting), "totals": selectors.attendance_totals(meeting),
-        "per_day": selectors.attendance_per_day(meeting), "genders": Registration.Gender.choices,
+        "days": selectors.meeting_days(meeting), "totals": totals, "per_day": per_day,
+        "genders": Registration.Gender.choices,
     })
 
 

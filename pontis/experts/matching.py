@@ -72,6 +72,12 @@ class Candidate:
     non_eu: bool = False
     partner_institution: bool = False
 
+    @property
+    def percents(self) -> list[str]:
+        """Each part as the whole percentage a page shows, in the order of ``PARTS`` (rounded as the template tag
+        ``widthratio part 1 100`` rounds it)."""
+        return [str(round((float(value) / 1.0) * 100)) for value in self.parts.values()]
+
 
 @dataclass
 class ActivityContext:

@@ -91,18 +91,26 @@ def roster_page(queryset, params, *, rows, per_page: int = 25, cap: int | None =
     ``rows(qs)`` adds what a row shows (select and prefetch) to the queryset that is read. ``count``: the number of
     rows when the caller knows it; else ``cap``: count at most this many (None: count exactly). ``base_query`` is the
     page's other parameters (filters), kept in the links. A fixed number of queries: the count, the cursor row (when
-    the link names one), the rows and their prefetches.
+    the link names one), the rows and their prefetches. The first page is read before the count, which it makes
+    unnecessary when it holds every match (a search that finds a handful of experts costs one query less).
     """
-    if count is not None:
-        capped = False
-    elif cap is None:
-        count, capped = queryset.order_by().count(), False
-    else:
+    number = _int(params.get("page"))
+    descending = [f"-{name}" for name in ORDER]
+    first_page, capped = None, False
+    if count is None and not any(params.get(key) for key in CURSOR_PARAMS if key != "page") and not (
+            number and number > 1):
+        # The first page is read before counting: when it holds every match, its length is the count.
+        first_page = list(rows(queryset.order_by(*ORDER))[: per_page + 1])
+        if len(first_page) <= per_page:
+            count = len(first_page)
+            if cap is not None and count > cap:
+                count, capped = cap, True
+    if count is None and cap is None:
+        count = queryset.order_by().count()
+    elif count is None:
         bounded = queryset.order_by()[: cap + 1].count()
         count, capped = min(bounded, cap), bounded > cap
     num_pages = None if capped else max(1, -(-count // per_page))
-    number = _int(params.get("page"))
-    descending = [f"-{name}" for name in ORDER]
 
     def key_of(pk):
         # Any profile marks a place in the order, even one the filters no longer match.
@@ -131,7 +139,7 @@ def roster_page(queryset, params, *, rows, per_page: int = 25, cap: int | None =
         found = list(rows(queryset.order_by(*ORDER))[start: start + per_page + 1])
         object_list, has_next, has_previous = found[:per_page], len(found) > per_page, True
     else:
-        found = list(rows(queryset.order_by(*ORDER))[: per_page + 1])
+        found = first_page if first_page is not None else list(rows(queryset.order_by(*ORDER))[: per_page + 1])
         object_list, has_next, has_previous, number = found[:per_page], len(found) > per_page, False, 1
     if number and num_pages and number > num_pages:
         number = None

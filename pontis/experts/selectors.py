@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pontis.actions.models import FICHE_TEXT_SECTIONS, FicheVersion
 from pontis.actions.selectors import activity_detail_queryset
+from pontis.core.forms import reference_version
 from pontis.core.i18n import content_languages, translate
 from pontis.core.models import EUMembership, ThematicArea, Topic
 
@@ -59,11 +60,21 @@ def eu_members_on(day: datetime.date) -> set[int]:
     return set(eu_memberships_on(day).values_list("country_id", flat=True))
 
 
+_taxonomy_labels: dict = {"version": None, "labels": None}
+
+
 def taxonomy_labels() -> dict[str, list[tuple[int, tuple[str, ...]]]]:
     """Every thematic area and topic with its labels in the UI languages, folded: ``{"themes": [(id, labels)],
-    "topics": [...]}``. Two small queries; ``roster_search`` reads them once per search (once per request)."""
-    languages = content_languages()
+    "topics": [...]}``. Two small queries when reference data has changed (``reference_version``, the token the
+    cached option lists of the filter forms follow); otherwise the labels a worker read before."""
+    languages = tuple(content_languages())
+    version = (reference_version(), languages)
+    if _taxonomy_labels["version"] != version:
+        _taxonomy_labels.update(version=version, labels=_read_taxonomy_labels(languages))
+    return _taxonomy_labels["labels"]
 
+
+def _read_taxonomy_labels(languages) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
     def folded(rows):
         return [(pk, tuple(fold(name.get(lang)) for lang in languages if (name or {}).get(lang)))
                 for pk, name in rows]
@@ -136,11 +147,15 @@ def experts_findable(q: str, *, limit: int) -> list[int]:
     return list(queryset.order_by("family_name", "given_name", "id").values_list("pk", flat=True)[:limit])
 
 
+# The profile columns a roster row shows (and the paging order reads): the other thirty are never loaded.
+ROSTER_ROW_FIELDS = ("id", "family_name", "given_name", "nationality", "background", "status")
+
+
 def roster_page_queryset(queryset):
     """What a roster page shows per row, fetched in a fixed number of queries."""
     return queryset.select_related("nationality").prefetch_related(
-        Prefetch("languages", queryset=ExpertLanguage.objects.select_related("language")), "themes").defer(
-        "search_text", "cv_text", "biography", "references", "vetting_notes")
+        Prefetch("languages", queryset=ExpertLanguage.objects.select_related("language")), "themes").only(
+        *ROSTER_ROW_FIELDS)
 
 
 def profile_of(user) -> ExpertProfile | None:
@@ -238,12 +253,19 @@ def deployments_for_profile(profile):
         "evaluations").select_related("organisation_feedback").order_by("-start_date")
 
 
+# Long texts of a profile that the lists of an activity's experts never show.
+PROFILE_LONG_TEXTS = ("search_text", "taxonomy_text", "cv_text", "biography", "references", "vetting_notes",
+                      "consent_purpose", "erasure_reason")
+
+
 def activity_roster(activity):
-    """Shortlist, invitations and deployments of one activity (staff view)."""
+    """Shortlist, invitations and deployments of one activity (staff view): three queries, each with the
+    profile's names (not its long texts)."""
+    skip = [f"profile__{name}" for name in PROFILE_LONG_TEXTS]
     return {
-        "shortlist": list(activity.expert_shortlist.select_related("profile__nationality").order_by("added_at")),
-        "invitations": list(activity.expert_invitations.select_related("profile").order_by("created_at")),
-        "deployments": list(activity.expert_deployments.select_related("profile").prefetch_related("evaluations")),
+        "shortlist": list(activity.expert_shortlist.select_related("profile").defer(*skip).order_by("added_at")),
+        "invitations": list(activity.expert_invitations.select_related("profile").defer(*skip).order_by("created_at")),
+        "deployments": list(activity.expert_deployments.select_related("profile").defer(*skip)),
     }
 
 

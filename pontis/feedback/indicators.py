@@ -1,4 +1,5 @@
-"""The feedback indicators, computed in the database: one aggregate query per figure, whatever the number of answers.
+"""The feedback indicators, computed in the database: a fixed number of aggregate queries, whatever the number of
+answers.
 
     indicators(activity=..., action=..., region=..., theme=..., date_from=..., date_to=..., user=request.user)
 
@@ -32,18 +33,21 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Max, Q, Sum
+from django.conf import settings
+from django.db.models import Avg, Count, F, FloatField, IntegerField, Max, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from pontis.actions.models import Action
+from pontis.actions.models import Action, Activity, FollowUp
 from pontis.core.roles import Role
 from pontis.core.selectors import cached_figures
 from pontis.events.models import Attendance, Meeting
 from pontis.events.models.registration import Gender
 
-from .models import SATISFIED_FROM, Answer, Invitation, Question, Response
+from .models import SATISFIED_FROM, Answer, Invitation, Question, Questionnaire, Response
 
 MIN_RESPONDENTS = 5
 # SATISFIED_FROM (a rating of 4 or 5 counts as satisfied) lives in models, with the response summaries it defines.
@@ -107,6 +111,12 @@ def _mean(value):
 # ---------------------------------------------------------------- scope
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of ``day`` in the current time zone (the one a ``__date`` lookup converts to)."""
+    start = datetime.datetime.combine(day, datetime.time.min)
+    return timezone.make_aware(start) if settings.USE_TZ else start
+
+
 @dataclass(frozen=True)
 class Scope:
     activity: object = None
@@ -145,17 +155,40 @@ class Scope:
                 Q(themes=self.theme) | Q(activity__action__in=actions)).values("pk"))
         return meetings.values("pk")
 
+    @cached_property
+    def _target_ids(self) -> dict[str, list[int]]:
+        """The activity's meetings; the Action's activities, outcome follow-ups and its activities' meetings; in one
+        query (none without an activity or Action). A few ids, so that responses and questionnaires are chosen by
+        their own indexed columns (``activity_id IN (...)``, ``meeting_id IN (...)``): an OR across joined tables
+        (response, activity, meeting) made the database read every response."""
+        ids = {"activity_meeting": [], "action_activity": [], "action_follow_up": [], "action_meeting": []}
+        parts = []
+        if self.activity is not None:
+            parts.append(Meeting.objects.filter(activity=self.activity).annotate(target_kind=Value("activity_meeting"))
+                         .values_list("pk", "target_kind").order_by())
+        if self.action is not None:
+            for kind, rows in (("action_activity", Activity.objects.filter(action=self.action)),
+                               ("action_follow_up", FollowUp.objects.filter(action=self.action)),
+                               ("action_meeting", Meeting.objects.filter(activity__action=self.action))):
+                parts.append(rows.annotate(target_kind=Value(kind)).values_list("pk", "target_kind").order_by())
+        if parts:
+            for pk, kind in parts[0].union(*parts[1:], all=True):
+                ids[kind].append(pk)
+        return ids
+
     def target_q(self, prefix: str, *, follow_up: bool = False) -> Q:
-        """Q on something that carries ``activity``/``action``/``meeting`` (a response, a questionnaire)."""
+        """Q on something that carries ``activity``/``action``/``meeting`` (a response, a questionnaire): the
+        activity's own, or its meeting's; the Action's own, its activities', or their meetings'."""
         p = prefix
         q = Q()
+        ids = self._target_ids
         if self.activity is not None:
-            q &= Q(**{f"{p}activity": self.activity}) | Q(**{f"{p}meeting__activity": self.activity})
+            q &= Q(**{f"{p}activity": self.activity}) | Q(**{f"{p}meeting_id__in": ids["activity_meeting"]})
         if self.action is not None:
-            by_action = (Q(**{f"{p}action": self.action}) | Q(**{f"{p}activity__action": self.action})
-                         | Q(**{f"{p}meeting__activity__action": self.action}))
+            by_action = (Q(**{f"{p}action": self.action}) | Q(**{f"{p}activity_id__in": ids["action_activity"]})
+                         | Q(**{f"{p}meeting_id__in": ids["action_meeting"]}))
             if follow_up:
-                by_action |= Q(**{f"{p}follow_up__action": self.action})
+                by_action |= Q(**{f"{p}follow_up_id__in": ids["action_follow_up"]})
             q &= by_action
         actions, meetings = self.actions_in(), self.meetings_in()
         if actions is not None:
@@ -164,15 +197,31 @@ class Scope:
         return q
 
     def period_q(self, lookup: str, *, is_date: bool = False) -> Q:
+        """The period on a date field, or on a date-time field by its day in the current time zone. A date-time is
+        compared with the first instants of the days (``>=`` the first day's, ``<`` the day after the last day's),
+        the same rows as comparing its date, but the database can estimate it and use an index."""
         q = Q()
-        suffix = "" if is_date else "__date"
+        if is_date:
+            if self.date_from is not None:
+                q &= Q(**{f"{lookup}__gte": self.date_from})
+            if self.date_to is not None:
+                q &= Q(**{f"{lookup}__lte": self.date_to})
+            return q
         if self.date_from is not None:
-            q &= Q(**{f"{lookup}{suffix}__gte": self.date_from})
+            q &= Q(**{f"{lookup}__gte": _day_start(self.date_from)})
         if self.date_to is not None:
-            q &= Q(**{f"{lookup}{suffix}__lte": self.date_to})
+            q &= Q(**{f"{lookup}__lt": _day_start(self.date_to + datetime.timedelta(days=1))})
         return q
 
+    @property
+    def _one_target(self) -> bool:
+        return self.activity is not None or self.action is not None
+
     def answers(self):
+        if self._one_target:
+            # The few responses of one activity or Action through their indexes, then their answers through
+            # the answer's response index.
+            return Answer.objects.filter(response__in=self.responses().values("pk"))
         return Answer.objects.filter(self.target_q("response__"), self.period_q("response__submitted_at"))
 
     def responses(self):
@@ -180,6 +229,11 @@ class Scope:
         return Response.objects.filter(self.target_q(""), self.period_q("submitted_at"))
 
     def invitations(self):
+        if self._one_target:
+            # The questionnaires of one activity or Action (a small table), then their personal links through
+            # the link's questionnaire index.
+            questionnaires = Questionnaire.objects.filter(self.target_q("", follow_up=True)).values("pk")
+            return Invitation.objects.filter(questionnaire__in=questionnaires).filter(self.period_q("created_at"))
         return Invitation.objects.filter(self.target_q("questionnaire__", follow_up=True), self.period_q("created_at"))
 
     def attendance(self):
@@ -198,20 +252,29 @@ class Scope:
 # ---------------------------------------------------------------- the figures (one query each)
 
 
-def _satisfaction(scope: Scope, reveal: bool) -> Figure:
-    """One query over the responses in scope (their stored ``reaction_ratings`` and ``reaction_satisfied``)."""
-    row = scope.responses().aggregate(
-        total=Coalesce(Sum("reaction_ratings"), 0), satisfied=Coalesce(Sum("reaction_satisfied"), 0),
-        respondents=Count("id", filter=Q(reaction_ratings__gt=0)))
+def _satisfaction_sums() -> dict:
+    """The aggregates of the satisfaction rate over the responses in scope (their stored ``reaction_ratings`` and
+    ``reaction_satisfied``)."""
+    return {"total": Coalesce(Sum("reaction_ratings"), 0), "satisfied": Coalesce(Sum("reaction_satisfied"), 0),
+            "respondents": Count("id", filter=Q(reaction_ratings__gt=0))}
+
+
+def _satisfaction_figure(row: dict, reveal: bool) -> Figure:
     return _figure(_share(row["satisfied"], row["total"]), row["satisfied"], row["total"], row["respondents"],
                    reveal=reveal)
 
 
-def _knowledge(scope: Scope, reveal: bool) -> Figure:
-    """One query. A pair is matched by the person (``person_key``, across questionnaires) or else by the response
-    itself. Responses without a person key give their stored ``knowledge_gain`` (a sum over their matched pairs)
-    and ``knowledge_pairs``; the answers of responses with one are grouped by (person, pair), in three scalar
-    subqueries the database runs once each. The mean gain is the sum of both parts over both counts of pairs."""
+def _satisfaction(scope: Scope, reveal: bool) -> Figure:
+    """One query over the responses in scope."""
+    return _satisfaction_figure(scope.responses().aggregate(**_satisfaction_sums()), reveal)
+
+
+def _knowledge_sums(scope: Scope) -> dict:
+    """The aggregates of the knowledge gain over the responses in scope. A pair is matched by the person
+    (``person_key``, across questionnaires) or else by the response itself. Responses without a person key give
+    their stored ``knowledge_gain`` (a sum over their matched pairs) and ``knowledge_pairs``; the answers of
+    responses with one are grouped by (person, pair), in three scalar subqueries the database runs once each. The
+    mean gain is the sum of both parts over both counts of pairs."""
     # Driven by the few responses in scope that have a person key (an index on person_key), not by the answers:
     # the scope's region and theme conditions on every answer made PostgreSQL read them all.
     person_pairs = (Answer.objects.filter(response__in=scope.responses().exclude(person_key="").values("pk"))
@@ -230,15 +293,29 @@ def _knowledge(scope: Scope, reveal: bool) -> Figure:
         return Max(RawSQL(f"SELECT {expression} FROM ({inner}) pairs", params, output_field=output_field))
 
     alone = Q(person_key="")
-    row = scope.responses().aggregate(
-        alone_gain=Sum("knowledge_gain", filter=alone), alone_pairs=Sum("knowledge_pairs", filter=alone),
-        alone_n=Count("id", filter=alone & Q(knowledge_pairs__gt=0)),
-        person_gain=over_pairs("SUM(post - pre)", FloatField()), person_pairs=over_pairs("COUNT(*)", IntegerField()),
-        people_n=over_pairs("COUNT(DISTINCT person)", IntegerField()))
+    return {"alone_gain": Sum("knowledge_gain", filter=alone), "alone_pairs": Sum("knowledge_pairs", filter=alone),
+            "alone_n": Count("id", filter=alone & Q(knowledge_pairs__gt=0)),
+            "person_gain": over_pairs("SUM(post - pre)", FloatField()),
+            "person_pairs": over_pairs("COUNT(*)", IntegerField()),
+            "people_n": over_pairs("COUNT(DISTINCT person)", IntegerField())}
+
+
+def _knowledge_figure(row: dict, reveal: bool) -> Figure:
     matched = (row["alone_pairs"] or 0) + (row["person_pairs"] or 0)
     gain = float(row["alone_gain"] or 0) + float(row["person_gain"] or 0)
     respondents = (row["alone_n"] or 0) + (row["people_n"] or 0)
     return _figure(_mean(gain / matched) if matched else None, matched, matched, respondents, reveal=reveal)
+
+
+def _knowledge(scope: Scope, reveal: bool) -> Figure:
+    """One query over the responses in scope (see ``_knowledge_sums``)."""
+    return _knowledge_figure(scope.responses().aggregate(**_knowledge_sums(scope)), reveal)
+
+
+def _satisfaction_and_knowledge(scope: Scope, reveal: bool) -> tuple[Figure, Figure]:
+    """Both figures that read the responses' summaries, in one query over the responses in scope."""
+    row = scope.responses().aggregate(**_satisfaction_sums(), **_knowledge_sums(scope))
+    return _satisfaction_figure(row, reveal), _knowledge_figure(row, reveal)
 
 
 def _women(scope: Scope, reveal: bool) -> Figure:
@@ -262,16 +339,19 @@ def _criteria(scope: Scope, reveal: bool) -> dict[str, Figure]:
 
 def indicators(*, activity=None, action=None, region=None, theme=None, date_from: datetime.date | None = None,
                date_to: datetime.date | None = None, user) -> Indicators:
-    """The five figures in scope, in five queries. The caller has checked that ``user`` may see indicators and
+    """The five figures in scope, in five queries whatever the number of answers (for an activity or Action: its
+    activities', meetings' and follow-ups' ids, the two figures over the responses' summaries, women, response
+    rate, criteria; facility-wide: four, without the ids). The caller has checked that ``user`` may see indicators and
     the activity or Action (``can(user, "view", Indicators)``, ``get_visible_or_404``); ``user`` decides
     suppression only."""
     scope = Scope(activity=activity, action=action, region=region, theme=theme, date_from=date_from, date_to=date_to)
     reveal = sees_small_numbers(user)
 
     def compute() -> Indicators:
+        satisfaction, knowledge = _satisfaction_and_knowledge(scope, reveal)
         return Indicators(
-            satisfaction_rate=_satisfaction(scope, reveal),
-            knowledge_gain=_knowledge(scope, reveal),
+            satisfaction_rate=satisfaction,
+            knowledge_gain=knowledge,
             women_share=_women(scope, reveal),
             response_rate=_response_rate(scope, reveal),
             ratings_by_criterion=_criteria(scope, reveal),

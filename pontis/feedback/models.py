@@ -78,7 +78,11 @@ class Questionnaire(TimeStampedModel):
         ordering = ["-created_at", "id"]
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
-        indexes = [models.Index(fields=["purpose", "status"])]
+        indexes = [
+            models.Index(fields=["purpose", "status"]),
+            # The lists, newest first, read one page along it instead of joining and sorting every questionnaire.
+            models.Index(fields=["created_at", "id"], name="questionnaire_created"),
+        ]
 
     def __str__(self):
         return str(translate(self.title)) or f"#{self.pk}"
@@ -300,8 +304,8 @@ def fill_response_summaries(connection, response_table: str, answer_table: str, 
     """Set the summaries of ``Response`` (``reaction_ratings``, ``reaction_satisfied``, ``knowledge_pairs``,
     ``knowledge_gain``) from their answers, for every response or for ``response_ids``, in two set-based UPDATE
     ... FROM statements (SQLite 3.33 or later, PostgreSQL). Responses without such answers are left as they are
-    (0 by default). Used by migration 0003 and by ``Answer.objects.bulk_create``; the same numbers as
-    ``services.responses.response_summaries``."""
+    (0 by default). Used by ``Answer.objects.bulk_create`` (migration 0003 keeps its own frozen copy); the same
+    numbers as ``services.responses.response_summaries``."""
     qn = connection.ops.quote_name
     response, answer = qn(response_table), qn(answer_table)
     only, only_params = "", []

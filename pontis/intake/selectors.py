@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pontis.accounts.models import Institution
 from pontis.core.permissions import can, visible_to
 from pontis.core.selectors import followed_ids
 
@@ -37,8 +38,10 @@ def requests_visible_to(user, *, status: str = "", country: str = "", theme: str
 
 
 def request_detail_queryset():
+    # The institutions with their type and country in one query (as three, they were two more round trips a page).
     return Request.objects.select_related("submitted_by", "action", "owner").prefetch_related(
-        "countries", "themes", "topics", "institutions__type", "institutions__country",
+        "countries", "themes", "topics",
+        Prefetch("institutions", queryset=Institution.objects.select_related("type", "country")),
         Prefetch("comments", queryset=Comment.objects.select_related("author")),
         Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
     )

@@ -4,7 +4,8 @@ One query gives every Action in scope with its countries (all results, never a p
 table beside it are both made from that one answer, so they cannot disagree. The public sees the Actions a partner
 agreed to publish (the portal's own list query, ``portal.published_actions``); staff see every Action the Action
 policy shows them. A regional or multi-country Action counts in each of its countries and is also listed on its
-own. The result (SVG and table) is cached per scope, language and filters for a short time.
+own. The result (SVG and table), and the page part drawn from it, are cached per scope, language and filters for
+a short time.
 
 The SVG needs no script, no font and no tile server: each country is a path with a ``<title>``, linked to the
 filtered list of Actions; states too small to see at world scale are also drawn as a circle at their centroid.
@@ -101,10 +102,38 @@ def actions_in_scope(user, filters: ActionFilters):
     return Action.objects.filter(pk__in=published_actions(filters).values("action_id"))
 
 
+def _cache_seconds() -> int:
+    return getattr(settings, "PONTIS_MAP_CACHE_SECONDS", min(settings.PONTIS_FIGURES_CACHE_SECONDS, 120))
+
+
+def _cache_key(kind: str, scope: str, filters: ActionFilters) -> str:
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    return f"pontis:{kind}:{scope}:{lang}:{filters.region}:{filters.country}:{filters.theme}:{filters.year or ''}"
+
+
+def _cached(key: str, compute):
+    """``compute()``, kept under ``key`` for ``PONTIS_MAP_CACHE_SECONDS`` (the map's data, years and page)."""
+    seconds = _cache_seconds()
+    if seconds > 0:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    value = compute()
+    if seconds > 0:
+        cache.set(key, value, seconds)
+    return value
+
+
 def map_years(user) -> list[int]:
-    """The years Actions in scope started, newest first (the year filter's choices)."""
-    queryset = actions_in_scope(user, ActionFilters())
-    return [d.year for d in queryset.dates("start_date", "year", order="DESC")]
+    """The years Actions in scope started, newest first (the year filter's choices), cached per scope like the
+    map itself."""
+    scope = scope_for(user)
+
+    def compute():
+        queryset = actions_in_scope(user, ActionFilters())
+        return [d.year for d in queryset.dates("start_date", "year", order="DESC")]
+
+    return _cached(f"pontis:map-years:{scope}", compute)
 
 
 def _list_url(scope: str, code: str, filters: ActionFilters) -> str:
@@ -133,17 +162,14 @@ def work_map_data(user, filters: ActionFilters | None = None) -> dict:
     with at least one Action, by name; ``multi`` the regional and multi-country Actions."""
     filters = filters or ActionFilters()
     scope = scope_for(user)
-    lang = translation.get_language() or settings.LANGUAGE_CODE
-    seconds = getattr(settings, "PONTIS_MAP_CACHE_SECONDS", min(settings.PONTIS_FIGURES_CACHE_SECONDS, 120))
-    key = f"pontis:map:{scope}:{lang}:{filters.region}:{filters.country}:{filters.theme}:{filters.year or ''}"
-    if seconds > 0:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    data = _compute(user, scope, filters)
-    if seconds > 0:
-        cache.set(key, data, seconds)
-    return data
+    return _cached(_cache_key("map", scope, filters), lambda: _compute(user, scope, filters))
+
+
+def work_map_html(user, filters: ActionFilters, render) -> str:
+    """The map, its table and the list of regional Actions as ``render(work_map_data(...))`` makes them (an HTML
+    string), kept like the data per scope, language and filters: drawing thousands of rows costs far more than
+    reading them."""
+    return _cached(_cache_key("map-html", scope_for(user), filters), lambda: render(work_map_data(user, filters)))
 
 
 def _compute(user, scope: str, filters: ActionFilters) -> dict:

@@ -260,6 +260,26 @@ class SearchDocument(models.Model):
         indexes = [models.Index(fields=["visibility", "language"])]
 
 
+class SearchTerm(models.Model):
+    """One posting of the inverted index: a term of one search document, how often it occurs and whether it is in
+    the title.
+
+    A term is a stem of the document's ``terms`` (counted as the whole words of that string), or a concept the
+    document is tagged with, written ``#12`` (a stem never holds ``#``). The language is the document's, copied so
+    that a posting is matched with the query's stems of that language straight from the index, without reading the
+    document. Rebuilt with the document: the index module writes both, and nothing else writes either.
+    """
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
+    language = models.CharField(max_length=5)
+    term = models.TextField()
+    count = models.PositiveIntegerField(default=0)
+    in_title = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["term", "language", "document", "count", "in_title"], name="search_term_lookup")]
+
+
 class Embedding(models.Model):
     """The meaning vector of one item (a library item, an Action or a request), computed in the task worker."""
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
@@ -37,6 +39,7 @@ from .permissions import LibraryItemPolicy, PublishedActionPolicy
 SLUG_MAX = PublishedAction._meta.get_field("slug").max_length
 AGREED_BY_MAX = PublishedAction._meta.get_field("partner_agreed_by").max_length
 TEXT_MAX = 20000  # per language, for the public summary and the results
+HOME_CACHE_KEY = "pontis:portal-home:"
 
 
 # ---------------------------------------------------------------- services
@@ -290,9 +293,31 @@ def action_library_items(user, action: Action) -> dict[str, list]:
     return grouped
 
 
+def home_cache_seconds() -> int:
+    """How long the home page's lists are kept for people who are not signed in (0: read every time). At most a
+    minute by default, and never longer than the figures are kept."""
+    return getattr(settings, "PONTIS_PORTAL_CACHE_SECONDS", min(settings.PONTIS_FIGURES_CACHE_SECONDS, 60))
+
+
 def portal_home_content(user, *, limit: int = 6) -> dict:
     """What the portal's home page lists: the latest published Actions, case studies, publications and practices,
-    and the public meetings (upcoming first, then the latest held)."""
+    and the public meetings (upcoming first, then the latest held).
+
+    What the public sees is the same for everyone who is not signed in: it is kept for ``home_cache_seconds()``
+    (finding the latest Actions and counting them reads every published Action), so a change reaches the public
+    home page within that time. Signed-in readers, who may see more, are always answered afresh."""
+    seconds = home_cache_seconds()
+    if seconds <= 0 or getattr(user, "is_authenticated", False):
+        return _home_content(user, limit=limit)
+    key = f"{HOME_CACHE_KEY}{limit}"
+    content = cache.get(key)
+    if content is None:
+        content = _home_content(AnonymousUser(), limit=limit)
+        cache.set(key, content, seconds)
+    return content
+
+
+def _home_content(user, *, limit: int) -> dict:
     items = _public_items(user).order_by("-published_at", "-year", "slug")
     today = timezone.localdate()
     meetings = visible_to(AnonymousUser(), Meeting).select_related("country", "region")

@@ -9,17 +9,18 @@ Visibility first: Actions come from the actions policy's ``visible_to(user)``, l
 ``LibraryItemPolicy.visible_to(user)`` (published ones only), experts are named only where the experts policy lets
 the reader see them. Staff pin a suggestion (pins come first) or dismiss it (never shown again for that source).
 
-Bounded: candidates are pre-selected in SQL (sharing a theme, topic or concept, ranked by how much they share, at
-most ``CANDIDATES_PER_KIND`` of each kind) and scored in Python; the number of queries does not depend on the data.
+Bounded: candidates are pre-selected (the database filters those sharing a theme, topic or concept; they are ranked
+by how much they share over their ids and dates, at most ``CANDIDATES_PER_KIND`` of each kind, then loaded) and
+scored in Python; the number of queries does not depend on the data.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -258,11 +259,36 @@ def target_url(kind: str, obj) -> str:
     return reverse("library:detail", args=[obj.slug])
 
 
-def _shared_count(through, owner: str, other: str, ids) -> Subquery:
-    """How many of ``ids`` the candidate is tagged with (a correlated count over the many-to-many table)."""
-    rows = (through.objects.filter(**{owner: OuterRef("pk"), f"{other}__in": sorted(ids)})
-            .values(owner).annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+def _shared_counts(through, owner: str, other: str, ids) -> Counter:
+    """How many of ``ids`` each tagged object carries (read from the many-to-many table, through its index)."""
+    if not ids:
+        return Counter()
+    return Counter(through.objects.filter(**{f"{other}__in": sorted(ids)}).values_list(owner, flat=True))
+
+
+def _top(queryset, shared: Counter, pinned_ids, newest: str) -> list[int]:
+    """The ids of ``queryset`` ranked pinned first, then by how much they share, then newest (``newest``, empty
+    last), then highest id; at most ``CANDIDATES_PER_KIND``. Ranked here over (id, date) pairs: the database only
+    filters."""
+    pinned = set(pinned_ids)
+
+    def rank(row):
+        pk, value = row
+        if value is None:
+            order = 0
+        elif isinstance(value, int):
+            order = value
+        else:
+            order = value.toordinal()
+        return (pk not in pinned, -shared.get(pk, 0), value is None, -order, -pk)
+
+    rows = dict(queryset.values_list("pk", newest))  # a policy's joins may repeat an object
+    return [pk for pk, _value in sorted(rows.items(), key=rank)[:CANDIDATES_PER_KIND]]
+
+
+def _in_order(queryset, ids: list[int]) -> list:
+    by_pk = {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _concept_tags(source: Source) -> tuple[set[int], set[int], set[int]]:
@@ -294,45 +320,45 @@ def candidate_actions(user, source: Source, theme_ids, topic_ids, pinned, dismis
     """Past Actions the reader may see, in other countries: completed, or ongoing with delivered activities;
     sharing a theme or topic (or pinned), the most shared first, at most ``CANDIDATES_PER_KIND``."""
     pinned_ids = _ids_of(pinned, {"action"})
-    delivered = Activity.objects.filter(action=OuterRef("pk"), status__in=DELIVERED)
-    tagged = Q(themes__in=sorted(theme_ids)) | Q(topics__in=sorted(topic_ids)) | Q(pk__in=pinned_ids)
-    matching = Action.objects.filter(tagged).values("pk")
+    themes_through, topics_through = Action.themes.through, Action.topics.through
+    delivered = Activity.objects.filter(status__in=DELIVERED, action__status=Action.Status.ONGOING).values("action_id")
+    tagged = (Q(pk__in=themes_through.objects.filter(thematicarea__in=sorted(theme_ids)).values("action_id"))
+              | Q(pk__in=topics_through.objects.filter(topic__in=sorted(topic_ids)).values("action_id"))
+              | Q(pk__in=pinned_ids))
     queryset = (policy_for(Action).visible_to(user)
-                .filter(Q(status=Action.Status.COMPLETED) | Q(Exists(delivered), status=Action.Status.ONGOING))
-                .filter(Exists(Action.countries.through.objects.filter(action=OuterRef("pk"))), pk__in=matching)
+                .filter(Q(status=Action.Status.COMPLETED) | Q(status=Action.Status.ONGOING, pk__in=delivered))
+                .filter(Exists(Action.countries.through.objects.filter(action=OuterRef("pk"))))
+                .filter(tagged)
                 .exclude(countries__in=sorted(source.country_ids))
                 .exclude(pk__in=sorted(source.exclude_action_ids | set(_ids_of(dismissed, {"action"})))))
-    themes_through, topics_through = Action.themes.through, Action.topics.through
-    queryset = queryset.annotate(
-        shared=_shared_count(themes_through, "action", "thematicarea", theme_ids)
-        + _shared_count(topics_through, "action", "topic", topic_ids),
-        is_pinned=Case(When(pk__in=pinned_ids, then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).order_by("-is_pinned", "-shared", F("closed_on").desc(nulls_last=True), "-pk")
-    return list(queryset.select_related("region").prefetch_related("countries", "themes", "topics")
-                [:CANDIDATES_PER_KIND])
+    shared = (_shared_counts(themes_through, "action_id", "thematicarea", theme_ids)
+              + _shared_counts(topics_through, "action_id", "topic", topic_ids))
+    top = _top(queryset.order_by(), shared, pinned_ids, "closed_on")
+    return _in_order(Action.objects.select_related("region").prefetch_related("countries", "themes", "topics"), top)
 
 
 def candidate_items(user, source: Source, wide_concepts, theme_ids, topic_ids, pinned, dismissed):
     """Published library items the reader may see, from other countries, sharing a theme, topic or concept."""
     pinned_ids = _ids_of(pinned, set(ITEM_KINDS))
-    tagged = (Q(themes__in=sorted(theme_ids)) | Q(topics__in=sorted(topic_ids))
-              | Q(concepts__in=sorted(wide_concepts)) | Q(pk__in=pinned_ids))
-    matching = LibraryItem.objects.filter(tagged).values("pk")
+    through = LibraryItem
+    themes_through, topics_through = through.themes.through, through.topics.through
+    concepts_through = through.concepts.through
+    tagged = (Q(pk__in=themes_through.objects.filter(thematicarea__in=sorted(theme_ids)).values("libraryitem_id"))
+              | Q(pk__in=topics_through.objects.filter(topic__in=sorted(topic_ids)).values("libraryitem_id"))
+              | Q(pk__in=concepts_through.objects.filter(concept__in=sorted(wide_concepts)).values("libraryitem_id"))
+              | Q(pk__in=pinned_ids))
     queryset = (policy_for(LibraryItem).visible_to(user)
                 .filter(status=LibraryItem.Status.PUBLISHED, kind__in=ITEM_KINDS)
-                .filter(Exists(LibraryItem.countries.through.objects.filter(libraryitem=OuterRef("pk"))),
-                        pk__in=matching)
+                .filter(Exists(LibraryItem.countries.through.objects.filter(libraryitem=OuterRef("pk"))))
+                .filter(tagged)
                 .exclude(countries__in=sorted(source.country_ids))
                 .exclude(pk__in=sorted(source.exclude_item_ids | set(_ids_of(dismissed, set(ITEM_KINDS))))))
-    through = LibraryItem
-    queryset = queryset.annotate(
-        shared=_shared_count(through.themes.through, "libraryitem", "thematicarea", theme_ids)
-        + _shared_count(through.topics.through, "libraryitem", "topic", topic_ids)
-        + _shared_count(through.concepts.through, "libraryitem", "concept", wide_concepts),
-        is_pinned=Case(When(pk__in=pinned_ids, then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).order_by("-is_pinned", "-shared", F("year").desc(nulls_last=True), "-pk")
-    return list(queryset.select_related("deliverable_type")
-                .prefetch_related("countries", "themes", "topics", "concepts", "experts")[:CANDIDATES_PER_KIND])
+    shared = (_shared_counts(themes_through, "libraryitem_id", "thematicarea", theme_ids)
+              + _shared_counts(topics_through, "libraryitem_id", "topic", topic_ids)
+              + _shared_counts(concepts_through, "libraryitem_id", "concept", wide_concepts))
+    top = _top(queryset.order_by(), shared, pinned_ids, "year")
+    return _in_order(LibraryItem.objects.select_related("deliverable_type")
+                     .prefetch_related("countries", "themes", "topics", "concepts", "experts"), top)
 
 
 def _concepts_of_tags(actions) -> dict[tuple[str, int], set[int]]:

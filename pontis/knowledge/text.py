@@ -32,7 +32,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@functools.lru_cache(maxsize=50_000)
+def _stem(word: str, lang: str) -> str:
+    # The same few thousand words come back on every page (query words, snippets, titles).
+    return _stemmer(lang).stemWord(word)
+
+
 def stems(text: str, lang: str) -> list[str]:
     """The stemmed words of ``text`` in ``lang`` (English rules for a language without a stemmer), in order."""
-    stemmer = _stemmer(lang)
-    return [stemmer.stemWord(w) for w in words(text)]
+    return [_stem(w, lang) for w in words(text)]

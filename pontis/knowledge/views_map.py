@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -35,12 +36,17 @@ def _filters(request, years: list[int]):
 def work_map(request):
     years = maps.map_years(request.user)
     filters, regions, themes = _filters(request, years)
-    data = maps.work_map_data(request.user, filters)
     query = {k: v for k, v in (("region", filters.region), ("theme", filters.theme), ("year", filters.year)) if v}
-    return render(request, "knowledge/map/map.html", {
-        **data, "filters": filters, "filtered": bool(filters), "regions": regions, "themes": themes, "years": years,
+    context = {
+        "filters": filters, "filtered": bool(filters), "regions": regions, "themes": themes, "years": years,
         "legend": maps.legend_classes(), "sample_colour": maps.COLOURS[2], "scope": maps.scope_for(request.user),
         "list_query": urlencode(query),
         "description": _("Where the facility works: a map and a table of its Actions by country, with regional and "
                          "multi-country Actions."),
-    })
+    }
+
+    def draw(data):
+        return render_to_string("knowledge/map/_map_body.html", {**data, **context}, request=request)
+
+    context["map_body"] = maps.work_map_html(request.user, filters, draw)
+    return render(request, "knowledge/map/map.html", context)

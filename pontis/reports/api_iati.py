@@ -3,7 +3,8 @@
 It holds only what the facility publishes (the Actions shown on the portal, and those withdrawn since, as
 cancelled), each checked against the schema, the codelists and the standard's rules; an Action that fails is left
 out and listed for staff on /reports/iati/. The file is built again only when its sources change
-(``iati.publish.current_file``); ``ETag`` and ``Last-Modified`` let a harvester ask again cheaply (304).
+(``iati.publish.current_file``; what the sources look like is read again at most once a minute, so a change
+reaches the file within a minute); ``ETag`` and ``Last-Modified`` let a harvester ask again cheaply (304).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ XML = "application/xml"
 def iati_activities(request: HttpRequest):
     """The ``<iati-activities version="2.03">`` file. Send ``If-None-Match`` (the ``ETag``) or
     ``If-Modified-Since`` to receive 304 while nothing changed."""
-    current = publish.current_file()
+    current = publish.current_file(exact=False)
     last_modified = int(current["last_modified"].timestamp())
     conditional = get_conditional_response(request, etag=current["etag"], last_modified=last_modified)
     if conditional is not None:

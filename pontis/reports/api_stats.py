@@ -82,11 +82,12 @@ def filters_from(query: StatsFilters) -> Filters:
 
 def figures_json(request: HttpRequest, figures: dict[str, str], filters: Filters) -> dict:
     """The figures as the registry computes them for this reader, with the period and "as of" (the time the oldest
-    of them was computed: figures are cached for a few minutes)."""
+    of them was computed: figures are cached for a few minutes). Once they have aged, the route's own figures are
+    computed again in the background, not the whole dashboard's."""
     reveal = can(request.user, "see_small_numbers", Dashboard)
     answer, times = {}, []
     for key, figure_id in figures.items():
-        result, computed_at = compute_as_of(figure_id, filters, reveal=reveal)
+        result, computed_at = compute_as_of(figure_id, filters, reveal=reveal, group=figures.values())
         answer[key] = result.as_json()
         if answer[key] is None and get(figure_id).kind != NUMBER and not result.unknown:
             answer[key] = {}  # a breakdown without a row (Result.as_json answers None for it)

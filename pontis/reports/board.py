@@ -22,6 +22,7 @@ from pontis.core.selectors import cached_figures, figures_refresh
 
 from . import charts
 from .figures.filters import Filters
+from .figures.registry import computing_once
 from .selectors import dashboard as dashboard_board
 from .tasks import refresh_board
 
@@ -68,5 +69,5 @@ def board_html(filters: Filters, *, reveal: bool, may_export: bool) -> dict:
 
 def board_refresh(filters: Filters, *, reveal: bool, may_export: bool, language: str) -> dict:
     """Compute the figures and render the board again, and keep them (what ``tasks.refresh_board`` runs)."""
-    with translation.override(language), figures_refresh():
+    with translation.override(language), figures_refresh(), computing_once():
         return board_html(filters, reveal=reveal, may_export=may_export)

@@ -39,9 +39,10 @@ def _filters(query: str):
 
 
 @task()
-def refresh_figures(query: str, reveal: bool, language: str) -> int:
-    """Compute every figure of the filters ``query`` again for one kind of reader and language; answers how many
-    (0 when the filters no longer read as valid: a region removed since, for instance)."""
+def refresh_figures(query: str, reveal: bool, language: str, figure_ids: list[str] | None = None) -> int:
+    """Compute the figures ``figure_ids`` (every figure when None) of the filters ``query`` again for one kind of
+    reader and language; answers how many (0 when the filters no longer read as valid: a region removed since,
+    for instance)."""
     from django.core.cache import cache
     from django.utils import translation
 
@@ -51,11 +52,12 @@ def refresh_figures(query: str, reveal: bool, language: str) -> int:
     filters = _filters(query)
     if filters is None:
         return 0
+    group = tuple(sorted(figure_ids)) if figure_ids is not None else None
     with translation.override(language):
         try:
-            return refresh_all(filters, reveal=reveal)
+            return refresh_all(filters, reveal=reveal, figure_ids=group)
         finally:
-            cache.delete(refresh_claim(filters, reveal=reveal, language=language))
+            cache.delete(refresh_claim(filters, reveal=reveal, language=language, figure_ids=group))
 
 
 @task()

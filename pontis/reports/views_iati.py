@@ -6,6 +6,7 @@ Access from ``IatiRecordPolicy`` (permissions.py): staff. The file itself is pub
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -17,17 +18,21 @@ from pontis.core.permissions import permission_required
 from .iati import publish
 from .models import IatiRecord
 
+PAGE_SIZE = 50  # Actions per page: every Action in scope is listed, a page at a time, in code order
+
 
 @permission_required(IatiRecord, "view")
 def iati_page(request):
     # The page reads what the public file holds now: built again first if its sources changed since.
     publish.current_file()
-    rows = publish.staff_rows(translation.get_language() or "en")
+    summary = publish.staff_summary()
+    paginator = Paginator(publish.staff_actions(), PAGE_SIZE)
+    paginator.count = summary["in_scope"]  # the same Actions, already counted by the summary's query
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "reports/iati_page.html", {
-        "rows": rows,
-        "included": sum(1 for row in rows if row["included"]),
-        "left_out": sum(1 for row in rows if not row["included"]),
-        "checked_at": max((row["record"].checked_at for row in rows if row["checked"]), default=None),
+        "page": page,
+        "rows": publish.staff_rows(translation.get_language() or "en", page.object_list),
+        **summary,
         "file_url": reverse("api-1:iati_activities"),
     })
 

@@ -90,9 +90,10 @@ def delegate_get_for(user, panel: Panel, pk) -> PanelDelegate:
     return delegate
 
 
-def offer_countries_for(user, panel: Panel):
-    """The member countries ``user`` may offer to host for: all of them for staff, their own as a delegate."""
-    members = panel_members(panel)
+def offer_countries_for(user, panel: Panel, members=None):
+    """The member countries ``user`` may offer to host for: all of them for staff, their own as a delegate.
+    ``members``: the panel's members when the caller has them already (the panel's page)."""
+    members = panel_members(panel) if members is None else members
     if can(user, "change", panel):
         return [m.country for m in members]
     if user is None or not user.is_authenticated:

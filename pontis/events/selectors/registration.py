@@ -112,8 +112,9 @@ def registration_for_user(meeting: Meeting, user) -> Registration | None:
 
 def registrations_for(user, meeting: Meeting, *, status: str = ""):
     """The meeting's registrations ``user`` may see (staff: all), oldest request first, optionally one status,
-    with country and this meeting's attendance prefetched (a flat number of queries)."""
-    queryset = (visible_to(user, Registration).filter(meeting=meeting).select_related("country", "institution")
+    with country and this meeting's attendance prefetched (a flat number of queries). The institution is shown by
+    the name the person gave, so the institutions table is not joined."""
+    queryset = (visible_to(user, Registration).filter(meeting=meeting).select_related("country")
                 .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("day"))))
     if status in Status.values:
         queryset = queryset.filter(status=status)
@@ -166,43 +167,65 @@ def attendance_sheet(meeting: Meeting, day: datetime.date):
     return rows
 
 
+def attendance_figures(meeting: Meeting) -> tuple[dict, list[dict]]:
+    """``(attendance_totals(meeting), attendance_per_day(meeting))`` from one read of the meeting's check-ins.
+
+    The read walks the meeting's registrations and, through the (registration, day) index, their check-ins: it
+    never scans the whole attendance table, and it returns at most one row per person and day."""
+    rows = (Attendance.objects.filter(registration__meeting=meeting)
+            .values_list("registration_id", "day", "registration__gender", "registration__institution_name",
+                         "registration__country", "registration__position").order_by())
+    people = {}
+    per_gender_and_day = {}
+    for registration_id, day, gender, institution, country, position in rows:
+        people[registration_id] = (gender, institution, country, position)
+        day_counts = per_gender_and_day.setdefault(day, {})
+        day_counts[gender] = day_counts.get(gender, 0) + 1
+    return _totals(people.values()), _per_day(meeting, per_gender_and_day)
+
+
 def attendance_totals(meeting: Meeting) -> dict:
     """People present on at least one day, by gender, institution, country and role; ``total`` too.
 
     ``by_gender`` maps every gender code to a count (0 included); the others are ``[(label, count), ...]``,
     largest first then alphabetical."""
-    people = Registration.objects.filter(meeting=meeting, attendance__isnull=False).distinct()
-    ids = people.values("pk")
-    base = Registration.objects.filter(pk__in=ids)
+    return attendance_figures(meeting)[0]
+
+
+def _totals(people) -> dict:
+    """The totals of ``attendance_totals`` from ``(gender, institution name, country id, role)``, one per person."""
     by_gender = dict.fromkeys(Registration.Gender.values, 0)
-    for row in base.values("gender").annotate(n=Count("id")).order_by():
-        by_gender[row["gender"]] = row["n"]
+    counters = ({}, {}, {})
+    for gender, *fields in people:
+        by_gender[gender] = by_gender.get(gender, 0) + 1
+        for counter, value in zip(counters, fields, strict=True):
+            counter[value] = counter.get(value, 0) + 1
 
-    def grouped(field):
-        rows = base.values(field).annotate(n=Count("id")).order_by()
-        return sorted(((row[field] or "", row["n"]) for row in rows), key=lambda item: (-item[1], item[0]))
+    def grouped(counter):
+        return sorted(((value or "", n) for value, n in counter.items()), key=lambda item: (-item[1], item[0]))
 
+    by_institution, by_country, by_role = counters
     return {
         "total": sum(by_gender.values()),
         "by_gender": by_gender,
-        "by_institution": grouped("institution_name"),
-        "by_country": _countries(grouped("country")),
-        "by_role": grouped("position"),
+        "by_institution": grouped(by_institution),
+        "by_country": _countries(grouped(by_country)),
+        "by_role": grouped(by_role),
     }
 
 
 def _countries(rows) -> list[tuple[str, int]]:
-    names = Country.objects.in_bulk([pk for pk, _n in rows if pk])
+    ids = [pk for pk, _n in rows if pk]
+    names = Country.objects.in_bulk(ids) if ids else {}
     return sorted(((str(names[pk]) if pk in names else "", n) for pk, n in rows), key=lambda item: (-item[1], item[0]))
 
 
 def attendance_per_day(meeting: Meeting) -> list[dict]:
     """For each day of the meeting: ``{"day", "total", "woman", "man", "other", "unstated"}``."""
-    counts = {}
-    rows = (Attendance.objects.filter(registration__meeting=meeting)
-            .values("day", "registration__gender").annotate(n=Count("id")).order_by())
-    for row in rows:
-        counts.setdefault(row["day"], {})[row["registration__gender"]] = row["n"]
+    return attendance_figures(meeting)[1]
+
+
+def _per_day(meeting: Meeting, counts: dict) -> list[dict]:
     result = []
     for day in meeting_days(meeting):
         genders = {g: counts.get(day, {}).get(g, 0) for g in Registration.Gender.values}

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from pontis.actions.models import FollowUp
+from pontis.actions.models import Activity, FollowUp
 from pontis.core.i18n import FALLBACK_ORDER
 from pontis.core.permissions import can, get_visible_or_404, visible_to
 
@@ -88,6 +88,12 @@ def _count(model):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+def _latest_version():
+    """The number of the latest version of the questionnaire of the outer query (None before the first launch)."""
+    return Subquery(QuestionnaireVersion.objects.filter(questionnaire=OuterRef("pk")).order_by("-number")
+                    .values("number")[:1])
+
+
 def questionnaires_visible_to(user, filters: dict | None = None):
     """Questionnaires (not templates) ``user`` may see, newest first, with their target and version count, for
     lists: a fixed number of queries whatever the number of rows."""
@@ -99,8 +105,7 @@ def questionnaires_visible_to(user, filters: dict | None = None):
                 .annotate(version_count=_count(QuestionnaireVersion),
                           response_count=_count(Response),
                           question_count=_count(Question),
-                          latest_version=Subquery(QuestionnaireVersion.objects.filter(questionnaire=OuterRef("pk"))
-                                                  .order_by("-number").values("number")[:1])))
+                          latest_version=_latest_version()))
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("purpose"):
@@ -170,11 +175,16 @@ def follow_ups_without_questionnaire(user, action) -> list:
 
 
 def questionnaires_for_action(user, action) -> list[Questionnaire]:
-    """Questionnaires about an Action itself or one of its activities."""
+    """Questionnaires about an Action itself, one of its activities or one of its outcome follow-ups. The
+    activities and follow-ups are chosen by ``__in`` subqueries on their indexed ``action`` column: an OR across
+    joined tables made the database read every activity."""
     return list(visible_to(user, Questionnaire).filter(is_template=False)
-                .filter(Q(action=action) | Q(activity__action=action) | Q(follow_up__action=action))
-                .select_related("activity").annotate(latest_version=Max("versions__number"))
-                .order_by("-created_at", "-id"))
+                .filter(Q(action=action) | Q(activity__in=Activity.objects.filter(action=action).values("pk"))
+                        | Q(follow_up__in=FollowUp.objects.filter(action=action).values("pk")))
+                # The activities in a second query (a join made the database read every activity first), with
+                # what their names show (the Action's code, the type).
+                .prefetch_related(Prefetch("activity", queryset=Activity.objects.select_related("action", "type")))
+                .annotate(latest_version=_latest_version()).order_by("-created_at", "-id"))
 
 
 # ---------------------------------------------------------------- the working copy: frozen form, checks

@@ -11,6 +11,7 @@ withdrawn item or an Action taken off the portal loses its documents.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.db import transaction
 from pontis.core.i18n import content_languages, translate
 
 from .. import thesaurus
-from ..models import LibraryItem, PublishedAction, SearchDocument, Visibility
+from ..models import LibraryItem, PublishedAction, SearchDocument, SearchTerm, Visibility
 from ..text import stems
 
 LIBRARY_KINDS = tuple(LibraryItem.Kind.values)
@@ -27,6 +28,12 @@ KINDS = (*LIBRARY_KINDS, ACTION)
 # The text fields of a library item, in the order a snippet looks for a match.
 ITEM_TEXT_FIELDS = ("summary", "context", "action_design", "practices_text", "impact", "challenges", "lessons", "body")
 ACTION_TEXT_FIELDS = ("summary", "results")
+# A concept's posting: "#" and its id (a stem is made of letters and digits only, so the two never meet).
+CONCEPT_TERM = "#"
+
+
+def concept_term(concept_id) -> str:
+    return f"{CONCEPT_TERM}{int(concept_id)}"
 
 
 def schedule(kind: str, object_id: int) -> None:
@@ -164,6 +171,31 @@ def documents_for(source: Source) -> list[SearchDocument]:
     return docs
 
 
+def postings_for(doc: SearchDocument) -> list[SearchTerm]:
+    """The unsaved postings of one saved document: each distinct stem of its terms (how many times it occurs
+    there, whether it is in the title) and each of its concepts."""
+    counts = Counter(doc.terms.split())
+    title = set(doc.title_terms.split())
+    for stem in title:
+        counts.setdefault(stem, 0)
+    postings = [SearchTerm(document_id=doc.pk, language=doc.language, term=stem, count=count, in_title=stem in title)
+                for stem, count in counts.items()]
+    postings += [SearchTerm(document_id=doc.pk, language=doc.language, term=concept_term(cid), count=1)
+                 for cid in doc.concept_ids.split() if cid.isdigit()]
+    return postings
+
+
+def save_documents(docs: list[SearchDocument], *, batch_size: int = 500) -> None:
+    """Insert new documents and their postings, in bulk."""
+    SearchDocument.objects.bulk_create(docs, batch_size=batch_size)
+    if any(doc.pk is None for doc in docs):  # a database that does not return the new ids
+        ids = {(d.kind, d.object_id, d.language): d.pk for d in SearchDocument.objects.filter(
+            object_id__in={doc.object_id for doc in docs}).only("pk", "kind", "object_id", "language")}
+        for doc in docs:
+            doc.pk = ids[(doc.kind, doc.object_id, doc.language)]
+    SearchTerm.objects.bulk_create([p for doc in docs for p in postings_for(doc)], batch_size=2000)
+
+
 def _sources(kind: str, ids) -> dict[int, Source]:
     """The sources of the indexable items among ``ids`` (others: not published, or gone)."""
     if kind == ACTION:
@@ -184,8 +216,9 @@ def build_documents(kind: str, object_id: int) -> int:
         # An item may have changed kind (a practice re-filed as a publication): its documents go with it.
         stale = SearchDocument.objects.filter(object_id=object_id)
         stale = stale.filter(kind=ACTION) if kind == ACTION else stale.filter(kind__in=LIBRARY_KINDS)
+        SearchTerm.objects.filter(document__in=stale).delete()
         stale.delete()
-        SearchDocument.objects.bulk_create(docs)
+        save_documents(docs)
     return len(docs)
 
 
@@ -193,6 +226,7 @@ def rebuild_all(*, batch_size: int = 500) -> dict[str, int]:
     """Rebuild every document (the reindex command): bulk, in batches; answers documents written per kind."""
     written = {}
     with transaction.atomic():
+        SearchTerm.objects.all().delete()
         SearchDocument.objects.all().delete()
         for kind in KINDS:
             if kind == ACTION:
@@ -204,7 +238,7 @@ def rebuild_all(*, batch_size: int = 500) -> dict[str, int]:
             for start in range(0, len(ids), batch_size):
                 sources = _sources(kind, ids[start:start + batch_size])
                 docs = [doc for pk in sorted(sources) for doc in documents_for(sources[pk])]
-                SearchDocument.objects.bulk_create(docs, batch_size=batch_size)
+                save_documents(docs, batch_size=batch_size)
                 count += len(docs)
             written[kind] = count
     return written

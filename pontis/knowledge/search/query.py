@@ -1,9 +1,10 @@
 """One search over the library and the portal's Actions, ranked the same on SQLite and PostgreSQL.
 
-Retrieval is one SQL query with portable operators only: a stem is found with ``terms__contains=" stem "`` in the
-space-padded terms, a concept with ``concept_ids__contains=" 12 "``. Everything after it (scores, the best language
-document of each item, filters, facet counts, paging) is done in Python, deterministically: equal scores are ordered
-by kind, then id. So both databases answer the same items in the same order.
+Retrieval reads the inverted index (``SearchTerm``, one posting per term of a document) through its index: only the
+postings of the query's stems, each in its own language, and of its concepts ("#12"), then the facet columns of the
+documents they point to. Everything after it (scores, the best language document of each item, filters, facet
+counts, paging) is done in Python over those rows, deterministically: equal scores are ordered by kind, then id. So
+both databases answer the same items in the same order.
 
 Visibility comes first: the candidate query reads only documents of the levels the reader may see, and of items the
 library's and the portal's policies let them open; facet counts are computed from those candidates only, so an
@@ -12,7 +13,6 @@ item the reader may not see is never counted, suggested or hinted at.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import re
@@ -31,10 +31,10 @@ from pontis.core.i18n import content_languages, translate
 from pontis.core.models import Country, Region, ThematicArea, Topic
 
 from .. import meaning, thesaurus
-from ..models import Concept, LibraryItem, PublishedAction, SearchDocument
+from ..models import Concept, LibraryItem, PublishedAction, SearchDocument, SearchTerm
 from ..permissions import LibraryItemPolicy, PublishedActionPolicy, visibility_levels
 from ..text import fold, stems, words
-from .index import ACTION, ACTION_TEXT_FIELDS, ITEM_TEXT_FIELDS, KINDS, LIBRARY_KINDS
+from .index import ACTION, ACTION_TEXT_FIELDS, ITEM_TEXT_FIELDS, KINDS, LIBRARY_KINDS, concept_term
 from .stopwords import is_stopword
 
 log = logging.getLogger(__name__)
@@ -199,50 +199,57 @@ _FACET_COLUMNS = ("kind", "object_id", "language", "is_original", "theme_ids", "
 
 
 def _candidates(user, lang: str, stems_by_lang: dict, expanded: dict[int, float], *, browse: bool):
-    """One query: the visible documents matching a stem (in their language) or a concept; to browse, every item's
-    document in the reader's language (each item has one) and its originals (for the language facet)."""
+    """The visible documents matching a stem (in their language) or a concept, each with its postings of the query
+    (two queries, through the postings' index); to browse, every item's document in the reader's language (each
+    item has one) and its originals (for the language facet)."""
     docs = _visible_documents(user)
     if browse:
         return list(docs.filter(Q(language=lang) | Q(is_original=True)).values(*_FACET_COLUMNS, "concept_ids"))
-    condition = Q()
-    for doc_lang, found in stems_by_lang.items():
-        for stem in found:
-            condition |= Q(language=doc_lang, terms__contains=f" {stem} ")
-    for cid in expanded:
-        condition |= Q(concept_ids__contains=f" {cid} ")
-    if not condition:
+    wanted = {doc_lang: set(found) for doc_lang, found in stems_by_lang.items()}
+    concepts = {concept_term(cid) for cid in expanded}
+    terms = sorted(set().union(concepts, *wanted.values()))
+    if not terms:
         return []
+    # One list of terms, whatever their language (a stem's language is checked below): the lookup then reads the
+    # postings' index only, in one range per term, never the table.
+    postings = SearchTerm.objects.filter(term__in=terms)
     # An item has a document in each UI language; those in a third language are built from the same text as its
     # original, so they add nothing to the reader's language's document and the originals (the language facet
     # reads the originals). Reading them would multiply the rows by five on a large library.
     docs = docs.filter(Q(language=lang) | Q(is_original=True))
-    return list(docs.filter(condition).values(*_FACET_COLUMNS, "concept_ids", "title_terms", "terms"))
+    rows = {row["pk"]: row for row in docs.filter(pk__in=postings.values("document_id")).values("pk", *_FACET_COLUMNS)}
+    matched = set()
+    for document_id, doc_lang, term, count, in_title in postings.values_list(
+            "document_id", "language", "term", "count", "in_title"):
+        row = rows.get(document_id)
+        if row is not None and (term in concepts or term in wanted.get(doc_lang, ())):
+            row.setdefault("postings", {})[term] = (count, in_title)
+            matched.add(document_id)
+    return [row for pk, row in rows.items() if pk in matched]
 
 
 def _ints(padded: str) -> tuple[int, ...]:
     return tuple(int(v) for v in padded.split() if v.isdigit())
 
 
-@functools.lru_cache(maxsize=512)
-def _occurrences(stem: str) -> re.Pattern:
-    """Every whole-word occurrence of ``stem`` in padded terms, repeated neighbours included (" a a ": two)."""
-    return re.compile(f"(?= {re.escape(stem)} )")
+def _concept_terms(expanded: dict[int, float]) -> list[tuple[int, float, str]]:
+    """(concept id, weight, posting term) of the query's concepts, the heaviest first (then by id)."""
+    return [(cid, w, concept_term(cid)) for cid, w in sorted(expanded.items(), key=lambda cw: (-cw[1], cw[0]))]
 
 
-def _score(doc: dict, lang: str, stems_by_lang: dict, expanded: dict[int, float]):
-    """(score, matched query words, title words, matched concepts) of one document."""
+def _score(doc: dict, lang: str, stems_by_lang: dict, concept_terms: list[tuple[int, float, str]]):
+    """(score, matched query words, title words, matched concepts) of one document, from its postings."""
     found = stems_by_lang.get(doc["language"], {})
+    postings = doc["postings"]
     score = 0.0
     matched, in_title = [], []
     if found:
-        # Searched in the space-padded strings (" a b "), not split into lists: thousands of documents per query.
-        title_terms, terms = doc["title_terms"], doc["terms"]
         text = 0.0
         for stem, word in found.items():
-            if f" {stem} " in title_terms:
+            count, title = postings.get(stem, (0, False))
+            if title:
                 text += TITLE_WEIGHT
                 in_title.append(word)
-            count = len(_occurrences(stem).findall(terms))
             if count:
                 text += TEXT_WEIGHT + REPEAT_BONUS * min(count - 1, MAX_REPEATS)
                 matched.append(word)
@@ -252,9 +259,8 @@ def _score(doc: dict, lang: str, stems_by_lang: dict, expanded: dict[int, float]
             text *= OTHER_LANGUAGE_FACTOR
         score += text
     concepts = []
-    if expanded:
-        ids = set(_ints(doc["concept_ids"]))
-        concepts = sorted(((cid, w) for cid, w in expanded.items() if cid in ids), key=lambda cw: (-cw[1], cw[0]))
+    if concept_terms:
+        concepts = [(cid, w) for cid, w, term in concept_terms if term in postings]
         if concepts:
             score += CONCEPT_WEIGHT * concepts[0][1]
     return round(score, 6), matched, in_title, concepts
@@ -264,6 +270,7 @@ def _hits(rows, lang: str, stems_by_lang: dict, expanded: dict, *, browse: bool)
     """One hit per item: its best document (highest score, then the reader's language, then original text)."""
     best: dict[tuple, tuple] = {}
     languages: dict[tuple, set] = {}
+    concept_terms = _concept_terms(expanded)
     for doc in rows:
         key = (doc["kind"], doc["object_id"])
         if doc["is_original"]:
@@ -271,7 +278,7 @@ def _hits(rows, lang: str, stems_by_lang: dict, expanded: dict, *, browse: bool)
         if browse:
             score, matched, in_title, concepts = 0.0, [], [], []
         else:
-            score, matched, in_title, concepts = _score(doc, lang, stems_by_lang, expanded)
+            score, matched, in_title, concepts = _score(doc, lang, stems_by_lang, concept_terms)
             if score <= 0:
                 continue
         rank = (score, doc["language"] == lang, doc["is_original"], doc["language"])
@@ -316,33 +323,44 @@ def _values(hit: Hit, dimension: str, refs) -> tuple:
     return hit.languages
 
 
-def _passes(hit: Hit, filters: dict, refs, *, skip: str = "") -> bool:
-    """Within a dimension the chosen values are alternatives; across dimensions all must hold."""
-    for dimension, chosen in filters.items():
-        if dimension == skip or not chosen:
-            continue
-        if not set(_values(hit, dimension, refs)) & set(chosen):
-            return False
-    return True
+def _failed(values: dict, filters: dict) -> list[str]:
+    """The dimensions whose chosen values ``values`` (a hit's values per dimension) has none of."""
+    return [dimension for dimension, chosen in filters.items() if chosen and not values[dimension] & chosen]
 
 
-def _facets(hits: list[Hit], filters: dict, refs) -> dict[str, list[FacetValue]]:
+def _facets(hits: list[Hit], filters: dict, refs) -> tuple[dict[str, list[FacetValue]], list[Hit]]:
     """Counts per value of each dimension, over the hits passing the OTHER dimensions' filters (so a reader sees
-    what choosing one more value of the same dimension would add)."""
+    what choosing one more value of the same dimension would add); and the hits passing every filter.
+
+    One pass: a hit passing every filter counts in every dimension, a hit failing exactly one dimension counts in
+    that dimension only, a hit failing two or more counts nowhere."""
+    chosen_sets = {dimension: set(chosen) for dimension, chosen in filters.items() if chosen}
+    counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
+    shown = []
+    for hit in hits:
+        values = {dimension: set(_values(hit, dimension, refs)) for dimension in DIMENSIONS}
+        failed = _failed(values, chosen_sets)
+        if not failed:
+            shown.append(hit)
+            counted = DIMENSIONS
+        elif len(failed) == 1:
+            counted = failed
+        else:
+            continue
+        for dimension in counted:
+            dimension_counts = counts[dimension]
+            for value in values[dimension]:
+                if value:
+                    dimension_counts[value] = dimension_counts.get(value, 0) + 1
     facets = {}
     for dimension in DIMENSIONS:
-        counts: dict[str, int] = {}
-        for hit in hits:
-            if _passes(hit, filters, refs, skip=dimension):
-                for value in set(_values(hit, dimension, refs)):
-                    if value:
-                        counts[value] = counts.get(value, 0) + 1
+        dimension_counts = counts[dimension]
         chosen = set(filters.get(dimension) or ())
         for value in chosen:
-            counts.setdefault(value, 0)
+            dimension_counts.setdefault(value, 0)
         labels = refs["labels"][dimension]
         values = [FacetValue(value, labels.get(value, value), count, value in chosen)
-                  for value, count in counts.items() if value in labels]
+                  for value, count in dimension_counts.items() if value in labels]
         if dimension == "year":
             values.sort(key=lambda f: f.value, reverse=True)
         elif dimension in ("kind", "language"):
@@ -351,7 +369,7 @@ def _facets(hits: list[Hit], filters: dict, refs) -> dict[str, list[FacetValue]]
         else:
             values.sort(key=lambda f: (-f.count, fold(f.label), f.value))
         facets[dimension] = values
-    return facets
+    return facets, shown
 
 
 def _reference(lang: str, years) -> dict:
@@ -581,8 +599,7 @@ def search(user, q: str = "", lang: str | None = None, *, kinds=(), themes=(), t
     refs = _reference(lang, years_seen)
     if q and not browse:
         hits = _meaning_facets(user, _meaning(q, lang, hits, user, filters["kind"]))
-    facets = _facets(hits, filters, refs)
-    shown = [h for h in hits if _passes(h, filters, refs)]
+    facets, shown = _facets(hits, filters, refs)
     page_obj = Paginator(shown, per_page).get_page(page)
     page_hits = list(page_obj.object_list)
     concept_labels = _concept_labels(sorted({cid for h in page_hits for cid, _w in h.concepts} | set(expanded)), lang)

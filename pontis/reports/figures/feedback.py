@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pontis.core.facility import RAPID_REACTION_DAYS, days_on_clock
 from pontis.core.models import Region, ThematicArea
-from pontis.core.selectors import cached_figures
 from pontis.feedback.indicators import headline_indicators
 
 from .common import actions_of_place
 from .filters import Filters
-from .registry import NUMBER, Result, figure
+from .registry import NUMBER, Result, figure, shared
 
 UNIT_SHARE = _("share (0 to 1)")
 UNIT_POINTS = _("points on the answer scale")
@@ -87,7 +86,7 @@ def _launch_days(filters: Filters) -> list[int]:
         return [days_on_clock(requested, launched)
                 for requested, launched in qs.values_list("requested_on", "launched_on")]
 
-    return cached_figures(f"launch-days:{filters.key}", compute)
+    return shared(f"launch-days:{filters.key}", compute)
 
 
 @figure("speed.median_days", label=_("Days from request to launch (median)"), unit=UNIT_DAYS, kind=NUMBER,

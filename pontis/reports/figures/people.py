@@ -3,19 +3,19 @@ than five people is suppressed for readers who may not see small numbers (regist
 
 from __future__ import annotations
 
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db import connections
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from pontis.actions.models import Activity
 from pontis.core.i18n import translate
-from pontis.core.models import Country
-from pontis.core.selectors import cached_figures
+from pontis.core.models import Country, EUMembership
 from pontis.experts.models import Background, Deployment, ExpertProfile, Gender
 
-from .common import actions_of_place, by_place, in_period, places_filtered
+from .common import actions_of_place, by_place, figures_cursor, in_period, place_map, places_counted, places_filtered
 from .filters import Filters
-from .registry import BREAKDOWN, NUMBER, SERIES, Result, Row, figure
+from .registry import BREAKDOWN, NUMBER, SERIES, Result, Row, figure, shared
 
 UNIT_EXPERTS = _("experts")
 UNIT_DEPLOYMENTS = _("deployments")
@@ -35,30 +35,81 @@ def deployments_in(filters: Filters):
     return qs
 
 
-def _member_on_start():
-    """The nationality's EU membership that covers the deployment's first day (EUMembership.covers), as a
-    relation joined once per deployment: a correlated EXISTS per row cost three times as much at 300,000
-    deployments."""
-    path = "profile__nationality__eu_memberships"
-    return FilteredRelation(path, condition=Q(**{f"{path}__joined_on__lte": F("start_date")}) & (
-        Q(**{f"{path}__left_on__isnull": True}) | Q(**{f"{path}__left_on__gte": F("start_date")})))
+def _roster_sql(filters: Filters) -> tuple[str, list]:
+    """One statement answering every roster breakdown, tagged by its first column:
+
+    - ``cube``: per (gender, background, nationality) of the experts deployed, ``n`` experts and ``eu`` of them
+      whose nationality was an EU member state on the first day of at least one of their deployments
+      (``EUMembership.covers``);
+    - ``year``: the experts whose deployment started in year ``k``;
+    - ``region`` / ``theme``: the experts deployed on an Action of place ``k`` (``place_map``);
+    - ``deployments``: the deployments.
+
+    The deployments in scope are read once (the ``base`` table expression); each breakdown counts distinct
+    (group, expert) pairs with a plain ``DISTINCT`` (a hash table) rather than ``COUNT(DISTINCT ...)`` (a sort per
+    group). The same SQL on PostgreSQL and SQLite."""
+    base = deployments_in(filters).order_by().values(
+        r_profile=F("profile_id"), r_action=F("activity__action_id"), r_start=F("start_date"),
+        r_year=ExtractYear("start_date"))
+    base_sql, params = base.query.get_compiler(using=base.db).as_sql()
+    q = connections[base.db].ops.quote_name
+    profile, membership = q(ExpertProfile._meta.db_table), q(EUMembership._meta.db_table)
+    sql = f"""WITH base AS ({base_sql}),
+pairs AS (SELECT DISTINCT r_action, r_profile FROM base)
+SELECT 'cube', x.gender, x.background, x.nationality, NULL, COUNT(*), SUM(x.eu) FROM (
+  SELECT b.r_profile, p.{q("gender")} AS gender, p.{q("background")} AS background,
+         p.{q("nationality_id")} AS nationality, MAX(CASE WHEN m.{q("id")} IS NULL THEN 0 ELSE 1 END) AS eu
+  FROM base b INNER JOIN {profile} p ON p.{q("id")} = b.r_profile
+  LEFT OUTER JOIN {membership} m ON m.{q("country_id")} = p.{q("nationality_id")}
+    AND m.{q("joined_on")} <= b.r_start AND (m.{q("left_on")} IS NULL OR m.{q("left_on")} >= b.r_start)
+  GROUP BY b.r_profile, p.{q("gender")}, p.{q("background")}, p.{q("nationality_id")}) x
+GROUP BY x.gender, x.background, x.nationality
+UNION ALL
+SELECT 'year', NULL, NULL, NULL, y.r_year, COUNT(*), NULL FROM (SELECT DISTINCT r_year, r_profile FROM base) y
+GROUP BY y.r_year
+UNION ALL
+SELECT 'region', NULL, NULL, NULL, t.place, COUNT(*), NULL FROM (SELECT DISTINCT pl.place, pairs.r_profile FROM pairs
+  INNER JOIN ({place_map("region")}) pl ON pl.place_action = pairs.r_action) t GROUP BY t.place
+UNION ALL
+SELECT 'theme', NULL, NULL, NULL, t.place, COUNT(*), NULL FROM (SELECT DISTINCT pl.place, pairs.r_profile FROM pairs
+  INNER JOIN ({place_map("theme")}) pl ON pl.place_action = pairs.r_action) t GROUP BY t.place
+UNION ALL
+SELECT 'deployments', NULL, NULL, NULL, NULL, COUNT(*), NULL FROM base"""
+    return sql, list(params)
+
+
+def _roster(filters: Filters) -> dict:
+    """Every roster figure of these filters but the experts registered, from one query (``_roster_sql``), shared
+    through the figures cache (``registry.shared``): ``cube`` (the groups of ``_experts_cube``), ``years``, ``region`` and ``theme``
+    (experts by year and by place id) and ``deployments``."""
+
+    def compute() -> dict:
+        sql, params = _roster_sql(filters)
+        with figures_cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        roster = {"cube": [], "years": {}, "region": {}, "theme": {}, "deployments": 0}
+        for kind, gender, background, nationality, key, n, eu in rows:
+            if kind == "cube":
+                roster["cube"].append({"profile__gender": gender, "profile__background": background,
+                                       "profile__nationality_id": nationality, "n": n, "eu": int(eu or 0)})
+            elif kind == "year":
+                roster["years"][None if key is None else int(key)] = n
+            elif kind == "deployments":
+                roster["deployments"] = n
+            else:
+                roster[kind][key] = n
+        return roster
+
+    return shared(f"roster:{filters.key}", compute)
 
 
 def _experts_cube(filters: Filters) -> list[dict]:
     """The experts deployed, counted once per (gender, background, nationality): ``n`` experts, ``eu`` of them EU
     nationals on the first day of at least one of their deployments. Each expert has one gender, background and
     nationality, so the groups add up to the experts deployed; "Experts deployed", its breakdowns by gender,
-    background and EU / non-EU and the government experts by member state are all sums of these groups: one
-    query over the deployments for five figures, shared through the figures cache."""
-
-    def compute() -> list[dict]:
-        return list(deployments_in(filters).annotate(membership=_member_on_start())
-                    .values("profile__gender", "profile__background", "profile__nationality_id")
-                    .annotate(n=Count("profile", distinct=True),
-                              eu=Count("profile", distinct=True, filter=Q(membership__id__isnull=False)))
-                    .order_by())
-
-    return cached_figures(f"experts-cube:{filters.key}", compute)
+    background and EU / non-EU and the government experts by member state are all sums of these groups."""
+    return _roster(filters)["cube"]
 
 
 def _cube_sum(filters: Filters, key: str, *, measure: str = "n") -> dict:
@@ -90,7 +141,7 @@ def experts_deployed(filters: Filters) -> Result:
         definition=_("Deployments not cancelled that took place at some time in the period, on an Action of the "
                      "region, theme and country chosen. An expert deployed twice counts twice."))
 def experts_deployments(filters: Filters) -> Result:
-    return Result("experts.deployments", value=deployments_in(filters).count())
+    return Result("experts.deployments", value=_roster(filters)["deployments"])
 
 
 @figure("experts.by_gender", label=_("Experts deployed by gender"), unit=UNIT_EXPERTS, kind=BREAKDOWN, people=True,
@@ -144,8 +195,7 @@ def government_by_member_state(filters: Filters) -> Result:
                      "on (its own region and its countries' regions). An expert deployed in two regions counts in "
                      "both."))
 def experts_by_region(filters: Filters) -> Result:
-    rows = by_place(deployments_in(filters), kind="region", action="activity__action_id", measure="profile_id",
-                    how="distinct")
+    rows = places_counted("region", _roster(filters)["region"])
     return Result("experts.by_region", rows=tuple(Row(r.code, r.label or r.code, n) for r, n in rows))
 
 
@@ -154,8 +204,7 @@ def experts_by_region(filters: Filters) -> Result:
         definition=_("The experts counted in \"Experts deployed\", by the thematic areas of the Action they were "
                      "deployed on. An expert on an Action with two thematic areas counts in both."))
 def experts_by_theme(filters: Filters) -> Result:
-    rows = by_place(deployments_in(filters), kind="theme", action="activity__action_id", measure="profile_id",
-                    how="distinct")
+    rows = places_counted("theme", _roster(filters)["theme"])
     return Result("experts.by_theme", rows=tuple(Row(t.code, t.label or t.code, n) for t, n in rows))
 
 
@@ -164,9 +213,7 @@ def experts_by_theme(filters: Filters) -> Result:
         definition=_("The experts counted in \"Experts deployed\", by the year their deployment started. An expert "
                      "deployed in two years counts in both."))
 def experts_by_year(filters: Filters) -> Result:
-    counts = dict(deployments_in(filters).annotate(y=ExtractYear("start_date")).values_list("y")
-                  .annotate(n=Count("profile", distinct=True)).order_by())
-    return Result("experts.by_year", rows=_years(counts))
+    return Result("experts.by_year", rows=_years(_roster(filters)["years"]))
 
 
 def _years(counts: dict) -> tuple[Row, ...]:
@@ -202,7 +249,7 @@ def _participants_by_year(filters: Filters) -> list[dict]:
                     .annotate(women=Sum("participants_women"), men=Sum("participants_men"),
                               other=Sum("participants_other")).order_by())
 
-    return cached_figures(f"participants-years:{filters.key}", compute)
+    return shared(f"participants-years:{filters.key}", compute)
 
 
 def _participants(row: dict) -> int:

@@ -16,15 +16,18 @@ that imported history cannot know is ``None`` with ``unknown=True`` ("unknown", 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from pontis.core.selectors import cached_figures, figures_refresh
+from pontis.core.selectors import REFRESH_CLAIM_SECONDS, cached_figures, figures_refresh
 
 from ..tasks import refresh_figures
 from .filters import Filters
@@ -119,9 +122,13 @@ def compute(figure_id: str, filters: Filters, *, reveal: bool) -> Result:
     return compute_as_of(figure_id, filters, reveal=reveal)[0]
 
 
-def compute_as_of(figure_id: str, filters: Filters, *, reveal: bool) -> tuple[Result, datetime.datetime]:
-    """``compute``, with the time the figure was computed ("data as of": it may come from the cache)."""
+def compute_as_of(figure_id: str, filters: Filters, *, reveal: bool,
+                  group: Iterable[str] | None = None) -> tuple[Result, datetime.datetime]:
+    """``compute``, with the time the figure was computed ("data as of": it may come from the cache). ``group``:
+    the figures read with this one (a statistics route's), the ones computed again once it has aged; every figure
+    when None (the dashboard)."""
     definition = get(figure_id)
+    group = tuple(sorted(set(group))) if group is not None else None
 
     def run() -> tuple[Result, datetime.datetime]:
         result = definition.query(filters)
@@ -129,31 +136,64 @@ def compute_as_of(figure_id: str, filters: Filters, *, reveal: bool) -> tuple[Re
 
     # Shared by every reader of the same figure, filters and suppression (off in the test profile); the key holds
     # the language too (cached_figures), the labels being translated. Once older than PONTIS_FIGURES_CACHE_SECONDS
-    # the figure is still answered, with its time, while the task worker computes every figure of these filters
-    # again (refresh_queue).
+    # the figure is still answered, with its time, while the task worker computes the figures of its group again
+    # (refresh_queue).
     return cached_figures(f"figure:{figure_id}:{filters.key}:{int(bool(reveal))}", run,
-                          refresh=lambda: refresh_queue(filters, reveal=reveal))
+                          refresh=lambda: refresh_queue(filters, reveal=reveal, figure_ids=group))
 
 
-REFRESH_CLAIM_SECONDS = 120
-
-
-def refresh_queue(filters: Filters, *, reveal: bool) -> None:
-    """Queue one task computing every figure of these filters again for this kind of reader and language (the
-    first stale figure of a page queues it; the others find it claimed)."""
+def refresh_queue(filters: Filters, *, reveal: bool, figure_ids: tuple[str, ...] | None = None) -> None:
+    """Queue one task computing the figures ``figure_ids`` (every figure when None) of these filters again for this
+    kind of reader and language (the first stale figure of a page or route queues it; the others find it
+    claimed)."""
     language = translation.get_language()
-    if cache.add(refresh_claim(filters, reveal=reveal, language=language), 1, REFRESH_CLAIM_SECONDS):
-        refresh_figures.enqueue(filters.query_string(), bool(reveal), language)
+    claim = refresh_claim(filters, reveal=reveal, language=language, figure_ids=figure_ids)
+    if cache.add(claim, 1, REFRESH_CLAIM_SECONDS):
+        if figure_ids is None:
+            refresh_figures.enqueue(filters.query_string(), bool(reveal), language)
+        else:
+            refresh_figures.enqueue(filters.query_string(), bool(reveal), language, list(figure_ids))
 
 
-def refresh_claim(filters: Filters, *, reveal: bool, language: str) -> str:
-    return f"pontis:figures-refresh:{filters.key}:{int(bool(reveal))}:{language}"
+def refresh_claim(filters: Filters, *, reveal: bool, language: str, figure_ids=None) -> str:
+    group = "all" if figure_ids is None else hashlib.sha1(",".join(sorted(figure_ids)).encode()).hexdigest()[:12]
+    return f"pontis:figures-refresh:{filters.key}:{int(bool(reveal))}:{language}:{group}"
 
 
-def refresh_all(filters: Filters, *, reveal: bool) -> int:
-    """Compute every figure of these filters again and keep them (what ``refresh_figures`` runs); answers how
-    many."""
-    with figures_refresh():
-        for definition in all_figures():
+def refresh_all(filters: Filters, *, reveal: bool, figure_ids: Iterable[str] | None = None) -> int:
+    """Compute the figures ``figure_ids`` (every figure when None; an id no longer registered is skipped) of these
+    filters again and keep them (what ``refresh_figures`` runs); answers how many. The parts several figures share
+    (``shared``) are computed once."""
+    definitions = all_figures() if figure_ids is None else [_figures[i] for i in figure_ids if i in _figures]
+    with figures_refresh(), computing_once():
+        for definition in definitions:
             compute_as_of(definition.id, filters, reveal=reveal)
-    return len(_figures)
+    return len(definitions)
+
+
+# -- parts several figures share (one query for five roster figures, for instance) --
+
+_once: contextvars.ContextVar[dict | None] = contextvars.ContextVar("figures_computed_once", default=None)
+
+
+@contextlib.contextmanager
+def computing_once():
+    """Inside this block a shared part (``shared``) is computed at most once, even under ``figures_refresh``
+    (where every cached value is computed again): a refresh of 32 figures reads the roster once, not once per
+    roster figure."""
+    token = _once.set({})
+    try:
+        yield
+    finally:
+        _once.reset(token)
+
+
+def shared(name: str, compute: Callable):
+    """A part several figures read, through the figures cache (``cached_figures(name, compute)``), and computed
+    once per ``computing_once`` block."""
+    memo = _once.get()
+    if memo is None:
+        return cached_figures(name, compute)
+    if name not in memo:
+        memo[name] = cached_figures(name, compute)
+    return memo[name]

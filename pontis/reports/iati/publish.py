@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -40,6 +41,7 @@ from .validate import validate_activity
 
 VERSION = "2.03"
 CACHE_KEY = "reports:iati:file:"
+FINGERPRINT_KEY = "reports:iati:fingerprint"
 CACHE_SECONDS = 3600  # a bound on staleness for the changes no ``updated_at`` shows (such as a country added)
 
 
@@ -73,8 +75,11 @@ class PublishedFile:
 
 
 def candidates():
-    """Actions in scope: public now, or in the file before."""
-    return Action.objects.filter(Q(publication__is_published=True) | Q(iati_record__first_published_at__isnull=False))
+    """Actions in scope: public now, or in the file before (two subqueries on the small tables, so the Actions
+    table is read by key rather than joined twice and scanned)."""
+    return Action.objects.filter(
+        Q(pk__in=PublishedAction.objects.filter(is_published=True).values("action_id"))
+        | Q(pk__in=IatiRecord.objects.filter(first_published_at__isnull=False).values("action_id")))
 
 
 def content_hash(element: etree._Element) -> str:
@@ -188,17 +193,59 @@ def source_fingerprint() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
+def recheck_seconds() -> int:
+    """How long the public file may be served without reading its sources' fingerprint again (0: read it on
+    every request). At most a minute by default, and never longer than the figures are kept."""
+    return getattr(settings, "PONTIS_IATI_RECHECK_SECONDS", min(settings.PONTIS_FIGURES_CACHE_SECONDS, 60))
+
+
+def _fingerprint(*, exact: bool) -> str:
+    """The sources' fingerprint: read now when ``exact`` (or when nothing recent is kept), else the one read in
+    the last ``recheck_seconds()``."""
+    seconds = recheck_seconds()
+    if not exact and seconds > 0:
+        kept = cache.get(FINGERPRINT_KEY)
+        if kept is not None:
+            return kept
+    fingerprint = source_fingerprint()
+    if seconds > 0:
+        cache.set(FINGERPRINT_KEY, fingerprint, seconds)
+    return fingerprint
+
+
+# This process's copy of the file it served last, by cache key, with the time it stops being used: the file is
+# megabytes at size, and reading it from the shared cache on every request costs more than serving it.
+_local: dict[str, tuple[float, dict]] = {}
+
+
+def _kept_file(key: str) -> dict | None:
+    """The file kept under ``key``: this process's copy while it is fresh (``recheck_seconds()``), else the
+    shared cache's."""
+    seconds = recheck_seconds()
+    local = _local.get(key)
+    if seconds > 0 and local is not None and local[0] > time.monotonic():
+        return local[1]
+    found = cache.get(key)
+    _local.clear()
+    if found is not None and seconds > 0:
+        _local[key] = (time.monotonic() + seconds, found)
+    return found
+
+
 def remember(published: PublishedFile) -> None:
     """Serve ``published`` from the cache from now on (its records were just written)."""
-    cache.set(CACHE_KEY + source_fingerprint(), {"content": published.content, "etag": published.etag,
-                                                  "last_modified": published.last_modified}, CACHE_SECONDS)
+    fingerprint = _fingerprint(exact=True)
+    cache.set(CACHE_KEY + fingerprint, {"content": published.content, "etag": published.etag,
+                                        "last_modified": published.last_modified}, CACHE_SECONDS)
 
 
-def current_file() -> dict:
+def current_file(*, exact: bool = True) -> dict:
     """The file as the API serves it (``content``, ``etag``, ``last_modified``), built again only when its
-    sources changed."""
-    key = CACHE_KEY + source_fingerprint()
-    cached = cache.get(key)
+    sources changed. ``exact=False`` (the public route) trusts a fingerprint read in the last
+    ``recheck_seconds()``: reading it costs a pass over the activities, and a harvester may see a change up to
+    that long after it is made; the staff page always reads it."""
+    key = CACHE_KEY + _fingerprint(exact=exact)
+    cached = _kept_file(key)
     if cached is not None:
         return cached
     try:
@@ -238,10 +285,27 @@ def field_url(field_name: str, code: str) -> str:
     return reverse(url_name, kwargs={"code": code}) if url_name else ""
 
 
-def staff_rows(language: str) -> list[dict]:
-    """Every Action in the IATI scope (public now, or in the file before), with its last check: in the file or left
-    out, and each problem in ``language`` with the page where its field is edited. Two queries."""
-    actions = candidates().select_related("publication", "iati_identifier", "iati_record").order_by("code")
+def staff_actions():
+    """The Actions the staff page lists, in code order, with their publication, identifier and last check (a
+    queryset: the page reads one page of it)."""
+    return candidates().select_related("publication", "iati_identifier", "iati_record").order_by("code")
+
+
+def staff_summary() -> dict:
+    """The page's totals over every Action in scope, in one query: ``in_scope`` (every Action listed),
+    ``included`` (in the file), ``left_out`` (left out or never checked) and ``checked_at`` (the latest check)."""
+    totals = candidates().aggregate(total=Count("pk"), included=Count("pk", filter=Q(iati_record__published=True)),
+                                    checked_at=Max("iati_record__checked_at"))
+    return {"in_scope": totals["total"], "included": totals["included"], "left_out": totals["total"] - totals["included"],
+            "checked_at": totals["checked_at"]}
+
+
+def staff_rows(language: str, actions=None) -> list[dict]:
+    """The Actions in the IATI scope (public now, or in the file before; ``actions``, one page of
+    ``staff_actions()``, or all of them), with their last check: in the file or left out, and each problem in
+    ``language`` with the page where its field is edited."""
+    if actions is None:
+        actions = staff_actions()
     rows = []
     for action in actions:
         record = getattr(action, "iati_record", None)  # None: never checked
