@@ -55,6 +55,14 @@ PONTIS_SITE_URL = env("PONTIS_SITE_URL", "http://127.0.0.1:8000")
 PONTIS_FIGURES_CACHE_SECONDS = int(env("PONTIS_FIGURES_CACHE_SECONDS", "0" if TESTING else "300"))
 # Figures refreshed in the background (stale-while-revalidate) are kept this long (core.selectors.cached_figures).
 PONTIS_FIGURES_KEEP_SECONDS = int(env("PONTIS_FIGURES_KEEP_SECONDS", "86400"))
+# Pages kept in the shared cache for a short time; each defaults to PONTIS_FIGURES_CACHE_SECONDS with a cap (so 0 in
+# tests), and 0 turns it off. The public IATI file's sources are read again at most this often
+# (pontis.reports.iati.publish); the portal home's lists for anonymous readers (pontis.knowledge.portal); the work
+# map (pontis.knowledge.maps); a computed "Similar elsewhere" list (pontis.knowledge.similar).
+PONTIS_IATI_RECHECK_SECONDS = int(env("PONTIS_IATI_RECHECK_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 60))))
+PONTIS_PORTAL_CACHE_SECONDS = int(env("PONTIS_PORTAL_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 60))))
+PONTIS_MAP_CACHE_SECONDS = int(env("PONTIS_MAP_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 120))))
+PONTIS_SIMILAR_CACHE_SECONDS = int(env("PONTIS_SIMILAR_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 60))))
 # IATI open data (pontis.reports.iati): the reporting organisation (the facility's implementer, also written as
 # the implementing participating organisation) and the funder. REF is an IATI organisation identifier (an approved
 # registration agency prefix, then the organisation's number); TYPE is an OrganisationType code (40 Multilateral,

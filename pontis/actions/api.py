@@ -266,11 +266,15 @@ class EvidenceIn(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _action_out(a: Action) -> dict:
+def _action_out(a: Action, codes: dict | None = None) -> dict:
+    """An Action's answer; ``codes``: its countries' and themes' codes read for a whole page (``selectors.codes_of``),
+    else from its prefetched countries and themes."""
+    if codes is None:
+        codes = {"countries": [c.code for c in a.countries.all()], "themes": [t.code for t in a.themes.all()]}
     return {
         "code": a.code, "title": a.title, "label": translate(a.title), "status": a.status,
         "region": a.region.code if a.region else None,
-        "countries": [c.code for c in a.countries.all()], "themes": [t.code for t in a.themes.all()],
+        "countries": codes["countries"], "themes": codes["themes"],
         "start_date": a.start_date, "end_date": a.end_date, "requested_on": a.requested_on, "approved_on": a.approved_on,
         "fiche_agreed_on": a.fiche_agreed_on, "launched_on": a.launched_on, "clock": a.clock(),
     }
@@ -332,7 +336,16 @@ def _deliverable(request, pk):
 def action_list(request, status: Code = "", region: Code = "", theme: Code = "", country: Code = "", year: Year | None = None,
                 q: Text(200) = ""):
     qs = selectors.actions_for(request.user, q=q, status=status, region=region, theme=theme, country=country, year=year or "")
-    return LazyRows(qs, _action_out)
+    return _ActionRows(qs.prefetch_related(None), _action_out)
+
+
+class _ActionRows(LazyRows):
+    """The list's page of Actions, with the codes of their countries and themes read for the whole page."""
+
+    def __getitem__(self, item):
+        actions = list(self.queryset[item])
+        codes = selectors.codes_of(actions)
+        return [self.shape(a, codes[a.pk]) for a in actions]
 
 
 @router.get("/actions/{code}", response=ActionDetailOut, summary="One Action")

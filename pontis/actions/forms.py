@@ -44,10 +44,11 @@ class ActionFilterForm(forms.Form):
 class ProcessFilterForm(forms.Form):
     date_from = DateField(label=_("Requested from"), required=False)
     date_to = DateField(label=_("Requested until"), required=False)
+    # Options rendered once per language and reference-data version, as on the Actions list (CachedSelect).
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code",
-                                    empty_label=_("Any"))
+                                    empty_label=_("Any"), widget=CachedSelect(key="actions.process.region"))
     theme = forms.ModelChoiceField(label=_("Thematic area"), required=False, queryset=ThematicArea.objects.filter(is_active=True),
-                                   to_field_name="code", empty_label=_("Any"))
+                                   to_field_name="code", empty_label=_("Any"), widget=CachedSelect(key="actions.process.theme"))
 
     def clean(self):
         data = super().clean()

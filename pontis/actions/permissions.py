@@ -31,14 +31,16 @@ def visible_actions(user):
     ids: set[int] = set()
     if user.has_role(Role.FOCAL_POINT) and user.focal_institution_ids:
         ids |= set(
-            Action.objects.filter(partners__institution_id__in=user.focal_institution_ids).values_list("pk", flat=True)
+            Action.objects.filter(partners__institution_id__in=user.focal_institution_ids)
+            .order_by()  # a set of ids: the model's ordering would only add a sort
+            .values_list("pk", flat=True)
         )
     if user.has_role(Role.EXPERT):
         ids |= _expert_action_ids(user)
     if user.has_role(Role.DELEGATION) and user.delegation_country_ids:
         # The EU Delegation reads the Actions in the countries it covers.
         ids |= set(
-            Action.objects.filter(countries__in=user.delegation_country_ids).values_list("pk", flat=True)
+            Action.objects.filter(countries__in=user.delegation_country_ids).order_by().values_list("pk", flat=True)
         )
     if not ids:
         return Action.objects.none()

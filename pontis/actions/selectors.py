@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pontis.core import registry
+from pontis.core.i18n import translate
 from pontis.core.selectors import followed_ids
 
 from .models import (
@@ -67,6 +68,42 @@ def actions_for(user, *, q: str = "", status: str = "", region: str = "", theme:
     return with_dates(_list_related(qs)).order_by("-code")
 
 
+def actions_listed(user, **filters):
+    """The Actions of the list page: ``actions_for`` with only the region loaded beside each Action (the page
+    reads the labels of its rows' themes with ``theme_labels_of``)."""
+    return actions_for(user, **filters).select_related(None).prefetch_related(None).select_related("region")
+
+
+def theme_labels_of(actions) -> dict[int, list[str]]:
+    """The names of each Action's thematic areas in the reader's language, in their order: ``{action id: [label]}``.
+    One read of two columns instead of a model instance per theme of each row."""
+    labels = {a.pk: [] for a in actions}
+    if labels:
+        rows = (Action.themes.through.objects.filter(action_id__in=list(labels))
+                .order_by("thematicarea__sort_order", "thematicarea__code")
+                .values_list("action_id", "thematicarea__code", "thematicarea__name"))
+        for pk, code, name in rows:
+            labels[pk].append(translate(name) or code)
+    return labels
+
+
+def codes_of(actions) -> dict[int, dict[str, list[str]]]:
+    """The codes of each Action's countries and thematic areas, in their order (as ``countries.all()`` and
+    ``themes.all()`` give them): ``{action id: {"countries": [...], "themes": [...]}}``. Two reads of two columns for
+    a page of the API's list, instead of a model instance per country and theme of each Action."""
+    codes = {a.pk: {"countries": [], "themes": []} for a in actions}
+    if codes:
+        ids = list(codes)
+        for pk, code in (Action.countries.through.objects.filter(action_id__in=ids).order_by("country__code")
+                         .values_list("action_id", "country__code")):
+            codes[pk]["countries"].append(code)
+        for pk, code in (Action.themes.through.objects.filter(action_id__in=ids)
+                         .order_by("thematicarea__sort_order", "thematicarea__code")
+                         .values_list("action_id", "thematicarea__code")):
+            codes[pk]["themes"].append(code)
+    return codes
+
+
 def action_detail_queryset():
     return with_dates(Action.objects).select_related("region", "lead_country", "owner").prefetch_related(
         "countries", "themes", "topics", "sdg_targets", "gcm_objectives",
@@ -77,6 +114,36 @@ def action_detail_queryset():
         Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")),
         "self_assessment__feature", "follow_ups",
     )
+
+
+def action_page_queryset():
+    """What an Action's page shows of its Action, read once: its places, themes, goals, partners, deliverables (with
+    their type) and fiche versions. Activities are read apart, only those listed (``activities_listed``); the
+    self-assessment and follow-ups only on a completed Action (``closure_of``). Loading every activity of a large
+    Action with its country and languages, and every deliverable's files, was most of the page's cost."""
+    return with_dates(Action.objects).select_related("region", "lead_country", "owner").prefetch_related(
+        "countries", "themes", "topics", "sdg_targets", "gcm_objectives",
+        Prefetch("partners", queryset=ActionPartner.objects.select_related(
+            "institution", "operational_focal_point", "strategic_focal_point")),
+        Prefetch("deliverables", queryset=Deliverable.objects.select_related("type")),
+        Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")),
+    )
+
+
+def activities_listed(action, *, limit: int | None) -> tuple[list, int]:
+    """The first ``limit`` activities of ``action`` in their order (every one with ``None``) with their type, and how
+    many it has: two indexed reads whatever the Action's size."""
+    qs = Activity.objects.filter(action=action).select_related("type").order_by("sequence", "id")
+    if limit is None:
+        rows = list(qs)
+        return rows, len(rows)
+    return list(qs[:limit]), qs.count()
+
+
+def closure_of(action) -> dict:
+    """The closure part of a completed Action's page: its self-assessment (with each feature) and follow-ups, read
+    when the page shows them (querysets, evaluated by the template)."""
+    return {"scores": action.self_assessment.select_related("feature"), "follow_ups": action.follow_ups.all()}
 
 
 def action_fiche_queryset():
@@ -207,26 +274,17 @@ def _in_batches(queryset, *, stop, size: int = 25):
         start += size
 
 
-def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = None) -> list:
-    """Actions not yet launched (no activity delivered) whose 90-day clock is at risk, with the reason.
-
-    An Action is listed when its clock has passed 60 days, or when an activity starts within 30 days
-    without a confirmed expert. Reasons: waiting for the fiche agreement, for the partner's consent, for
-    activity dates, for experts. Answers [(action, reason)], the oldest request first; with ``limit``, the first
-    ``limit`` of them, reading no more Actions than needed (the staff home page shows five).
-    """
-    today = today or timezone.localdate()
-    # People confirmed per activity, counted by the apps that staff activities (experts); None: nobody counts.
-    counting = registry.has_activity_people()
-    # Only the Actions that can be listed are read (the rules below decide): those past the warning day, and, when
-    # someone counts the people on activities, those with an activity starting within 30 days after an agreed fiche.
+def _at_risk_candidates(today: datetime.date, counting: bool):
+    """The Actions that can be listed as at risk (the rules of ``_explained`` decide), the oldest request first."""
+    # Only the Actions that can be listed are read: those past the warning day, and, when someone counts the people
+    # on activities, those with an activity starting within 30 days after an agreed fiche.
     upcoming_soon = Activity.objects.filter(action=OuterRef("pk"), start_date__gte=today,
                                             start_date__lte=today + datetime.timedelta(days=30),
                                             status__in=[Activity.Status.PLANNED, Activity.Status.CONFIRMED])
-    may_be_listed = Q(requested_on__lt=today - datetime.timedelta(days=TARGET_DAYS - 30))
+    may_be_listed = Q(requested_on__lt=_warning_day(today))
     if counting:
         may_be_listed |= Q(fiche_agreed_on__isnull=False) & Q(Exists(upcoming_soon))
-    actions = (
+    return (
         Action.objects.filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING], launched_on__isnull=True,
                               requested_on__isnull=False).filter(may_be_listed)
         .select_related("region", "lead_country")
@@ -239,19 +297,23 @@ def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = N
                               status=FicheVersion.Status.DRAFT, action__fiche_agreed_on__isnull=True).order_by("number")))
         .order_by("requested_on", "code")
     )
+
+
+def _warning_day(today: datetime.date) -> datetime.date:
+    """Actions requested before this day have passed 60 days on their clock: they are at risk whatever else."""
+    return today - datetime.timedelta(days=TARGET_DAYS - 30)
+
+
+def _explained(batch: list, today: datetime.date, counting: bool) -> list:
+    """``(action, reason)`` for the Actions of ``batch`` that are at risk, in their order; the people confirmed on
+    their activities starting soon are read for the whole batch in one query."""
+    people: dict[int, int] = {}
+    if counting:
+        people = registry.activity_people_counts(
+            a.pk for action in batch if action.fiche_agreed_on is not None for a in action.activities.all()
+            if a.start_date and today <= a.start_date <= today + datetime.timedelta(days=30))
     result = []
-    batches = [list(actions)] if limit is None else _in_batches(actions, stop=lambda: len(result) >= limit)
-    people: dict[int, int] = {}  # activity id: people confirmed, read for a whole batch in one query
-
-    def rows():
-        for batch in batches:
-            if counting:
-                people.update(registry.activity_people_counts(
-                    a.pk for action in batch if action.fiche_agreed_on is not None for a in action.activities.all()
-                    if a.start_date and today <= a.start_date <= today + datetime.timedelta(days=30)))
-            yield from batch
-
-    for action in rows():
+    for action in batch:
         days = (today - action.requested_on).days
         reasons = []
         expert_gap = False
@@ -276,7 +338,81 @@ def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = N
             if days > TARGET_DAYS:
                 reasons.insert(0, _("%(days)d days since the request: the 90-day target is missed") % {"days": days})
             result.append((action, "; ".join(str(r) for r in reasons)))
-    return result if limit is None else result[:limit]
+    return result
+
+
+def actions_at_risk(*, today: datetime.date | None = None, limit: int | None = None) -> list:
+    """Actions not yet launched (no activity delivered) whose 90-day clock is at risk, with the reason.
+
+    An Action is listed when its clock has passed 60 days, or when an activity starts within 30 days
+    without a confirmed expert. Reasons: waiting for the fiche agreement, for the partner's consent, for
+    activity dates, for experts. Answers [(action, reason)], the oldest request first; with ``limit``, the first
+    ``limit`` of them, reading no more Actions than needed (the staff home page shows five). The page listing
+    them all reads one page at a time (``actions_at_risk_pages``).
+    """
+    today = today or timezone.localdate()
+    # People confirmed per activity, counted by the apps that staff activities (experts); None: nobody counts.
+    counting = registry.has_activity_people()
+    actions = _at_risk_candidates(today, counting)
+    if limit is None:
+        return _explained(list(actions), today, counting)
+    result: list = []
+
+    def enough() -> bool:
+        return len(result) >= limit
+
+    for batch in _in_batches(actions, stop=enough):
+        result.extend(_explained(batch, today, counting))
+    return result[:limit]
+
+
+class _RiskPages:
+    """The Actions at risk as a sequence a Paginator slices, explaining only the slice shown.
+
+    Every Action past the warning day is listed, and those come first (the oldest request first); after them, the
+    few recent ones listed for an activity starting soon without experts. So the count is one COUNT of the first
+    and the explained list of the recent ones, and a page reads only its own Actions of the first. (Explaining all
+    of them for each page read every candidate with its open activities and draft fiche.)"""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self.counting = registry.has_activity_people()
+        candidates = _at_risk_candidates(today, self.counting)
+        self.past = candidates.filter(requested_on__lt=_warning_day(today))
+        self._recent = candidates.filter(requested_on__gte=_warning_day(today)) if self.counting else None
+        self._past_count: int | None = None
+        self._recent_rows: list | None = None
+
+    def _counts(self) -> tuple[int, list]:
+        if self._past_count is None:
+            self._past_count = self.past.count()
+            self._recent_rows = _explained(list(self._recent), self.today, self.counting) if self._recent is not None else []
+        return self._past_count, self._recent_rows
+
+    def count(self) -> int:
+        past, recent = self._counts()
+        return past + len(recent)
+
+    __len__ = count
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        past, recent = self._counts()
+        start, stop, _step = index.indices(past + len(recent))
+        rows = []
+        if start < past:
+            rows = _explained(list(self.past[start:min(stop, past)]), self.today, self.counting)
+        return rows + recent[max(start - past, 0):max(stop - past, 0)]
+
+
+def actions_at_risk_pages(*, today: datetime.date | None = None) -> _RiskPages:
+    """Every Action at risk, as ``actions_at_risk`` lists them, for a Paginator: only the page shown is read and
+    explained."""
+    return _RiskPages(today or timezone.localdate())
 
 
 # ---------------------------------------------------------------- process view

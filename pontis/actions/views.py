@@ -9,6 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pontis.core import audit, registry
@@ -19,6 +22,8 @@ from pontis.core.following import follow, unfollow
 from pontis.core.http import require_http_methods, require_POST
 from pontis.core.permissions import can, get_visible_or_404, permission_required
 from pontis.core.selectors import cached_figures
+from pontis.core.templatetags.dates import day
+from pontis.core.templatetags.pontis import tr
 from pontis.core.uploads import CONTENT_EXTENSIONS, download_response, stored_name
 from pontis.intake.forms import OwnerForm
 from pontis.intake.models import Request
@@ -48,8 +53,34 @@ def action_list(request):
         data = form.cleaned_data
         filters = {"q": data["q"], "status": data["status"], "region": data["region"].code if data["region"] else "",
                    "theme": data["theme"].code if data["theme"] else "", "year": data["year"] or ""}
-    page = Paginator(selectors.actions_for(request.user, **filters), 25).get_page(request.GET.get("page"))
-    return render(request, "actions/action_list.html", {"form": form, "page": page})
+    page = Paginator(selectors.actions_listed(request.user, **filters), 25).get_page(request.GET.get("page"))
+    themes = selectors.theme_labels_of(page.object_list)
+    # Each row shaped once here, the template only places the text (see dates_html).
+    rows = [{"action": a, "url": reverse("actions:detail", args=[a.code]), "title": conditional_escape(tr(a.title)),
+             "region": a.region or "—", "themes": "; ".join(themes[a.pk]), "dates": dates_html(a),
+             "status": a.get_status_display()} for a in page.object_list]
+    return render(request, "actions/action_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def _time(value) -> str:
+    return format_html('<time datetime="{}">{}</time>', dateformat.format(value, "Y-m-d"), day(value))
+
+
+def dates_html(action, *, explain: bool = False) -> str:
+    """An Action's dates as ``actions/_dates.html`` renders them (a list renders them here, without an include per
+    row); ``action`` comes annotated by ``selectors.with_dates``."""
+    start, end = action.dates_from, action.dates_to
+    if start and end and start != end:
+        html = format_html("{} – {}", _time(start), _time(end))
+    elif start:
+        html = _time(start)
+    elif end:
+        html = mark_safe(_("Until %(end)s") % {"end": conditional_escape(day(end))})
+    else:
+        html = format_html('<span class="muted">{}</span>', mark_safe(_("Not dated yet")))
+    if explain and ((start and not action.start_date) or (end and not action.end_date)):
+        html = format_html('{} <span class="small muted">{}</span>', html, mark_safe(_("(from its activities)")))
+    return html
 
 
 ACTIVITIES_SHOWN = 25  # activities listed on an Action's page unless all are asked for (?activities=all)
@@ -57,11 +88,11 @@ ACTIVITIES_SHOWN = 25  # activities listed on an Action's page unless all are as
 
 @permission_required(Action, "view")
 def action_detail(request, code):
-    action = _action(request, code)
+    action = get_visible_or_404(request.user, selectors.action_page_queryset(), code=code)
     user = request.user
     # A large Action (a hundred activities and more) lists the first ones and a link to all: the page stays quick.
-    activities = list(action.activities.all())
-    shown = activities if request.GET.get("activities") == "all" else activities[:ACTIVITIES_SHOWN]
+    shown, activities_total = selectors.activities_listed(
+        action, limit=None if request.GET.get("activities") == "all" else ACTIVITIES_SHOWN)
     may_close = can(user, "close", action) and action.status == Action.Status.ONGOING
     close_blockers = services.action_close_blockers(action) if may_close else {}
     return render(request, "actions/action_detail.html", {
@@ -75,8 +106,8 @@ def action_detail(request, code):
         "may_change_goals": can(user, "change", action),
         "may_assign_owner": can(user, "assign_owner", action), "may_see_owner": can(user, "see_mine", Action),
         "reason_form": forms.ReasonForm(), "follow_up_form": forms.FollowUpForm(),
-        "partners": action.partners.all(), "activities": shown, "activities_total": len(activities),
-        "deliverables": action.deliverables.all(), "versions": action.fiche_versions.all(), "scores": action.self_assessment.all(), "follow_ups": action.follow_ups.all(),
+        "partners": action.partners.all(), "activities": shown, "activities_total": activities_total,
+        "deliverables": action.deliverables.all(), "versions": action.fiche_versions.all(), **selectors.closure_of(action),
         "panels": registry.detail_panels_for("actions.Action", request, action),
     })
 
@@ -611,7 +642,7 @@ def request_approve(request, pk):
 
 @permission_required(Action, "see_at_risk")
 def at_risk(request):
-    items = selectors.actions_at_risk()
+    items = selectors.actions_at_risk_pages()
     page = Paginator(items, 25).get_page(request.GET.get("page"))
     return render(request, "actions/at_risk.html", {"page": page})
 

@@ -132,15 +132,21 @@ class MeetingDetailOut(MeetingOut):
     materials: list[AgendaMaterialOut]
 
 
+# The labels of the kinds and statuses, as ``get_kind_display`` and ``get_status_display`` give them (which build
+# a dictionary of the choices on every call: twice per meeting of a list).
+_KIND_LABELS = dict(Meeting._meta.get_field("kind").flatchoices)
+_STATUS_LABELS = dict(Meeting._meta.get_field("status").flatchoices)
+
+
 def _meeting(m: Meeting) -> dict:
     return {
-        "id": m.pk, "slug": m.slug, "kind": m.kind, "kind_label": str(m.get_kind_display()), "title": m.title,
+        "id": m.pk, "slug": m.slug, "kind": m.kind, "kind_label": str(_KIND_LABELS.get(m.kind, m.kind)), "title": m.title,
         "title_text": str(translate(m.title)), "start_date": m.start_date, "end_date": m.end_date,
         "time_zone": m.time_zone, "city": m.city, "country": m.country.code if m.country_id else None,
         "region": m.region.code if m.region_id else None,
         "host_countries": sorted(c.code for c in m.host_countries.all()),
         "panel": m.panel.slug if m.panel_id else None, "activity": m.activity_id, "status": m.status,
-        "status_label": str(m.get_status_display()), "access": m.access,
+        "status_label": str(_STATUS_LABELS.get(m.status, m.status)), "access": m.access,
     }
 
 

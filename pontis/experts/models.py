@@ -166,6 +166,10 @@ class ExpertProfile(TimeStampedModel):
             # and the unfiltered count reads it alone (an index-only scan instead of the 100,000-row table).
             models.Index(fields=["family_name", "given_name", "id"], name="experts_profile_roster_order",
                          condition=models.Q(anonymised_at__isnull=True)),
+            # The roster figures (reports) read gender, background and nationality of the deployed profiles: this
+            # index holds them, so the figures read it alone (4 MB at stress size) instead of the 66 MB table. Key
+            # columns rather than INCLUDE, which SQLite lacks: the same index on both databases.
+            models.Index(fields=["id", "gender", "background", "nationality"], name="profile_roster_cover"),
             # The staff home page's two work queues: a handful of rows among 100,000, read without a table scan.
             models.Index(fields=["created_at"], name="experts_profile_to_vet",
                          condition=models.Q(status__in=["registered", "vetted"], email_confirmed_at__isnull=False,

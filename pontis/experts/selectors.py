@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from types import SimpleNamespace
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from pontis.actions.models import FICHE_TEXT_SECTIONS, FicheVersion
 from pontis.actions.selectors import activity_detail_queryset
 from pontis.core.forms import reference_version
 from pontis.core.i18n import content_languages, translate
-from pontis.core.models import EUMembership, ThematicArea, Topic
+from pontis.core.models import Country, EUMembership, Language, ThematicArea, Topic
 
 from .models import (
     Deployment,
@@ -21,6 +24,7 @@ from .models import (
     Invitation,
     Unavailability,
     fold,
+    language_level_label,
     theme_token,
     topic_token,
 )
@@ -148,14 +152,104 @@ def experts_findable(q: str, *, limit: int) -> list[int]:
 
 
 # The profile columns a roster row shows (and the paging order reads): the other thirty are never loaded.
-ROSTER_ROW_FIELDS = ("id", "family_name", "given_name", "nationality", "background", "status")
+ROSTER_ROW_FIELDS = ("pk", "family_name", "given_name", "nationality_id", "background", "status")
 
 
 def roster_page_queryset(queryset):
-    """What a roster page shows per row, fetched in a fixed number of queries."""
-    return queryset.select_related("nationality").prefetch_related(
-        Prefetch("languages", queryset=ExpertLanguage.objects.select_related("language")), "themes").only(
-        *ROSTER_ROW_FIELDS)
+    """The columns a roster row shows, as named tuples (``row.pk``, ``row.family_name``...): no model instances."""
+    return queryset.values_list(*ROSTER_ROW_FIELDS, named=True)
+
+
+_reference_labels: dict = {"version": None, "by_language": {}}
+
+
+def reference_labels() -> dict:
+    """Countries', thematic areas' and languages' names in the active language, as the models' ``str()`` gives
+    them: ``{"countries": {id: name}, "themes": {id: ((sort_order, code), name)}, "languages": {id: (code,
+    label)}}``. Read (three small queries) when reference data has changed (``reference_version``) or for a
+    language not read before; otherwise the names a worker read before."""
+    version = reference_version()
+    if _reference_labels["version"] != version:
+        _reference_labels.update(version=version, by_language={})
+    language = translation.get_language() or ""
+    labels = _reference_labels["by_language"].get(language)
+    if labels is None:
+        labels = {
+            "countries": {pk: str(translate(name) or code)
+                          for pk, code, name in Country.objects.values_list("id", "code", "name")},
+            "themes": {pk: ((order, code), str(translate(name) or code))
+                       for pk, code, name, order in ThematicArea.objects.values_list("id", "code", "name", "sort_order")},
+            "languages": {pk: (code, str(translate(name))) for pk, code, name in Language.objects.values_list(
+                "id", "code", "name")},
+        }
+        _reference_labels["by_language"][language] = labels
+    return labels
+
+
+# The class of a status tag, as ``experts/_status.html`` chooses it.
+_STATUS_OK = frozenset(("active", "accepted", "confirmed", "completed"))
+_STATUS_DANGER = frozenset(("inactive", "declined", "cancelled", "withdrawn"))
+
+
+def status_class(status: str) -> str:
+    return "status--ok" if status in _STATUS_OK else "status--danger" if status in _STATUS_DANGER else "status--warn"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One roster row, every text already in the reader's language (the template only writes them out)."""
+
+    pk: int
+    family_name: str
+    given_name: str
+    url: str
+    nationality: str
+    background: str
+    languages: str
+    themes: str
+    status: str
+    status_label: str
+
+    @property
+    def status_class(self) -> str:
+        return status_class(self.status)
+
+
+def roster_rows(rows) -> list[RosterRow]:
+    """The rows of a roster page (named tuples of ``roster_page_queryset``) with their languages and thematic
+    areas: two queries of link rows for the page, names from ``reference_labels`` (no join, no model instance)."""
+    rows = list(rows)
+    ids = [row.pk for row in rows]
+    labels = reference_labels()
+    spoken: dict[int, list] = {}
+    if ids:
+        for pid, language_id, level in ExpertLanguage.objects.filter(profile_id__in=ids).order_by().values_list(
+                "profile_id", "language_id", "level"):
+            code, name = labels["languages"].get(language_id, ("", ""))
+            spoken.setdefault(pid, []).append((code, language_id, level, name))
+    themes: dict[int, list] = {}
+    if ids:
+        for pid, theme_id in ExpertProfile.themes.through.objects.filter(expertprofile_id__in=ids).order_by(
+                ).values_list("expertprofile_id", "thematicarea_id"):
+            themes.setdefault(pid, []).append(labels["themes"].get(theme_id, ((0, ""), "")))
+    # One address pattern for every row (reverse() once): /experts/<pk>/.
+    marker = 987654321
+    pattern = reverse("experts:profile", args=[marker])
+    background = dict(ExpertProfile._meta.get_field("background").flatchoices)
+    status = dict(ExpertProfile._meta.get_field("status").flatchoices)
+    countries = labels["countries"]
+    result = []
+    for row in rows:
+        languages = ", ".join(language_level_label(SimpleNamespace(label=name, code=code), level)
+                              for code, _id, level, name in sorted(spoken.get(row.pk, ())))
+        result.append(RosterRow(
+            pk=row.pk, family_name=row.family_name, given_name=row.given_name,
+            url=pattern.replace(str(marker), str(row.pk)),
+            nationality=(countries.get(row.nationality_id) or "—") if row.nationality_id else "—",
+            background=str(background.get(row.background, row.background)), languages=languages,
+            themes="; ".join(name for _key, name in sorted(themes.get(row.pk, ()))),
+            status=row.status, status_label=str(status.get(row.status, row.status))))
+    return result
 
 
 def profile_of(user) -> ExpertProfile | None:

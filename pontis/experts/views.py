@@ -149,6 +149,7 @@ def roster(request):
     count = None if filtered else cached_figures("experts.roster_size", selectors.roster_size)
     page = roster_page(queryset, request.GET, rows=selectors.roster_page_queryset, per_page=ROSTER_PER_PAGE,
                        cap=ROSTER_COUNT_CAP, count=count, base_query=query.urlencode())
+    page.object_list = selectors.roster_rows(page.object_list)
     return render(request, "experts/roster.html", {"form": form, "page": page, "query": query.urlencode()})
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Max, Q, Sum, Value
+from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, Max, OuterRef, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -421,7 +421,8 @@ def indicators_by(kind: str, *, among, region=None, theme=None, date_from=None, 
     """Per Action (``kind="action"``) or per activity (``"activity"``) among ``among`` (a queryset: those the
     reader may see): satisfaction, women share and response rate, each suppressed below ``MIN_RESPONDENTS`` for
     non-administrators. Three queries, whatever the number of rows or answers; rows without any figure are left
-    out."""
+    out. Each query groups every rating answer, attendance or personal link in scope across joined tables, so the
+    review page reads its rows through ``review_targets`` instead (the same figures, compared in the tests)."""
     scope = Scope(region=region, theme=theme, date_from=date_from, date_to=date_to)
     reveal = sees_small_numbers(user)
     ids = among.values("pk")
@@ -459,6 +460,155 @@ def indicators_by_action(*, actions, **filters) -> dict[int, Row]:
 
 def indicators_by_activity(*, activities, **filters) -> dict[int, Row]:
     return indicators_by("activity", among=activities, **filters)
+
+
+# ---------------------------------------------------------------- the review's rows: counted per target first
+
+
+def _first(*values):
+    """The first value that is not None (SQL's ``COALESCE``)."""
+    return next((value for value in values if value is not None), None)
+
+
+def _add(sums: dict, key, values: dict) -> None:
+    if key is None:  # a response, meeting or questionnaire of no Action or activity has no row
+        return
+    row = sums.setdefault(key, dict.fromkeys(values, 0))
+    for name, value in values.items():
+        row[name] += value or 0
+
+
+_POSITION = {"action": 0, "activity": 1}  # where a target's Action and activity are kept in ``ReviewTargets``
+
+
+@dataclass(frozen=True)
+class ReviewRows:
+    """The rows of the review by Action (``kind="action"``) or by activity (``"activity"``): ``ids``, the rows
+    that have a figure in scope and that the reader may see, in the order of their ids (as ``indicators_by``
+    answers them), and ``rows(ids)``, the figures of some of them (a page, or all for an export). Built by
+    ``review_targets(...).rows(kind, among=..., user=...)``."""
+
+    kind: str
+    ids: list[int]
+    targets: ReviewTargets
+    reveal: bool
+
+    def rows(self, ids) -> dict[int, Row]:
+        """The figures of ``ids`` (a page of ``self.ids``), exactly those ``indicators_by`` computes, in one query
+        (the personal links of those rows' questionnaires)."""
+        sums, reveal = self.targets.sums[self.kind], self.reveal
+        invited = self.targets.link_sums(self.kind, ids)
+        answer = {}
+        for a in ids:
+            s, w, i = sums["satisfaction"].get(a, {}), sums["women"].get(a, {}), invited.get(a, {})
+            answer[a] = Row(
+                pk=a,
+                satisfaction_rate=_figure(_share(s.get("satisfied", 0), s.get("total", 0)), s.get("satisfied"),
+                                          s.get("total"), s.get("respondents"), reveal=reveal),
+                women_share=_figure(_share(w.get("women", 0), w.get("total", 0)), w.get("women"), w.get("total"),
+                                    w.get("total"), reveal=reveal),
+                response_rate=_figure(_share(i.get("answered", 0), i.get("total", 0)), i.get("answered"),
+                                      i.get("total"), i.get("total"), reveal=reveal),
+            )
+        return answer
+
+
+@dataclass(frozen=True)
+class ReviewTargets:
+    """What the review's rows are made of, counted per target before any Action or activity: ``sums`` (per kind,
+    per row id: the satisfaction sums of the responses given for it and the attendees of its meetings) and
+    ``questionnaires`` (each questionnaire with personal links in scope, and the Action and activity it counts
+    for). Every figure of a row is a sum over its targets (a registration belongs to one meeting, a response and
+    a personal link to one target); the personal links, the largest table, are counted only for the
+    questionnaires of the rows shown (``link_sums``)."""
+
+    scope: Scope
+    sums: dict[str, dict]  # "action" / "activity" -> {"satisfaction": {id: sums}, "women": {id: sums}}
+    questionnaires: dict[int, tuple]  # questionnaire with links in scope -> (its Action, its activity)
+
+    def rows(self, kind: str, *, among, user) -> ReviewRows:
+        """The rows by Action or activity among ``among`` (a queryset: those ``user`` may see), in one query
+        (which of the ids found the reader may see)."""
+        sums = self.sums[kind]
+        found = set(sums["satisfaction"]) | set(sums["women"])
+        found |= {keys[_POSITION[kind]] for keys in self.questionnaires.values()} - {None}
+        ids = sorted(among.filter(pk__id_in=sorted(found)).values_list("pk", flat=True).order_by()) if found else []
+        return ReviewRows(kind=kind, ids=ids, targets=self, reveal=sees_small_numbers(user))
+
+    def link_sums(self, kind: str, ids) -> dict[int, dict]:
+        """Personal links and those answered, per row of ``ids``: one count per questionnaire of those rows,
+        through the links' (questionnaire, created) index."""
+        position, wanted = _POSITION[kind], set(ids)
+        questionnaires = sorted(pk for pk, keys in self.questionnaires.items() if keys[position] in wanted)
+        counts = (Invitation.objects.filter(questionnaire_id__id_in=questionnaires)
+                  .filter(self.scope.period_q("created_at")).values("questionnaire_id")
+                  .annotate(total=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
+                  .values_list("questionnaire_id", "total", "answered").order_by())
+        sums = {}
+        for questionnaire_id, total, answered in counts:
+            _add(sums, self.questionnaires[questionnaire_id][position], {"total": total, "answered": answered})
+        return sums
+
+
+def _review_targets(scope: Scope) -> ReviewTargets:
+    responses = list(
+        scope.responses().filter(reaction_ratings__gt=0).values("action_id", "activity_id", "meeting_id")
+        .annotate(total=Sum("reaction_ratings"), satisfied=Sum("reaction_satisfied"), respondents=Count("id"))
+        .values_list("action_id", "activity_id", "meeting_id", "total", "satisfied", "respondents").order_by())
+    attendance = list(
+        scope.attendance().values("registration__meeting_id")
+        .annotate(total=Count("registration", distinct=True),
+                  women=Count("registration", distinct=True, filter=Q(registration__gender=Gender.WOMAN)))
+        .values_list("registration__meeting_id", "total", "women").order_by())
+    # The questionnaires of ``scope.invitations()`` (the same conditions, on the questionnaire itself).
+    linked = list(
+        Questionnaire.objects.filter(scope.target_q("", follow_up=True))
+        .filter(Exists(Invitation.objects.filter(scope.period_q("created_at"), questionnaire=OuterRef("pk"))))
+        .values_list("pk", "action_id", "activity_id", "meeting_id", "follow_up__action_id").order_by())
+    meeting_ids = ({r[2] for r in responses} | {r[0] for r in attendance} | {q[3] for q in linked}) - {None}
+    meetings = {pk: (action_id, activity_id) for pk, action_id, activity_id in Meeting.objects.filter(
+        pk__id_in=sorted(meeting_ids)).values_list("pk", "activity__action_id", "activity_id").order_by()}
+    activity_ids = ({r[1] for r in responses if r[0] is None} | {q[2] for q in linked if q[1] is None}) - {None}
+    activity_actions = dict(Activity.objects.filter(pk__id_in=sorted(activity_ids))
+                            .values_list("pk", "action_id").order_by())
+
+    # The keys ``indicators_by`` groups by: for an Action, the first of the target's own Action, its activity's,
+    # its meeting's activity's (and a questionnaire's outcome follow-up's); for an activity, its own or its
+    # meeting's.
+    sums = {kind: {"satisfaction": {}, "women": {}} for kind in _POSITION}
+    for action_id, activity_id, meeting_id, total, satisfied, respondents in responses:
+        meeting_action, meeting_activity = meetings.get(meeting_id, (None, None))
+        values = {"total": total, "satisfied": satisfied, "respondents": respondents}
+        _add(sums["action"]["satisfaction"], _first(action_id, activity_actions.get(activity_id), meeting_action),
+             values)
+        _add(sums["activity"]["satisfaction"], _first(activity_id, meeting_activity), values)
+    for meeting_id, total, women in attendance:
+        meeting_action, meeting_activity = meetings.get(meeting_id, (None, None))
+        _add(sums["action"]["women"], meeting_action, {"total": total, "women": women})
+        _add(sums["activity"]["women"], meeting_activity, {"total": total, "women": women})
+    questionnaires = {}
+    for pk, action_id, activity_id, meeting_id, follow_up_action in linked:
+        meeting_action, meeting_activity = meetings.get(meeting_id, (None, None))
+        questionnaires[pk] = (_first(action_id, activity_actions.get(activity_id), meeting_action, follow_up_action),
+                              _first(activity_id, meeting_activity))
+    return ReviewTargets(scope=scope, sums=sums, questionnaires=questionnaires)
+
+
+def review_targets(*, region=None, theme=None, date_from=None, date_to=None) -> ReviewTargets:
+    """The targets behind the review's rows by Action and by activity, in five queries whatever the number of
+    rows, responses or links: the responses' stored satisfaction numbers per target and the attendees per meeting
+    (each through its own period column), the questionnaires that have a personal link in scope (one probe of
+    the links' (questionnaire, created) index per questionnaire, not a count of every link), then where the
+    meetings and activities found belong (by their primary keys). The rows then give exactly the figures of
+    ``indicators_by``, which groups every rating answer and every personal link across joined tables.
+
+    Like the facility-wide figures of the same period (``indicators``), they are shared by every reader for
+    PONTIS_FIGURES_CACHE_SECONDS; who sees which row, and the personal links of the rows shown, are read on
+    every request."""
+    scope = Scope(region=region, theme=theme, date_from=date_from, date_to=date_to)
+    key = ":".join(str(part) for part in ("review-targets", getattr(region, "pk", region), getattr(theme, "pk", theme),
+                                          date_from, date_to))
+    return cached_figures(key, lambda: _review_targets(scope))
 
 
 # ---------------------------------------------------------------- review periods

@@ -205,6 +205,8 @@ class Invitation(models.Model):
                                     condition=models.Q(registration__isnull=False),
                                     name="feedback_invitation_registration_unique"),
         ]
+        # Whether a questionnaire has links in a period, and the links of the review page's rows (migration 0005).
+        indexes = [models.Index(fields=["questionnaire", "created_at"], name="invitation_qn_created")]
 
     def __str__(self):
         return self.name or self.email or f"#{self.pk}"

@@ -1,10 +1,14 @@
 """The indicators review page (a quarter, half-year or year, by region and theme) and its XLSX and PDF exports.
 
-Thin: the form parses the period, ``indicators`` computes the figures (five queries per period), the selectors say
-which Actions' rows the reader may see. Access comes from ``IndicatorsPolicy`` (permissions_indicators.py)."""
+Thin: the form parses the period, ``indicators`` computes the figures (five queries per period) and
+``review_targets`` the sums behind the rows (per target, then per Action or activity), the selectors say which
+Actions' rows the reader may see. The page shows 25 rows a table; the exports hold every row. Access comes from
+``IndicatorsPolicy`` (permissions_indicators.py)."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format, number_format
@@ -16,7 +20,7 @@ from pontis.core.i18n import translate
 from pontis.core.permissions import can, permission_required
 
 from .forms_indicators import ReviewForm
-from .indicators import Figure, Indicators, indicators, indicators_by_action, indicators_by_activity
+from .indicators import Figure, Indicators, ReviewRows, indicators, review_targets
 from .models import Response
 from .selectors.indicators import (
     actions_by_id,
@@ -87,7 +91,9 @@ def figure_rows(current: Indicators, previous: Indicators | None, criteria_label
 
 
 def _review(request):
-    """The chosen scope and its figures, or the invalid form."""
+    """The chosen scope and its figures (totals from one aggregate per figure, not from the rows), with the rows
+    by Action and by activity as ``ReviewRows`` (ids first; each view computes the figures of the rows it
+    shows), or the invalid form."""
     form = ReviewForm(request.GET)
     chosen = form.chosen()
     if chosen is None:
@@ -95,35 +101,75 @@ def _review(request):
     scope = {"region": chosen["region"], "theme": chosen["theme"]}
     current = indicators(**scope, date_from=chosen["date_from"], date_to=chosen["date_to"], user=request.user)
     previous = indicators(**scope, date_from=chosen["previous_from"], date_to=chosen["previous_to"], user=request.user)
-    by_action = indicators_by_action(actions=indicator_row_actions(request.user), **scope,
-                                     date_from=chosen["date_from"], date_to=chosen["date_to"], user=request.user)
-    actions = actions_by_id(by_action)
-    action_rows = [{"action": actions[pk], "title": translate(actions[pk].title),
-                    "satisfaction": shown(row.satisfaction_rate, share=True),
-                    "women": shown(row.women_share, share=True), "response": shown(row.response_rate, share=True),
-                    "row": row} for pk, row in by_action.items() if pk in actions]
-    by_activity = indicators_by_activity(activities=indicator_row_activities(request.user), **scope,
-                                         date_from=chosen["date_from"], date_to=chosen["date_to"], user=request.user)
-    activities = activities_by_id(by_activity)
-    activity_rows = [{"activity": activities[pk], "code": activities[pk].action.code,
-                      "title": translate(activities[pk].title), "row": row,
-                      "satisfaction": shown(row.satisfaction_rate, share=True),
-                      "women": shown(row.women_share, share=True), "response": shown(row.response_rate, share=True)}
-                     for pk, row in by_activity.items() if pk in activities]
-    return form, {**chosen, "figures": figure_rows(current, previous, criterion_labels()), "action_rows": action_rows,
-                  "activity_rows": activity_rows, "period_text": _period_text(chosen)}
+    targets = review_targets(**scope, date_from=chosen["date_from"], date_to=chosen["date_to"])
+    return form, {**chosen, "figures": figure_rows(current, previous, criterion_labels()),
+                  "actions": targets.rows("action", among=indicator_row_actions(request.user), user=request.user),
+                  "activities": targets.rows("activity", among=indicator_row_activities(request.user),
+                                             user=request.user),
+                  "period_text": _period_text(chosen)}
+
+
+def _figures_shown(row) -> dict:
+    return {"row": row, "satisfaction": shown(row.satisfaction_rate, share=True),
+            "women": shown(row.women_share, share=True), "response": shown(row.response_rate, share=True)}
+
+
+def action_lines(rows: ReviewRows, ids) -> list[dict]:
+    """The lines of the table by Action for ``ids`` (a page of ``rows.ids``, or all of them), in their order."""
+    figures, actions = rows.rows(ids), actions_by_id(ids)
+    return [{"action": actions[pk], "title": translate(actions[pk].title), **_figures_shown(figures[pk])}
+            for pk in ids if pk in actions]
+
+
+def activity_lines(rows: ReviewRows, ids) -> list[dict]:
+    """The lines of the table by activity for ``ids``, in their order."""
+    figures, activities = rows.rows(ids), activities_by_id(ids)
+    return [{"activity": activities[pk], "code": activities[pk].action.code, "title": translate(activities[pk].title),
+             **_figures_shown(figures[pk])} for pk in ids if pk in activities]
+
+
+def _all_lines(review: dict) -> dict:
+    """The review with every row by Action and by activity (the exports hold them all)."""
+    return {**review, "action_rows": action_lines(review["actions"], review["actions"].ids),
+            "activity_rows": activity_lines(review["activities"], review["activities"].ids)}
 
 
 def _period_text(chosen) -> str:
     return _("%(start)s to %(end)s") % {"start": date_format(chosen["date_from"]), "end": date_format(chosen["date_to"])}
 
 
+ROWS_PER_PAGE = 25
+FILTERS = ("year", "part", "region", "theme")
+ACTION_PAGE, ACTIVITY_PAGE = "action_page", "activity_page"
+
+
+def _pages_query(request, *, keep: str | None = None) -> str:
+    """The filters of the address (and the other table's page, ``keep``), for links that change one page."""
+    names = (*FILTERS, keep) if keep else FILTERS
+    query = QueryDict(mutable=True)
+    for name in names:
+        if request.GET.get(name):
+            query[name] = request.GET[name]
+    return query.urlencode()
+
+
 @permission_required(Indicators, "view")
 def review(request):
+    """The review: the figures of the period, then 25 rows a page by Action and by activity (each table paged on
+    its own, the filters kept in the links)."""
     form, review = _review(request)
-    return render(request, "feedback/review_page.html", {
-        "form": form, "review": review, "may_export": can(request.user, "export", Indicators),
-        "query": request.GET.urlencode()})
+    context = {"form": form, "review": review, "may_export": can(request.user, "export", Indicators),
+               "query": _pages_query(request)}
+    if review is not None:
+        action_page = Paginator(review["actions"].ids, ROWS_PER_PAGE).get_page(request.GET.get(ACTION_PAGE))
+        activity_page = Paginator(review["activities"].ids, ROWS_PER_PAGE).get_page(request.GET.get(ACTIVITY_PAGE))
+        context.update({
+            "action_page": action_page, "action_rows": action_lines(review["actions"], action_page.object_list),
+            "activity_page": activity_page,
+            "activity_rows": activity_lines(review["activities"], activity_page.object_list),
+            "action_pages_query": _pages_query(request, keep=ACTIVITY_PAGE),
+            "activity_pages_query": _pages_query(request, keep=ACTION_PAGE)})
+    return render(request, "feedback/review_page.html", context)
 
 
 def _count(figure: Figure | None):
@@ -141,6 +187,7 @@ def review_xlsx(request):
     form, review = _review(request)
     if review is None:
         return render(request, "feedback/review_page.html", {"form": form, "review": None}, status=400)
+    review = _all_lines(review)
     header = [_("Figure"), _("Value (a percentage for shares)"), _("Count"), _("Total"), _("Respondents"), _("Suppressed"),
               _("Previous period"), _("Previous respondents")]
     rows = []
@@ -173,6 +220,7 @@ def review_pdf(request):
     form, review = _review(request)
     if review is None:
         return render(request, "feedback/review_page.html", {"form": form, "review": None}, status=400)
+    review = _all_lines(review)
     html = render_to_string("feedback/review_pdf.html", {"review": review}, request=request)
     name = f"indicators-{review['year']}-{review['part']}"
     audit.record_access(Response, by=request.user, what=f"indicators review ({name}.pdf)", action="export")

@@ -69,36 +69,33 @@ def _light(qs):
     return qs.only("pk", "title", "status", "submitted_at", "status_changed_at", "forwarded_at", "updated_at")
 
 
-def screen_tasks(user) -> list[Task]:
-    """Officers: submitted requests to screen (ask for information, forward or close), theirs or unowned."""
+def _officer_tasks(user, status, *, kind, within_days) -> list[Task]:
+    """Officers: requests in ``status`` whose work falls to them (theirs or unowned, see ``owned_or_unowned_for``),
+    the longest waiting first, each due ``within_days`` after it reached that status."""
     if not can(user, "screen", Request):
         return []
-    qs = _light(Request.objects.filter(owned_or_unowned_for(user), status=S.SUBMITTED)).order_by("status_changed_at", "pk")
+    qs = _light(Request.objects.filter(owned_or_unowned_for(user), status=status)).order_by("status_changed_at", "pk")
     rows, total = tasks_query(qs)
     return _tasks(
         rows,
         total,
-        kind=_("Screen the request: forward it or close it"),
+        kind=kind,
         since=lambda r: r.status_changed_at,
-        due=lambda r: _days_after(r.status_changed_at, UNSCREENED_AFTER_DAYS),
-        more_url=reverse("intake:list") + "?status=submitted",
+        due=lambda r: _days_after(r.status_changed_at, within_days),
+        more_url=reverse("intake:list") + f"?status={status}",
+    )
+
+
+def screen_tasks(user) -> list[Task]:
+    """Officers: submitted requests to screen (ask for information, forward or close), theirs or unowned."""
+    return _officer_tasks(
+        user, S.SUBMITTED, kind=_("Screen the request: forward it or close it"), within_days=UNSCREENED_AFTER_DAYS
     )
 
 
 def deferred_tasks(user) -> list[Task]:
     """Officers: requests the committee deferred, to take up again (forward again, ask the requester, close)."""
-    if not can(user, "screen", Request):
-        return []
-    qs = _light(Request.objects.filter(owned_or_unowned_for(user), status=S.DEFERRED)).order_by("status_changed_at", "pk")
-    rows, total = tasks_query(qs)
-    return _tasks(
-        rows,
-        total,
-        kind=_("Take up the deferred request"),
-        since=lambda r: r.status_changed_at,
-        due=lambda r: _days_after(r.status_changed_at, WAITING_AFTER_DAYS),
-        more_url=reverse("intake:list") + "?status=deferred",
-    )
+    return _officer_tasks(user, S.DEFERRED, kind=_("Take up the deferred request"), within_days=WAITING_AFTER_DAYS)
 
 
 def decide_tasks(user) -> list[Task]:

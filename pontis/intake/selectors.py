@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pontis.accounts.models import Institution
+from pontis.core.i18n import translate
 from pontis.core.permissions import can, visible_to
 from pontis.core.selectors import followed_ids
 
@@ -35,6 +36,39 @@ def requests_visible_to(user, *, status: str = "", country: str = "", theme: str
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(problem__icontains=q))
     return qs.order_by("-submitted_at", "-created_at", "-id")
+
+
+def requests_listed(user, *, status: str = "", country: str = "", theme: str = "", q: str = ""):
+    """The requests of the list page: ``requests_visible_to`` with only the request and its Action's code loaded
+    (the page reads the labels of its rows' institutions, countries and themes with ``labels_of``)."""
+    return (requests_visible_to(user, status=status, country=country, theme=theme, q=q)
+            .select_related(None).prefetch_related(None).select_related("action"))
+
+
+def labels_of(requests) -> dict[int, dict[str, list[str]]]:
+    """The labels a list shows beside each of ``requests``, in the reader's language: ``{request id: {"institutions",
+    "countries", "themes"}}``, each in the order of the related model. Three reads of two columns each instead of
+    a model instance per related row (the list shows one line of text for them)."""
+    ids = [r.pk for r in requests]
+    labels = {pk: {"institutions": [], "countries": [], "themes": []} for pk in ids}
+    if not ids:
+        return labels
+    institutions = (Request.institutions.through.objects.filter(request_id__in=ids)
+                    .order_by("institution__acronym", "institution_id")
+                    .values_list("request_id", "institution__acronym", "institution__name"))
+    for pk, acronym, name in institutions:
+        # An institution is named by its acronym, or by its name when it has none (``Institution.__str__``).
+        labels[pk]["institutions"].append(acronym or str(translate(name)))
+    countries = (Request.countries.through.objects.filter(request_id__in=ids).order_by("country__code")
+                 .values_list("request_id", "country__code", "country__name"))
+    for pk, code, name in countries:
+        labels[pk]["countries"].append(translate(name) or code)
+    themes = (Request.themes.through.objects.filter(request_id__in=ids)
+              .order_by("thematicarea__sort_order", "thematicarea__code")
+              .values_list("request_id", "thematicarea__code", "thematicarea__name"))
+    for pk, code, name in themes:
+        labels[pk]["themes"].append(translate(name) or code)
+    return labels
 
 
 def request_detail_queryset():
@@ -68,12 +102,13 @@ def clock(request: Request, now=None) -> dict:
 
 def requests_at_risk(user, *, now=None) -> _RiskRows:
     """Open requests that endanger the 90-day promise, each with why: waiting for the requester or the committee
-    too long, or submitted and not yet screened. A sequence of rows ``{request, why, clock}``, built per slice."""
+    too long, or submitted and not yet screened. A sequence of rows ``{request, why, clock}``, built per slice; the
+    requests are read with their Action only (the page shows no institution, country or theme)."""
     now = now or timezone.now()
     waiting_since = now - datetime.timedelta(days=WAITING_AFTER_DAYS)
     unscreened_since = now - datetime.timedelta(days=UNSCREENED_AFTER_DAYS)
     qs = (
-        requests_visible_to(user)
+        requests_listed(user)
         .filter(
             Q(status=S.INFO_REQUESTED, status_changed_at__lte=waiting_since)
             | Q(status=S.FORWARDED, status_changed_at__lte=waiting_since)

@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -14,6 +14,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pontis.core import audit, registry
@@ -23,7 +26,9 @@ from pontis.core.errors import DomainError, ValidationFailed
 from pontis.core.following import follow, unfollow
 from pontis.core.http import require_GET, require_http_methods, require_POST
 from pontis.core.permissions import can, get_visible_or_404, permission_required
+from pontis.core.templatetags.dates import day
 from pontis.core.templatetags.form_errors import field_anchor
+from pontis.core.templatetags.pontis import tr
 from pontis.core.uploads import download_response, stored_name
 
 from . import selectors, services
@@ -38,6 +43,61 @@ PAGE_SIZE = 25
 # verb is the page's gate; objects are then fetched through the policy and asked the same verb.
 
 
+# A list's rows are shaped here, once per row, into the text each cell shows: the list template then only places
+# them. Rendering every row through includes, ``{% url %}``, ``{% tr %}`` and ``{% blocktranslate %}`` was most of a
+# list page's cost. Each helper says which template it renders exactly; a test compares the two.
+
+
+def request_name_html(r) -> str:
+    """The request's name as ``intake/_request_name.html`` renders it (its title in the reader's language, a
+    fallback marked, or what stands for a missing title)."""
+    if r.title:
+        return conditional_escape(tr(r.title))
+    if r.status == Request.Status.DRAFT:
+        return mark_safe(_("Untitled draft, started %(started)s") % {"started": conditional_escape(day(r.created_at))})  # the date escaped
+    return mark_safe(_("Untitled request"))  # as {% translate %} shows it
+
+
+def clock_html(clock: dict) -> str:
+    """The 90-day clock's badge as ``intake/_clock.html`` renders it."""
+    if clock["days"] is None:
+        return format_html('<span class="muted">{}</span>', mark_safe(_("Not submitted yet")))
+    days = conditional_escape(localize(clock["days"]))
+    if clock["running"]:
+        text = _("Day %(days)s of %(target)s") % {"days": days, "target": conditional_escape(localize(clock["target"]))}
+    else:
+        text = _("Closed after %(days)s days") % {"days": days}
+    if clock["running"] and clock["level"] == "danger":
+        text += " · " + _("beyond the 90-day target")
+    elif clock["running"] and clock["level"] == "warn":
+        text += " · " + _("close to the 90-day target")
+    return format_html('<span class="status status--{}">{}</span>', clock["level"], mark_safe(text))
+
+
+def _action_code(r) -> str:
+    """The code of the request's Action (the reverse side of the Action's link, loaded with the request), or ""."""
+    try:
+        return r.action.code if r.action else ""
+    except ObjectDoesNotExist:
+        return ""
+
+
+def _list_rows(requests) -> list[dict]:
+    labels = selectors.labels_of(requests)
+    rows = []
+    for r in requests:
+        label = labels[r.pk]
+        rows.append({
+            "request": r, "url": reverse("intake:detail", args=[r.pk]), "name": request_name_html(r),
+            "institutions": ", ".join(label["institutions"]), "countries": ", ".join(label["countries"]) or "—",
+            "themes": ", ".join(label["themes"]) or "—", "status": r.get_status_display(),
+            "action_code": _action_code(r),
+            "submitted": day(r.submitted_at) if r.submitted_at else "—",
+            "clock": clock_html(selectors.clock(r)),
+        })
+    return rows
+
+
 @permission_required(Request, "list")
 def request_list(request):
     form = FilterForm(request.GET or None)
@@ -46,8 +106,8 @@ def request_list(request):
         data = form.cleaned_data
         filters = {"status": data["status"], "country": data["country"].code if data["country"] else "",
                    "theme": data["theme"].code if data["theme"] else "", "q": data["q"].strip()}
-    page = Paginator(selectors.requests_visible_to(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"request": r, "clock": selectors.clock(r)} for r in page.object_list]
+    page = Paginator(selectors.requests_listed(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _list_rows(page.object_list)
     return render(request, "intake/list.html", {
         "page": page, "rows": rows, "form": form, "may_create": can(request.user, "create", Request),
     })
@@ -390,6 +450,10 @@ def letter_response(obj, *, by):
 def at_risk(request):
     rows = selectors.requests_at_risk(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:  # the rows of the page shown, each shaped once (see _list_rows)
+        r = row["request"]
+        row.update(url=reverse("intake:detail", args=[r.pk]), title=conditional_escape(tr(r.title)),
+                   status=r.get_status_display(), clock_badge=clock_html(row["clock"]))
     return render(request, "intake/at_risk.html", {"page": page, "actions": registry.risk_rows_for(request.user)})
 
 

@@ -9,26 +9,37 @@ Visibility first: Actions come from the actions policy's ``visible_to(user)``, l
 ``LibraryItemPolicy.visible_to(user)`` (published ones only), experts are named only where the experts policy lets
 the reader see them. Staff pin a suggestion (pins come first) or dismiss it (never shown again for that source).
 
-Bounded: candidates are pre-selected (the database filters those sharing a theme, topic or concept; they are ranked
-by how much they share over their ids and dates, at most ``CANDIDATES_PER_KIND`` of each kind, then loaded) and
-scored in Python; the number of queries does not depend on the data.
+Bounded: candidates are pre-selected and scored in Python, in a number of queries that does not depend on the data.
+The link tables name the Actions and items sharing a theme, topic or concept and how much each shares; the database
+then filters the most shared of those (status, countries, visibility) through their primary keys, and the delivered
+activities of the ongoing ones through their Action's index, never with a pass over every Action or activity; the
+less shared are read only when too few of the most shared pass (see ``_most_shared_first``). They are ranked by how
+much they share, then by date, and at most ``CANDIDATES_PER_KIND`` of each kind are loaded, with the few columns the
+panel shows. Experts are read for the suggestions shown only. A computed list is kept for ``cache_seconds()`` per
+reader, language and state of the source (its tags, words and the staff's marks, so a pin shows at once); changes to
+other Actions and items show once it expires.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from pontis.actions.models import Action, Activity, Deliverable
 from pontis.core import audit
 from pontis.core.errors import NotAllowed, ValidationFailed
 from pontis.core.i18n import translate
+from pontis.core.models import Country
 from pontis.core.permissions import Policy, can, get_visible_or_404, policy_for, register
 from pontis.core.roles import is_staff
 from pontis.experts.models import Deployment, ExpertProfile
@@ -44,6 +55,7 @@ TARGET_KINDS = ("action", *ITEM_KINDS)
 
 SHOWN = 8
 CANDIDATES_PER_KIND = 60  # pre-selected in SQL per kind, then scored in Python
+FIRST_READ = 2  # how many times as many of the most shared are filtered first (see _most_shared_first)
 
 # Each reason's weight per shared thing, and how many shared things count at most.
 WEIGHTS = {"concept": 3, "theme": 2, "topic": 2, "deliverable_type": 2, "region": 1, "meaning": 3}
@@ -107,6 +119,7 @@ class Source:
     deliverable_types: dict = field(default_factory=dict)  # id -> DeliverableType
     exclude_action_ids: set = field(default_factory=set)
     exclude_item_ids: set = field(default_factory=set)
+    texts: list = field(default_factory=list)  # (language, text) its concepts and meaning are read from
 
     @property
     def id(self):
@@ -131,14 +144,19 @@ def may_see_panel(user, kind: str, obj) -> bool:
 def source_object(user, kind: str, source_id) -> object:
     """The source ``user`` may see and be shown suggestions for, or Http404 (exactly like a missing one)."""
     if kind == "request":
-        obj = get_visible_or_404(user, Request.objects.prefetch_related("countries__region", "themes", "topics"),
-                                 pk=source_id)
+        obj = get_visible_or_404(user, Request.objects.prefetch_related("countries__region", "themes", "topics"), pk=source_id)
     elif kind == "action":
-        obj = get_visible_or_404(user, Action.objects.select_related("region").prefetch_related(
-            "countries__region", "themes", "topics"), pk=source_id)
+        obj = get_visible_or_404(
+            user, Action.objects.select_related("region").prefetch_related("countries__region", "themes", "topics"), pk=source_id
+        )
     elif kind == "practice":
-        obj = get_visible_or_404(user, LibraryItem.objects.select_related("deliverable_type").prefetch_related(
-            "countries__region", "themes", "topics", "concepts"), pk=source_id)
+        obj = get_visible_or_404(
+            user,
+            LibraryItem.objects.select_related("deliverable_type").prefetch_related(
+                "countries__region", "themes", "topics", "concepts"
+            ),
+            pk=source_id,
+        )
     else:
         raise Http404
     if not may_see_panel(user, kind, obj):
@@ -182,10 +200,15 @@ def _meaning_cosines(source: Source, actions, items) -> dict[tuple[str, int], fl
 def build_source(kind: str, obj) -> Source:
     """What the source is about: its countries and regions, themes, topics, concepts and deliverable types."""
     countries = list(obj.countries.all())
-    source = Source(kind=kind, obj=obj, embed_kind=kind if kind != "practice" else obj.kind,
-                    country_ids={c.pk for c in countries},
-                    regions={c.region_id: c.region for c in countries if c.region_id},
-                    theme_ids={t.pk for t in obj.themes.all()}, topic_ids={t.pk for t in obj.topics.all()})
+    source = Source(
+        kind=kind,
+        obj=obj,
+        embed_kind=kind if kind != "practice" else obj.kind,
+        country_ids={c.pk for c in countries},
+        regions={c.region_id: c.region for c in countries if c.region_id},
+        theme_ids={t.pk for t in obj.themes.all()},
+        topic_ids={t.pk for t in obj.topics.all()},
+    )
     texts = []
     if kind == "request":
         texts = [(obj.language, " ".join([str(translate(obj.title)), obj.problem, obj.objectives]))]
@@ -198,8 +221,7 @@ def build_source(kind: str, obj) -> Source:
             source.regions[obj.region_id] = obj.region
         texts = _texts(obj.title)
         source.exclude_action_ids.add(obj.pk)
-        source.deliverable_types = {d.type_id: d.type for d in
-                                    Deliverable.objects.filter(action=obj).select_related("type")}
+        source.deliverable_types = {d.type_id: d.type for d in Deliverable.objects.filter(action=obj).select_related("type")}
     else:
         texts = _texts(obj.title)
         source.concept_ids |= {c.pk for c in obj.concepts.all()}
@@ -208,6 +230,7 @@ def build_source(kind: str, obj) -> Source:
             source.deliverable_types[obj.deliverable_type_id] = obj.deliverable_type
     source.concept_ids |= set(thesaurus.concepts_for(themes=source.theme_ids, topics=source.topic_ids))
     source.concept_ids |= _matched_concepts(texts)
+    source.texts = texts
     return source
 
 
@@ -266,10 +289,9 @@ def _shared_counts(through, owner: str, other: str, ids) -> Counter:
     return Counter(through.objects.filter(**{f"{other}__in": sorted(ids)}).values_list(owner, flat=True))
 
 
-def _top(queryset, shared: Counter, pinned_ids, newest: str) -> list[int]:
-    """The ids of ``queryset`` ranked pinned first, then by how much they share, then newest (``newest``, empty
-    last), then highest id; at most ``CANDIDATES_PER_KIND``. Ranked here over (id, date) pairs: the database only
-    filters."""
+def _top(dates: dict, shared: Counter, pinned_ids) -> list[int]:
+    """The ids of ``dates`` ({id: date or year}) ranked pinned first, then by how much they share, then newest
+    (empty last), then highest id; at most ``CANDIDATES_PER_KIND``. Ranked here: the database only filters."""
     pinned = set(pinned_ids)
 
     def rank(row):
@@ -282,12 +304,11 @@ def _top(queryset, shared: Counter, pinned_ids, newest: str) -> list[int]:
             order = value.toordinal()
         return (pk not in pinned, -shared.get(pk, 0), value is None, -order, -pk)
 
-    rows = dict(queryset.values_list("pk", newest))  # a policy's joins may repeat an object
-    return [pk for pk, _value in sorted(rows.items(), key=rank)[:CANDIDATES_PER_KIND]]
+    return [pk for pk, _value in sorted(dates.items(), key=rank)[:CANDIDATES_PER_KIND]]
 
 
 def _in_order(queryset, ids: list[int]) -> list:
-    by_pk = {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
+    by_pk = {obj.pk: obj for obj in queryset.filter(pk__id_in=ids)}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
@@ -306,8 +327,9 @@ def _concept_tags(source: Source) -> tuple[set[int], set[int], set[int]]:
 
 def _marks(source: Source) -> tuple[set, set]:
     pinned, dismissed = set(), set()
-    for target_kind, target_id, mark in SimilarMark.objects.filter(
-            source_kind=source.kind, source_id=source.id).values_list("target_kind", "target_id", "mark"):
+    for target_kind, target_id, mark in SimilarMark.objects.filter(source_kind=source.kind, source_id=source.id).values_list(
+        "target_kind", "target_id", "mark"
+    ):
         (pinned if mark == SimilarMark.Mark.PINNED else dismissed).add((target_kind, target_id))
     return pinned, dismissed
 
@@ -316,49 +338,115 @@ def _ids_of(pairs, kinds) -> list[int]:
     return sorted({pk for kind, pk in pairs if kind in kinds})
 
 
+# What a candidate shows and is scored by: the panel reads these columns only.
+ACTION_COLUMNS = ("id", "code", "title", "status", "region_id", "closed_on", "end_date", "start_date")
+ITEM_COLUMNS = ("id", "kind", "slug", "title", "status", "visibility", "year", "deliverable_type_id")
+COUNTRY_COLUMNS = ("id", "code", "name", "region_id")
+
+
+def _countries():
+    return Prefetch("countries", queryset=Country.objects.only(*COUNTRY_COLUMNS))
+
+
+def _most_shared_first(shared: Counter, pinned_ids, eligible) -> dict:
+    """``eligible(ids)`` ({id: date} of those that pass the filters) over the pinned and the most shared ids first:
+    whole levels of "how much shared", from the highest, until there are ``FIRST_READ`` times as many as are kept.
+    If at least ``CANDIDATES_PER_KIND`` of them pass, the best are among them (every other id shares less and is not
+    pinned), so the rest is not read; otherwise it is. Either way ``eligible`` is called twice, so the number of
+    queries is the same whatever the data."""
+    first = set(pinned_ids)
+    by_level: dict[int, list[int]] = {}
+    for pk, count in shared.items():
+        by_level.setdefault(count, []).append(pk)
+    for level in sorted(by_level, reverse=True):
+        if len(first) >= CANDIDATES_PER_KIND * FIRST_READ:
+            break
+        first.update(by_level[level])
+    found = eligible(sorted(first))
+    rest = sorted(set(shared) - first) if len(found) < CANDIDATES_PER_KIND else []
+    found.update(eligible(rest))
+    return found
+
+
 def candidate_actions(user, source: Source, theme_ids, topic_ids, pinned, dismissed):
     """Past Actions the reader may see, in other countries: completed, or ongoing with delivered activities;
-    sharing a theme or topic (or pinned), the most shared first, at most ``CANDIDATES_PER_KIND``."""
+    sharing a theme or topic (or pinned), the most shared first, at most ``CANDIDATES_PER_KIND``.
+
+    The Actions sharing a tag are read from the link tables (which also give how much each shares); the Actions
+    table is then read through its primary key for the most shared of them, and the delivered activities through
+    their Action's index for the ongoing ones only: no pass over every Action or every activity."""
     pinned_ids = _ids_of(pinned, {"action"})
     themes_through, topics_through = Action.themes.through, Action.topics.through
-    delivered = Activity.objects.filter(status__in=DELIVERED, action__status=Action.Status.ONGOING).values("action_id")
-    tagged = (Q(pk__in=themes_through.objects.filter(thematicarea__in=sorted(theme_ids)).values("action_id"))
-              | Q(pk__in=topics_through.objects.filter(topic__in=sorted(topic_ids)).values("action_id"))
-              | Q(pk__in=pinned_ids))
-    queryset = (policy_for(Action).visible_to(user)
-                .filter(Q(status=Action.Status.COMPLETED) | Q(status=Action.Status.ONGOING, pk__in=delivered))
-                .filter(Exists(Action.countries.through.objects.filter(action=OuterRef("pk"))))
-                .filter(tagged)
-                .exclude(countries__in=sorted(source.country_ids))
-                .exclude(pk__in=sorted(source.exclude_action_ids | set(_ids_of(dismissed, {"action"})))))
-    shared = (_shared_counts(themes_through, "action_id", "thematicarea", theme_ids)
-              + _shared_counts(topics_through, "action_id", "topic", topic_ids))
-    top = _top(queryset.order_by(), shared, pinned_ids, "closed_on")
-    return _in_order(Action.objects.select_related("region").prefetch_related("countries", "themes", "topics"), top)
+    shared = _shared_counts(themes_through, "action_id", "thematicarea", theme_ids) + _shared_counts(
+        topics_through, "action_id", "topic", topic_ids
+    )
+    excluded = sorted(source.exclude_action_ids | set(_ids_of(dismissed, {"action"})))
+
+    def eligible(ids):
+        rows = (
+            policy_for(Action)
+            .visible_to(user)
+            .filter(pk__id_in=ids, status__in=(Action.Status.COMPLETED, Action.Status.ONGOING))
+            .filter(Exists(Action.countries.through.objects.filter(action=OuterRef("pk"))))
+            .exclude(countries__in=sorted(source.country_ids))
+            .exclude(pk__in=excluded)
+            .order_by()
+            .values_list("pk", "status", "closed_on")
+        )
+        found = {pk: (status, closed_on) for pk, status, closed_on in rows}  # a policy's joins may repeat an Action
+        ongoing = sorted(pk for pk, (status, _day) in found.items() if status == Action.Status.ONGOING)
+        delivered = set(
+            Activity.objects.filter(action_id__id_in=ongoing, status__in=DELIVERED)
+            .order_by()
+            .values_list("action_id", flat=True)
+            .distinct()
+        )
+        return {pk: day for pk, (status, day) in found.items() if status == Action.Status.COMPLETED or pk in delivered}
+
+    top = _top(_most_shared_first(shared, pinned_ids, eligible), shared, pinned_ids)
+    return _in_order(Action.objects.only(*ACTION_COLUMNS).prefetch_related(_countries(), "themes", "topics"), top)
 
 
 def candidate_items(user, source: Source, wide_concepts, theme_ids, topic_ids, pinned, dismissed):
-    """Published library items the reader may see, from other countries, sharing a theme, topic or concept."""
+    """Published library items the reader may see, from other countries, sharing a theme, topic or concept (read
+    from the link tables, then the most shared items through their primary key)."""
     pinned_ids = _ids_of(pinned, set(ITEM_KINDS))
-    through = LibraryItem
-    themes_through, topics_through = through.themes.through, through.topics.through
-    concepts_through = through.concepts.through
-    tagged = (Q(pk__in=themes_through.objects.filter(thematicarea__in=sorted(theme_ids)).values("libraryitem_id"))
-              | Q(pk__in=topics_through.objects.filter(topic__in=sorted(topic_ids)).values("libraryitem_id"))
-              | Q(pk__in=concepts_through.objects.filter(concept__in=sorted(wide_concepts)).values("libraryitem_id"))
-              | Q(pk__in=pinned_ids))
-    queryset = (policy_for(LibraryItem).visible_to(user)
-                .filter(status=LibraryItem.Status.PUBLISHED, kind__in=ITEM_KINDS)
-                .filter(Exists(LibraryItem.countries.through.objects.filter(libraryitem=OuterRef("pk"))))
-                .filter(tagged)
-                .exclude(countries__in=sorted(source.country_ids))
-                .exclude(pk__in=sorted(source.exclude_item_ids | set(_ids_of(dismissed, set(ITEM_KINDS))))))
-    shared = (_shared_counts(themes_through, "libraryitem_id", "thematicarea", theme_ids)
-              + _shared_counts(topics_through, "libraryitem_id", "topic", topic_ids)
-              + _shared_counts(concepts_through, "libraryitem_id", "concept", wide_concepts))
-    top = _top(queryset.order_by(), shared, pinned_ids, "year")
-    return _in_order(LibraryItem.objects.select_related("deliverable_type")
-                     .prefetch_related("countries", "themes", "topics", "concepts", "experts"), top)
+    themes_through, topics_through = LibraryItem.themes.through, LibraryItem.topics.through
+    concepts_through = LibraryItem.concepts.through
+    shared = (
+        _shared_counts(themes_through, "libraryitem_id", "thematicarea", theme_ids)
+        + _shared_counts(topics_through, "libraryitem_id", "topic", topic_ids)
+        + _shared_counts(concepts_through, "libraryitem_id", "concept", wide_concepts)
+    )
+    excluded = sorted(source.exclude_item_ids | set(_ids_of(dismissed, set(ITEM_KINDS))))
+
+    def eligible(ids):
+        return dict(
+            policy_for(LibraryItem)
+            .visible_to(user)
+            .filter(pk__id_in=ids, status=LibraryItem.Status.PUBLISHED, kind__in=ITEM_KINDS)
+            .filter(Exists(LibraryItem.countries.through.objects.filter(libraryitem=OuterRef("pk"))))
+            .exclude(countries__in=sorted(source.country_ids))
+            .exclude(pk__in=excluded)
+            .order_by()
+            .values_list("pk", "year")
+        )
+
+    top = _top(_most_shared_first(shared, pinned_ids, eligible), shared, pinned_ids)
+    return _in_order(LibraryItem.objects.only(*ITEM_COLUMNS).prefetch_related(_countries(), "themes", "topics", "concepts"), top)
+
+
+def _item_experts(items) -> dict[int, list[int]]:
+    """Profile ids of each library item's experts (read from the link table, in one query)."""
+    found: dict[int, list[int]] = {}
+    through = LibraryItem.experts.through
+    for item_id, profile_id in (
+        through.objects.filter(libraryitem_id__id_in=[i.pk for i in items])
+        .order_by("libraryitem_id", "expertprofile_id")
+        .values_list("libraryitem_id", "expertprofile_id")
+    ):
+        found.setdefault(item_id, []).append(profile_id)
+    return found
 
 
 def _concepts_of_tags(actions) -> dict[tuple[str, int], set[int]]:
@@ -370,8 +458,8 @@ def _concepts_of_tags(actions) -> dict[tuple[str, int], set[int]]:
     if not theme_ids and not topic_ids:
         return found
     for pk, theme_id, topic_id in Concept.objects.filter(
-            Q(theme_id__in=sorted(theme_ids)) | Q(topic_id__in=sorted(topic_ids))).values_list("pk", "theme_id",
-                                                                                             "topic_id"):
+        Q(theme_id__in=sorted(theme_ids)) | Q(topic_id__in=sorted(topic_ids))
+    ).values_list("pk", "theme_id", "topic_id"):
         if theme_id:
             found.setdefault(("theme", theme_id), set()).add(pk)
         if topic_id:
@@ -382,10 +470,12 @@ def _concepts_of_tags(actions) -> dict[tuple[str, int], set[int]]:
 def _action_experts(actions) -> dict[int, list[int]]:
     """Profile ids of the experts deployed on each Action's activities (confirmed or completed), in one query."""
     found: dict[int, list[int]] = {}
-    if not actions:
-        return found
-    rows = (Deployment.objects.filter(activity__action_id__in=[a.pk for a in actions], status__in=DEPLOYED)
-            .values_list("activity__action_id", "profile_id").distinct().order_by("activity__action_id", "profile_id"))
+    rows = (
+        Deployment.objects.filter(activity__action_id__id_in=[a.pk for a in actions], status__in=DEPLOYED)
+        .values_list("activity__action_id", "profile_id")
+        .distinct()
+        .order_by("activity__action_id", "profile_id")
+    )
     for action_id, profile_id in rows:
         if profile_id not in found.setdefault(action_id, []):
             found[action_id].append(profile_id)
@@ -393,9 +483,13 @@ def _action_experts(actions) -> dict[int, list[int]]:
 
 
 def _visible_profiles(user, profile_ids) -> dict[int, ExpertProfile]:
-    if not profile_ids:
-        return {}
-    return {p.pk: p for p in policy_for(ExpertProfile).visible_to(user).filter(pk__in=sorted(profile_ids))}
+    return {
+        p.pk: p
+        for p in policy_for(ExpertProfile)
+        .visible_to(user)
+        .filter(pk__id_in=sorted(profile_ids))
+        .only("id", "given_name", "family_name")
+    }
 
 
 def _reason(code: str, things: list) -> Reason | None:
@@ -409,8 +503,11 @@ def _score(source: Source, *, themes, topics, concept_ids, deliverable_type_ids,
     shared_themes = [t for t in themes if t.pk in source.theme_ids]
     shared_topics = [t for t in topics if t.pk in source.topic_ids]
     # A concept that only stands for a shared theme or topic is not a second reason: it is the same one.
-    covered = {pk for pk, (theme_id, topic_id) in concept_labels["tags"].items()
-               if theme_id in {t.pk for t in shared_themes} or topic_id in {t.pk for t in shared_topics}}
+    covered = {
+        pk
+        for pk, (theme_id, topic_id) in concept_labels["tags"].items()
+        if theme_id in {t.pk for t in shared_themes} or topic_id in {t.pk for t in shared_topics}
+    }
     shared_concepts = sorted((concept_ids & source.concept_ids) - covered)
     shared_types = sorted(deliverable_type_ids & set(source.deliverable_types))
     shared_regions = sorted(region_ids & set(source.regions))
@@ -426,8 +523,7 @@ def _score(source: Source, *, themes, topics, concept_ids, deliverable_type_ids,
     reasons = [r for r in reasons if r is not None]
     score = sum(r.weight for r in reasons)
     topical = any(r.code in TOPICAL for r in reasons)
-    qualifies = (topical and len(reasons) >= 2 and score >= MIN_SCORE) or (
-        cosine is not None and cosine >= MEANING_STRONG)
+    qualifies = (topical and len(reasons) >= 2 and score >= MIN_SCORE) or (cosine is not None and cosine >= MEANING_STRONG)
     return reasons, score, qualifies
 
 
@@ -436,9 +532,60 @@ def _year(action) -> int | None:
     return day.year if day else None
 
 
+def cache_seconds() -> int:
+    """How long a computed list of suggestions is kept (0: never), at most ``PONTIS_FIGURES_CACHE_SECONDS``."""
+    return min(getattr(settings, "PONTIS_SIMILAR_CACHE_SECONDS", 60), settings.PONTIS_FIGURES_CACHE_SECONDS)
+
+
+def _cache_key(user, source: Source, pinned, dismissed, limit: int) -> str:
+    """The key of one reader's suggestions for the source as it is now: who reads (the person and their roles),
+    in which language, and everything of the source the suggestions are computed from (its countries, regions,
+    tags, concepts, deliverable types, words, exclusions and the staff's pins and dismissals). A change to any of
+    these is a different key, so it shows at once; the candidates' own changes show once the entry expires."""
+    who = sorted(repr((a.role, a.institution_id, a.country_id)) for a in getattr(user, "role_assignments", ()))
+    facts = (
+        getattr(user, "pk", None),
+        getattr(user, "is_active", False),
+        getattr(user, "is_superuser", False),
+        who,
+        translation.get_language(),
+        source.kind,
+        source.id,
+        sorted(source.country_ids),
+        sorted(source.regions),
+        sorted(source.theme_ids),
+        sorted(source.topic_ids),
+        sorted(source.concept_ids),
+        sorted(source.deliverable_types),
+        sorted(source.exclude_action_ids),
+        sorted(source.exclude_item_ids),
+        source.texts,
+        sorted(pinned),
+        sorted(dismissed),
+        limit,
+        CANDIDATES_PER_KIND,
+        str(getattr(settings, "PONTIS_MEANING_ENCODER", "")),
+    )
+    return "similar:" + hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
+
+
 def suggestions_for(user, source: Source, *, limit: int = SHOWN) -> list[Suggestion]:
-    """The suggestions for ``source`` that ``user`` may see: pinned first, then by score (see the docstring)."""
+    """The suggestions for ``source`` that ``user`` may see: pinned first, then by score (see the docstring).
+
+    Kept for ``cache_seconds()`` per reader and per state of the source (see ``_cache_key``)."""
     pinned, dismissed = _marks(source)
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return _compute(user, source, pinned, dismissed, limit)
+    key = _cache_key(user, source, pinned, dismissed, limit)
+    found = cache.get(key)
+    if found is None:
+        found = _compute(user, source, pinned, dismissed, limit)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _compute(user, source: Source, pinned, dismissed, limit: int) -> list[Suggestion]:
     wide, theme_ids, topic_ids = _concept_tags(source)
     actions = candidate_actions(user, source, theme_ids, topic_ids, pinned, dismissed)
     items = candidate_items(user, source, wide, theme_ids, topic_ids, pinned, dismissed)
@@ -448,14 +595,13 @@ def suggestions_for(user, source: Source, *, limit: int = SHOWN) -> list[Suggest
     tag_concepts = _concepts_of_tags(actions)
     action_types: dict[int, set[int]] = {}
     if actions:
-        for action_id, type_id in Deliverable.objects.filter(action_id__in=[a.pk for a in actions]).values_list(
-                "action_id", "type_id").distinct().order_by():
+        for action_id, type_id in (
+            Deliverable.objects.filter(action_id__in=[a.pk for a in actions])
+            .values_list("action_id", "type_id")
+            .distinct()
+            .order_by()
+        ):
             action_types.setdefault(action_id, set()).add(type_id)
-    action_experts = _action_experts(actions)
-    profile_ids = {pk for ids in action_experts.values() for pk in ids} | {
-        p.pk for item in items for p in item.experts.all()}
-    visible_profiles = _visible_profiles(user, profile_ids)
-
     cosines = _meaning_cosines(source, actions, items)
 
     # Concepts each candidate carries; their labels and the theme/topic they stand for, loaded once.
@@ -483,25 +629,47 @@ def suggestions_for(user, source: Source, *, limit: int = SHOWN) -> list[Suggest
             if obj.region_id:
                 region_ids.add(obj.region_id)
             type_ids = action_types.get(obj.pk, set())
-            expert_ids = action_experts.get(obj.pk, [])
             year = _year(obj)
         else:
             type_ids = {obj.deliverable_type_id} if obj.deliverable_type_id else set()
-            expert_ids = [p.pk for p in obj.experts.all()]
             year = obj.year
         reasons, score, qualifies = _score(
-            source, themes=list(obj.themes.all()), topics=list(obj.topics.all()), concept_ids=carried[(kind, obj.pk)],
-            deliverable_type_ids=type_ids, region_ids=region_ids, cosine=cosines.get((kind, obj.pk)),
-            concept_labels=concept_labels)
+            source,
+            themes=list(obj.themes.all()),
+            topics=list(obj.topics.all()),
+            concept_ids=carried[(kind, obj.pk)],
+            deliverable_type_ids=type_ids,
+            region_ids=region_ids,
+            cosine=cosines.get((kind, obj.pk)),
+            concept_labels=concept_labels,
+        )
         is_pinned = (kind, obj.pk) in pinned
         if not qualifies and not is_pinned:
             continue
-        names = sorted(visible_profiles[pk].full_name for pk in expert_ids if pk in visible_profiles)
-        found.append(Suggestion(kind=kind, obj=obj, score=score, reasons=reasons, pinned=is_pinned,
-                                experts={"names": names, "count": len(expert_ids)},
-                                countries=[str(translate(c.name)) for c in countries], year=year))
+        found.append(
+            Suggestion(
+                kind=kind,
+                obj=obj,
+                score=score,
+                reasons=reasons,
+                pinned=is_pinned,
+                experts={},
+                countries=[str(translate(c.name)) for c in countries],
+                year=year,
+            )
+        )
     found.sort(key=lambda s: (not s.pinned, -s.score, -(s.year or 0), s.kind, s.obj.pk))
-    return found[:limit]
+    shown = found[:limit]
+
+    # The experts are read for the suggestions shown only (they do not change the order).
+    action_experts = _action_experts([s.obj for s in shown if s.kind == "action"])
+    item_experts = _item_experts([s.obj for s in shown if s.kind != "action"])
+    visible_profiles = _visible_profiles(user, {pk for ids in [*action_experts.values(), *item_experts.values()] for pk in ids})
+    for s in shown:
+        expert_ids = (action_experts if s.kind == "action" else item_experts).get(s.obj.pk, [])
+        names = sorted(visible_profiles[pk].full_name for pk in expert_ids if pk in visible_profiles)
+        s.experts = {"names": names, "count": len(expert_ids)}
+    return shown
 
 
 def similar_for(user, source_kind: str, source_id, limit: int = SHOWN) -> list[Suggestion]:
@@ -584,4 +752,3 @@ def similar_mark_clear(*, by, source_kind: str, source_id: int, target_kind: str
         row.delete()
         removed += 1
     return removed
-

@@ -2,9 +2,10 @@
 
 It holds only what the facility publishes (the Actions shown on the portal, and those withdrawn since, as
 cancelled), each checked against the schema, the codelists and the standard's rules; an Action that fails is left
-out and listed for staff on /reports/iati/. The file is built again only when its sources change
-(``iati.publish.current_file``; what the sources look like is read again at most once a minute, so a change
-reaches the file within a minute); ``ETag`` and ``Last-Modified`` let a harvester ask again cheaply (304).
+out and listed for staff on /reports/iati/. The route never builds: it serves the last file built by the task
+worker (``iati.publish.current_file``) and, when its sources changed since (read again at most once a minute),
+queues a build and keeps serving that file until the new one is ready. ``ETag`` and ``Last-Modified`` let a
+harvester ask again cheaply (304). Before the first file is built it answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from pontis.accounts.api_auth import OPTIONAL_AUTH, optional_auth
@@ -21,17 +23,35 @@ from .iati import publish
 router = Router(tags=["reports"], auth=optional_auth())
 
 XML = "application/xml"
+RETRY_AFTER_SECONDS = 120  # the first build checks every public Action: minutes at size
 
 
-@router.get("/iati/activities.xml", openapi_extra={
-    **OPTIONAL_AUTH,
-    "responses": {200: {"description": "The IATI activity file (IATI standard 2.03)", "content": {XML: {}}},
-                  304: {"description": "Not modified since the ETag or date the client sent"}},
-}, summary="The facility's published Actions as an IATI 2.03 activity file (public)")
+@router.get(
+    "/iati/activities.xml",
+    openapi_extra={
+        **OPTIONAL_AUTH,
+        "responses": {
+            200: {"description": "The IATI activity file (IATI standard 2.03)", "content": {XML: {}}},
+            304: {"description": "Not modified since the ETag or date the client sent"},
+            503: {"description": "No file was built yet; it is being prepared (see Retry-After)", "content": {"text/plain": {}}},
+        },
+    },
+    summary="The facility's published Actions as an IATI 2.03 activity file (public)",
+)
 def iati_activities(request: HttpRequest):
     """The ``<iati-activities version="2.03">`` file. Send ``If-None-Match`` (the ``ETag``) or
-    ``If-Modified-Since`` to receive 304 while nothing changed."""
+    ``If-Modified-Since`` to receive 304 while nothing changed. 503 with ``Retry-After`` until the first file is
+    built."""
     current = publish.current_file(exact=False)
+    if current is None:
+        response = HttpResponse(
+            _("The IATI file is being prepared. Please try again in a few minutes."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
     last_modified = int(current["last_modified"].timestamp())
     conditional = get_conditional_response(request, etag=current["etag"], last_modified=last_modified)
     if conditional is not None:

@@ -121,3 +121,30 @@ class IatiRecord(models.Model):
 
     class Meta:
         verbose_name = _("IATI publication record")
+
+
+class IatiFile(models.Model):
+    """The IATI file last built and checked (one row), and the build under way or asked for.
+
+    Readers (the public route, the staff page) answer from this row and never build: a build reads and checks
+    every public Action (minutes at size) and runs in the task worker. ``fingerprint`` is what the sources looked
+    like when the file was built (``publish.source_fingerprint``); a reader that finds them changed asks for a
+    build. ``queued_at`` is set while a build is asked for and not started (the claim that keeps a second one from
+    being queued), ``started_at`` when the worker starts it; ``requested_by`` is the person whose "check now" the
+    next build answers (its audit rows name them).
+    """
+
+    content = models.BinaryField(default=b"")
+    etag = models.CharField(max_length=64, blank=True)
+    last_modified = models.DateTimeField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("IATI file")
+
+    def __str__(self):
+        return f"IATI file {self.etag or '(not built)'}"

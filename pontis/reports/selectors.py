@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .charts import format_value, value_text
 from .figures import registry
+from .figures.common import figures_settings
 from .figures.filters import Filters
 from .figures.registry import BREAKDOWN, NUMBER, SERIES, FigureDef, Result
 
@@ -68,8 +69,16 @@ class FigureView:
 
     @property
     def rows(self) -> list[dict]:
-        return [{"key": r.key, "label": r.label, "value": r.value, "shown": value_text(r),
-                 "plain": not (r.unknown or r.suppressed or r.value is None)} for r in self.result.rows]
+        return [
+            {
+                "key": r.key,
+                "label": r.label,
+                "value": r.value,
+                "shown": value_text(r),
+                "plain": not (r.unknown or r.suppressed or r.value is None),
+            }
+            for r in self.result.rows
+        ]
 
 
 @dataclass
@@ -106,10 +115,12 @@ def _computed(filters: Filters, *, reveal: bool) -> tuple[datetime.datetime, dic
     """Every figure's result, and "data as of": the time the oldest of them was computed (the registry caches each
     figure for ``PONTIS_FIGURES_CACHE_SECONDS``; 0 in tests)."""
     results, times = {}, []
-    for figure_def in registry.all_figures():
-        result, as_of = registry.compute_as_of(figure_def.id, filters, reveal=reveal)
-        results[figure_def.id] = result
-        times.append(as_of)
+    # The figures computed here share one transaction and its settings, and each shared part (the roster) once.
+    with figures_settings(), registry.computing_once():
+        for figure_def in registry.all_figures():
+            result, as_of = registry.compute_as_of(figure_def.id, filters, reveal=reveal)
+            results[figure_def.id] = result
+            times.append(as_of)
     return (min(times) if times else timezone.now()), results
 
 
@@ -139,12 +150,12 @@ def table_rows(view: FigureView) -> tuple[list[str], list[list]]:
     unit = str(view.figure.unit)
     if view.is_number:
         header = [str(_("Figure")), str(_("Value (%(unit)s)") % {"unit": unit}), str(_("Note"))]
-        return header, [[str(view.figure.label), view.result.value if view.is_plain_value else None,
-                         _note(view.result)]]
+        return header, [[str(view.figure.label), view.result.value if view.is_plain_value else None, _note(view.result)]]
     key_header = str(_("Year")) if view.figure.kind == SERIES else str(_("Code"))
     header = [key_header, str(_("Name")), str(_("Value (%(unit)s)") % {"unit": unit}), str(_("Note"))]
-    rows = [[row.key, str(row.label), None if (row.unknown or row.suppressed) else row.value, _note(row)]
-            for row in view.result.rows]
+    rows = [
+        [row.key, str(row.label), None if (row.unknown or row.suppressed) else row.value, _note(row)] for row in view.result.rows
+    ]
     return header, rows
 
 

@@ -71,3 +71,15 @@ def refresh_board(query: str, reveal: bool, may_export: bool, language: str) -> 
         return False
     board_refresh(filters, reveal=reveal, may_export=may_export, language=language)
     return True
+
+
+# -- the IATI file (iati/publish.py): built and checked here, never inside a request --
+
+
+@task()
+def build_iati_file() -> bool:
+    """Build and check the IATI file and keep it for its readers (``publish.build_run``). A run that finds the kept
+    file current and no "check now" waiting builds nothing, so a second run (or a second worker) is harmless."""
+    from .iati.publish import build_run
+
+    return build_run()

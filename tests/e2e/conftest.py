@@ -95,6 +95,23 @@ def _new_page(browser, live_server, viewport):
     return context, page
 
 
+def _settle(page):
+    """Let the page's own requests (an autosaved draft, an htmx poll) finish before the test's database goes.
+
+    A request still in flight when the test ends reaches the live server after the tables are flushed, or holds
+    a connection that blocks the flush of PostgreSQL's test database. ``networkidle`` waits until no request
+    has been open for 500 ms; leaving for ``about:blank`` then drops the page's timers (htmx's ``delay:1s``
+    autosave), so nothing starts after the wait. A page that never settles within 5 s is closed anyway.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+        page.goto("about:blank")
+    except PlaywrightError:
+        pass
+
+
 def _assert_no_csp_violation(page):
     if page.csp_violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(page.csp_violations), pytrace=False)
@@ -105,6 +122,7 @@ def page(browser, live_server):
     """A desktop page (1280x900) in a fresh browser context; ``page.goto("/")`` is relative to the live server."""
     context, page = _new_page(browser, live_server, DESKTOP)
     yield page
+    _settle(page)
     context.close()
     _assert_no_csp_violation(page)
 
@@ -114,6 +132,7 @@ def phone_page(browser, live_server):
     """A phone-sized page (375x812) in a fresh browser context."""
     context, page = _new_page(browser, live_server, PHONE)
     yield page
+    _settle(page)
     context.close()
     _assert_no_csp_violation(page)
 

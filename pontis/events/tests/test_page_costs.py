@@ -7,11 +7,13 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pontis.core.models import Country
 from pontis.events import services
+from pontis.events.api_agenda import _meeting as _api_meeting
 from pontis.events.models import Attendance, Meeting, Registration, WorkProgrammeTopic
 from pontis.events.selectors.registration import (
     attendance_figures,
@@ -210,3 +212,104 @@ def test_the_meeting_lists_have_an_index_in_their_order():
 
     assert indexes["meeting_newest_first"] == ["-start_date", "slug"]
     assert Meeting._meta.ordering == ["-start_date", "slug"]
+
+
+# ---------------------------------------------------------------- rows written by tags instead of includes
+
+LANGUAGES = ["en", "fr", "es", "pt", "ru"]
+
+
+def _varied_meetings():
+    return [
+        make_meeting(days=1, country="TH"),
+        make_meeting(days=3, country="MD", is_public=False),
+        make_meeting(kind="online_consultation", days=2, country=None, start=datetime.date(2021, 12, 30)),
+        make_meeting(kind="panel_meeting", days=2, country="PE", held=False),
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_meeting_tags_write_what_the_includes_and_url_tag_wrote(language):
+    """The dates, place and address of a meeting, and its coded fields' labels, as ``_dates.html``,
+    ``_place.html``, ``{% url %}`` and ``get_FOO_display`` give them, in each language."""
+    old = Template(
+        "{% for meeting in meetings %}{% include 'events/_dates.html' %}|{% include 'events/_place.html' %}"
+        "|{% url 'events:detail' meeting.slug %}|{{ meeting.get_kind_display }}|{{ meeting.get_status_display }}"
+        "|{{ meeting.get_access_display }}¶{% endfor %}"
+    )
+    new = Template(
+        "{% load events_options %}{% for meeting in meetings %}{% meeting_dates meeting %}|{% meeting_place meeting %}"
+        '|{% meeting_url meeting %}|{{ meeting|choice_label:"kind" }}|{{ meeting|choice_label:"status" }}'
+        '|{{ meeting|choice_label:"access" }}¶{% endfor %}'
+    )
+    meetings = list(Meeting.objects.select_related("country").order_by("pk")) if _varied_meetings() else []
+
+    with translation.override(language):
+        written = new.render(Context({"meetings": meetings}))
+        assert written == old.render(Context({"meetings": meetings})).replace("\n", "")
+    assert written.count("¶") == 4 and "<time datetime=" in written
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_registration_labels_are_those_of_get_display(language):
+    officer = user_with_role("officer")
+    meeting = _meeting()
+    _people(meeting, officer, PEOPLE, "p")
+    label = Template('{% load events_options %}{{ r|choice_label:"gender" }}/{{ r|choice_label:"status" }}')
+
+    with translation.override(language):
+        for registration in Registration.objects.filter(meeting=meeting):
+            written = label.render(Context({"r": registration}))
+            assert written == f"{registration.get_gender_display()}/{registration.get_status_display()}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_api_labels_of_a_meeting_are_those_of_get_display(language):
+    meetings = _varied_meetings()
+    Meeting.objects.filter(pk=meetings[0].pk).update(status="cancelled")
+
+    with translation.override(language):
+        for meeting in Meeting.objects.select_related("country", "region", "panel").order_by("pk"):
+            row = _api_meeting(meeting)
+            assert (row["kind_label"], row["status_label"]) == (
+                str(meeting.get_kind_display()),
+                str(meeting.get_status_display()),
+            )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "officer"])
+def test_the_meeting_list_costs_the_same_queries_whatever_its_length(client, who):
+    if who == "officer":
+        client.force_login(user_with_role("officer"))
+    url = reverse("events:list")
+    for _i in range(2):
+        _varied_meetings()
+
+    small, _response = count_queries(lambda: client.get(url))
+    for _i in range(4):
+        _varied_meetings()
+    large, response = count_queries(lambda: client.get(url))
+
+    assert_flat(small, large)
+    shown = response.context["page"].object_list
+    html = response.content.decode()
+    assert len(shown) == (18 if who == "anonymous" else 20)  # the 18 public ones; a page of 20 for staff
+    for meeting in shown:
+        assert f'<a href="/events/{meeting.slug}/">' in html
+
+
+def test_the_staff_list_of_registrations_costs_the_same_queries_whatever_its_length(client):
+    officer = user_with_role("officer")
+    meeting = _meeting()
+    client.force_login(officer)
+    url = reverse("events:registration_manage", args=[meeting.slug])
+    _people(meeting, officer, PEOPLE[:2], "s")
+
+    small, _response = count_queries(lambda: client.get(url))
+    _people(meeting, officer, PEOPLE * 2, "l")
+    large, response = count_queries(lambda: client.get(url))
+
+    assert_flat(small, large)
+    html = response.content.decode()
+    assert html.count('name="registration" value="') == 2 + len(PEOPLE) * 2
+    assert html.count(">Approve</button>") == 0  # every one approved: nothing left to decide

@@ -6,8 +6,9 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from pontis.core.models import ThematicArea
+from pontis.core.models import Country, ThematicArea
 from pontis.experts import matching, selectors
 from pontis.experts.models import Deployment, Invitation, Shortlist
 from tests.queries import assert_flat, count_queries
@@ -130,3 +131,116 @@ def test_a_candidate_shows_each_part_as_the_template_tag_rounds_it(value):
     expected = Template("{% widthratio value 1 100 %}").render(Context({"value": value}))
 
     assert candidate.percents == [expected] * len(matching.PARTS)
+
+
+# ---------------------------------------------------------------- roster rows without model instances
+
+# How a roster row was written from model instances (prefetched languages and themes, the status include): the
+# rows built from plain values must read exactly the same in every language.
+OLD_ROWS = Template(
+    "{% for p in rows %}<a href=\"{% url 'experts:profile' p.pk %}\">{{ p.family_name }}, {{ p.given_name }}</a>"
+    '|{{ p.nationality|default:"—" }}|{{ p.get_background_display }}'
+    "|{% for el in p.languages.all %}{{ el.label }}{% if not forloop.last %}, {% endif %}{% endfor %}"
+    "|{% for t in p.themes.all %}{{ t }}{% if not forloop.last %}; {% endif %}{% endfor %}"
+    '|{% include "experts/_status.html" with status=p.status label=p.get_status_display %}¶{% endfor %}'
+)
+NEW_ROWS = Template(
+    '{% for p in rows %}<a href="{{ p.url }}">{{ p.family_name }}, {{ p.given_name }}</a>|{{ p.nationality }}'
+    "|{{ p.background }}|{{ p.languages }}|{{ p.themes }}"
+    '|<span class="status {{ p.status_class }}">{{ p.status_label }}</span>¶{% endfor %}'
+)
+
+
+def _varied_roster():
+    theme = ThematicArea.objects.get(code="mad")
+    theme.name = {"fr": "Migration & <développement>"}  # no English name: the French one is shown elsewhere
+    theme.save()
+    make_profile(
+        family_name="O'Brien",
+        given_name="Ann <B>",
+        nationality="IE",
+        status="registered",
+        background="academia",
+        themes=("mad", "irregular_thb", "legal_migration"),
+        languages=(("fr", "native"), ("en", "B2"), ("ru", "A1")),
+    )
+    make_profile(family_name="Nobody", nationality=None, status="inactive", themes=(), languages=())
+    make_profile(
+        family_name="Vetted",
+        nationality="SN",
+        status="vetted",
+        background="independent",
+        themes=("legal_migration",),
+        languages=(("es", "C1"),),
+    )
+    make_profile(family_name="Active", nationality="BR", status="active", background="private_sector")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "pt", "ru"])
+def test_roster_rows_read_as_the_rows_of_model_instances_did(language):
+    _varied_roster()
+    queryset = selectors.roster_base().order_by("family_name", "given_name", "id")
+    instances = list(queryset.select_related("nationality").prefetch_related("languages__language", "themes"))
+
+    with translation.override(language):
+        old = OLD_ROWS.render(Context({"rows": instances})).replace("\n", "")
+        new = NEW_ROWS.render(Context({"rows": selectors.roster_rows(selectors.roster_page_queryset(queryset))}))
+
+    assert new == old
+    assert new.count("¶") == 4
+
+
+def test_roster_rows_follow_a_renamed_country_and_theme():
+    make_profile(family_name="Diallo", nationality="SN", themes=("irregular_thb",))
+    queryset = selectors.roster_page_queryset(selectors.roster_base())
+    before = selectors.roster_rows(queryset)[0]
+
+    senegal = Country.objects.get(code="SN")
+    senegal.name = {**senegal.name, "en": "Sénégal (renamed)"}
+    senegal.save()
+    theme = ThematicArea.objects.get(code="irregular_thb")
+    theme.name = {**theme.name, "en": "Renamed theme"}
+    theme.save()
+    after = selectors.roster_rows(queryset)[0]
+
+    assert before.nationality != after.nationality == "Sénégal (renamed)"
+    assert after.themes == "Renamed theme"
+
+
+def test_a_full_roster_page_costs_the_same_queries_whatever_the_roster_size(client, officer):
+    client.force_login(officer)
+    filters = {"status": "active"}
+
+    def add(n):
+        for _ in range(n):
+            make_profile(themes=("irregular_thb", "mad"), languages=(("fr", "B2"), ("en", "C1")))
+
+    add(26)
+    small, _response = count_queries(lambda: client.get(ROSTER, filters))
+    add(40)
+    large, response = count_queries(lambda: client.get(ROSTER, filters))
+
+    assert_flat(small, large)
+    assert len(response.context["page"]) == 25
+    html = response.content.decode()
+    row = response.context["page"].object_list[0]
+    assert f'<a href="/experts/{row.pk}/">{row.family_name}, {row.given_name}</a>' in html
+    assert "English (C1), French (B2)" in html
+
+
+def test_the_candidates_page_writes_one_row_per_candidate_and_the_empty_messages(client, officer):
+    client.force_login(officer)
+    activity = make_activity(topics=("document_fraud_and_document_security",))
+    experts = [make_profile(family_name=f"Cand{n}", topics=("document_fraud_and_document_security",)) for n in range(3)]
+    url = reverse("experts:activity_experts", args=[activity.pk])
+
+    html = client.get(url).content.decode()
+    found = client.get(url, {"find": "nobody-by-this-name"}).content.decode()
+    none = client.get(reverse("experts:activity_experts", args=[make_activity(themes=(), topics=()).pk])).content.decode()
+
+    for expert in experts:
+        assert html.count(f'<a href="/experts/{expert.pk}/">{expert.full_name}</a>') == 1
+        assert html.count(f'name="profile" value="{expert.pk}"') == 2  # invite and shortlist
+    assert "No active expert shares this Action's themes and languages." in none
+    assert "No vetted expert matches. Try a family name or another word." in found
+    assert "No active expert shares" not in html

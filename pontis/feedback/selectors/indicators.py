@@ -30,14 +30,14 @@ def indicator_row_activities(user):
 
 
 def activities_by_id(ids) -> dict[int, Activity]:
-    """Activities of the rows with their Action's code, in one query."""
-    return {a.pk: a for a in Activity.objects.filter(pk__in=list(ids)).select_related("action")
-            .only("pk", "title", "sequence", "action__code")}
+    """Activities of the rows with their Action's code, in one query (a page of rows, or all for an export)."""
+    return {a.pk: a for a in Activity.objects.filter(pk__id_in=list(ids)).select_related("action")
+            .only("pk", "title", "sequence", "action__code").order_by()}
 
 
 def actions_by_id(ids) -> dict[int, Action]:
-    """Code and title of the Actions of the rows, in one query."""
-    return {a.pk: a for a in Action.objects.filter(pk__in=list(ids)).only("pk", "code", "title")}
+    """Code and title of the Actions of the rows, in one query (a page of rows, or all for an export)."""
+    return {a.pk: a for a in Action.objects.filter(pk__id_in=list(ids)).only("pk", "code", "title").order_by()}
 
 
 def indicator_regions():

@@ -92,7 +92,10 @@ class Source:
 
 def _item_queryset():
     return LibraryItem.objects.prefetch_related(
-        "themes", "topics", "countries__region", "concepts",
+        "themes",
+        "topics",
+        "countries__region",
+        "concepts",
     )
 
 
@@ -102,11 +105,15 @@ def _item_source(item: LibraryItem) -> Source:
     concepts = list(item.concepts.all())
     theme_ids, topic_ids = sorted(t.pk for t in themes), sorted(t.pk for t in topics)
     return Source(
-        kind=item.kind, object_id=item.pk, visibility=item.visibility, title=item.title or {},
+        kind=item.kind,
+        object_id=item.pk,
+        visibility=item.visibility,
+        title=item.title or {},
         texts=[getattr(item, name) or {} for name in ITEM_TEXT_FIELDS],
         labels=[c.name for c in countries] + [t.name for t in themes] + [t.name for t in topics],
         concept_ids=concept_ids_with_broader([c.pk for c in concepts], theme_ids, topic_ids),
-        theme_ids=theme_ids, topic_ids=topic_ids,
+        theme_ids=theme_ids,
+        topic_ids=topic_ids,
         country_codes=sorted(c.code for c in countries),
         region_codes=sorted({c.region.code for c in countries if c.region_id}),
         year=item.year,
@@ -115,7 +122,9 @@ def _item_source(item: LibraryItem) -> Source:
 
 def _action_queryset():
     return PublishedAction.objects.select_related("action__region").prefetch_related(
-        "action__themes", "action__topics", "action__countries__region",
+        "action__themes",
+        "action__topics",
+        "action__countries__region",
     )
 
 
@@ -135,12 +144,17 @@ def _action_source(published: PublishedAction) -> Source:
     if action.region_id:
         regions.add(action.region.code)
     return Source(
-        kind=ACTION, object_id=published.pk, visibility=Visibility.PUBLIC, title=action.title or {},
+        kind=ACTION,
+        object_id=published.pk,
+        visibility=Visibility.PUBLIC,
+        title=action.title or {},
         texts=[published.summary or {}, published.results or {}],
         labels=[c.name for c in countries] + [t.name for t in themes] + [t.name for t in topics],
         concept_ids=concept_ids_with_broader([], theme_ids, topic_ids),
-        theme_ids=theme_ids, topic_ids=topic_ids,
-        country_codes=sorted(c.code for c in countries), region_codes=sorted(regions),
+        theme_ids=theme_ids,
+        topic_ids=topic_ids,
+        country_codes=sorted(c.code for c in countries),
+        region_codes=sorted(regions),
         year=action_year(action),
     )
 
@@ -157,17 +171,28 @@ def documents_for(source: Source) -> list[SearchDocument]:
     concept_ids = padded(sorted(source.concept_ids))
     for lang in content_languages():
         title = str(translate(source.title, lang))
-        text_parts = [title, *(str(translate(t, lang)) for t in source.texts), *(str(translate(lb, lang)) for lb in source.labels)]
-        docs.append(SearchDocument(
-            kind=source.kind, object_id=source.object_id, language=lang, is_original=lang in written,
-            visibility=source.visibility,
-            title_terms=padded(stems(title, lang)),
-            terms=padded(stems("\n".join(p for p in text_parts if p), lang)),
-            concept_ids=concept_ids,
-            theme_ids=padded(source.theme_ids), topic_ids=padded(source.topic_ids),
-            country_codes=padded(source.country_codes), region_codes=padded(source.region_codes),
-            year=source.year,
-        ))
+        text_parts = [
+            title,
+            *(str(translate(t, lang)) for t in source.texts),
+            *(str(translate(lb, lang)) for lb in source.labels),
+        ]
+        docs.append(
+            SearchDocument(
+                kind=source.kind,
+                object_id=source.object_id,
+                language=lang,
+                is_original=lang in written,
+                visibility=source.visibility,
+                title_terms=padded(stems(title, lang)),
+                terms=padded(stems("\n".join(p for p in text_parts if p), lang)),
+                concept_ids=concept_ids,
+                theme_ids=padded(source.theme_ids),
+                topic_ids=padded(source.topic_ids),
+                country_codes=padded(source.country_codes),
+                region_codes=padded(source.region_codes),
+                year=source.year,
+            )
+        )
     return docs
 
 
@@ -178,10 +203,15 @@ def postings_for(doc: SearchDocument) -> list[SearchTerm]:
     title = set(doc.title_terms.split())
     for stem in title:
         counts.setdefault(stem, 0)
-    postings = [SearchTerm(document_id=doc.pk, language=doc.language, term=stem, count=count, in_title=stem in title)
-                for stem, count in counts.items()]
-    postings += [SearchTerm(document_id=doc.pk, language=doc.language, term=concept_term(cid), count=1)
-                 for cid in doc.concept_ids.split() if cid.isdigit()]
+    postings = [
+        SearchTerm(document_id=doc.pk, language=doc.language, term=stem, count=count, in_title=stem in title)
+        for stem, count in counts.items()
+    ]
+    postings += [
+        SearchTerm(document_id=doc.pk, language=doc.language, term=concept_term(cid), count=1)
+        for cid in doc.concept_ids.split()
+        if cid.isdigit()
+    ]
     return postings
 
 
@@ -189,8 +219,12 @@ def save_documents(docs: list[SearchDocument], *, batch_size: int = 500) -> None
     """Insert new documents and their postings, in bulk."""
     SearchDocument.objects.bulk_create(docs, batch_size=batch_size)
     if any(doc.pk is None for doc in docs):  # a database that does not return the new ids
-        ids = {(d.kind, d.object_id, d.language): d.pk for d in SearchDocument.objects.filter(
-            object_id__in={doc.object_id for doc in docs}).only("pk", "kind", "object_id", "language")}
+        ids = {
+            (d.kind, d.object_id, d.language): d.pk
+            for d in SearchDocument.objects.filter(object_id__in={doc.object_id for doc in docs}).only(
+                "pk", "kind", "object_id", "language"
+            )
+        }
         for doc in docs:
             doc.pk = ids[(doc.kind, doc.object_id, doc.language)]
     SearchTerm.objects.bulk_create([p for doc in docs for p in postings_for(doc)], batch_size=2000)
@@ -232,11 +266,14 @@ def rebuild_all(*, batch_size: int = 500) -> dict[str, int]:
             if kind == ACTION:
                 ids = list(PublishedAction.objects.filter(is_published=True).order_by("pk").values_list("pk", flat=True))
             else:
-                ids = list(LibraryItem.objects.filter(kind=kind, status=LibraryItem.Status.PUBLISHED)
-                           .order_by("pk").values_list("pk", flat=True))
+                ids = list(
+                    LibraryItem.objects.filter(kind=kind, status=LibraryItem.Status.PUBLISHED)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
             count = 0
             for start in range(0, len(ids), batch_size):
-                sources = _sources(kind, ids[start:start + batch_size])
+                sources = _sources(kind, ids[start : start + batch_size])
                 docs = [doc for pk in sorted(sources) for doc in documents_for(sources[pk])]
                 save_documents(docs, batch_size=batch_size)
                 count += len(docs)

@@ -2,9 +2,16 @@
 
 Retrieval reads the inverted index (``SearchTerm``, one posting per term of a document) through its index: only the
 postings of the query's stems, each in its own language, and of its concepts ("#12"), then the facet columns of the
-documents they point to. Everything after it (scores, the best language document of each item, filters, facet
-counts, paging) is done in Python over those rows, deterministically: equal scores are ordered by kind, then id. So
-both databases answer the same items in the same order.
+documents they point to. Scores, the best language document of each item, filters, facet counts and paging follow
+one definition, deterministically: equal scores are ordered by kind, then id. So both databases answer the same
+items in the same order.
+
+Two ways compute that definition. A search matching few items (SQL_FROM) scores every match in Python. A search
+matching more (a common word matches most of a large library) lets one SQL statement (``ranking``) count the
+results and the filter values and find the keys of the best items, in whole millionths of a point, and scores only
+those again in Python, with their reasons; an item whose two scores differ sends the search back to the first way.
+The tests compare the two on the same data, so the count, the filter counts, the order, the scores and the reasons
+shown do not depend on which way answered.
 
 Visibility comes first: the candidate query reads only documents of the levels the reader may see, and of items the
 library's and the portal's policies let them open; facet counts are computed from those candidates only, so an
@@ -34,6 +41,7 @@ from .. import meaning, thesaurus
 from ..models import Concept, LibraryItem, PublishedAction, SearchDocument, SearchTerm
 from ..permissions import LibraryItemPolicy, PublishedActionPolicy, visibility_levels
 from ..text import fold, stems, words
+from . import ranking
 from .index import ACTION, ACTION_TEXT_FIELDS, ITEM_TEXT_FIELDS, KINDS, LIBRARY_KINDS, concept_term
 from .stopwords import is_stopword
 
@@ -194,14 +202,14 @@ def _visible_documents(user):
     )
 
 
-_FACET_COLUMNS = ("kind", "object_id", "language", "is_original", "theme_ids", "topic_ids", "country_codes",
-                  "region_codes", "year")
+_FACET_COLUMNS = ranking.FACET_COLUMNS
 
 
-def _candidates(user, lang: str, stems_by_lang: dict, expanded: dict[int, float], *, browse: bool):
+def _candidates(user, lang: str, stems_by_lang: dict, expanded: dict[int, float], *, browse: bool, keys=None):
     """The visible documents matching a stem (in their language) or a concept, each with its postings of the query
     (two queries, through the postings' index); to browse, every item's document in the reader's language (each
-    item has one) and its originals (for the language facet)."""
+    item has one) and its originals (for the language facet). With ``keys`` ((kind, id) pairs), only the documents
+    of those items and their postings."""
     docs = _visible_documents(user)
     if browse:
         return list(docs.filter(Q(language=lang) | Q(is_original=True)).values(*_FACET_COLUMNS, "concept_ids"))
@@ -217,10 +225,15 @@ def _candidates(user, lang: str, stems_by_lang: dict, expanded: dict[int, float]
     # original, so they add nothing to the reader's language's document and the originals (the language facet
     # reads the originals). Reading them would multiply the rows by five on a large library.
     docs = docs.filter(Q(language=lang) | Q(is_original=True))
-    rows = {row["pk"]: row for row in docs.filter(pk__in=postings.values("document_id")).values("pk", *_FACET_COLUMNS)}
+    if keys is not None:
+        rows = {row["pk"]: row for row in docs.filter(ranking.keys_filter(keys)).values("pk", *_FACET_COLUMNS)}
+        postings = postings.filter(document_id__in=sorted(rows))
+    else:
+        rows = {row["pk"]: row for row in docs.filter(pk__in=postings.values("document_id")).values("pk", *_FACET_COLUMNS)}
     matched = set()
     for document_id, doc_lang, term, count, in_title in postings.values_list(
-            "document_id", "language", "term", "count", "in_title"):
+        "document_id", "language", "term", "count", "in_title"
+    ):
         row = rows.get(document_id)
         if row is not None and (term in concepts or term in wanted.get(doc_lang, ())):
             row.setdefault("postings", {})[term] = (count, in_title)
@@ -288,13 +301,24 @@ def _hits(rows, lang: str, stems_by_lang: dict, expanded: dict, *, browse: bool)
     for key, (rank, doc, matched, in_title, concepts) in best.items():
         # An item written in the reader's language comes first among equals.
         score = round(rank[0] + ORIGINAL_BONUS, 6) if rank[0] and lang in languages.get(key, ()) else rank[0]
-        hits.append(Hit(
-            kind=doc["kind"], object_id=doc["object_id"], score=score, language=doc["language"],
-            is_original=doc["is_original"], matched_words=matched, title_words=in_title, concepts=concepts,
-            theme_ids=_ints(doc["theme_ids"]), topic_ids=_ints(doc["topic_ids"]),
-            country_codes=tuple(doc["country_codes"].split()), region_codes=tuple(doc["region_codes"].split()),
-            year=doc["year"], languages=tuple(sorted(languages.get(key, ()))),
-        ))
+        hits.append(
+            Hit(
+                kind=doc["kind"],
+                object_id=doc["object_id"],
+                score=score,
+                language=doc["language"],
+                is_original=doc["is_original"],
+                matched_words=matched,
+                title_words=in_title,
+                concepts=concepts,
+                theme_ids=_ints(doc["theme_ids"]),
+                topic_ids=_ints(doc["topic_ids"]),
+                country_codes=tuple(doc["country_codes"].split()),
+                region_codes=tuple(doc["region_codes"].split()),
+                year=doc["year"],
+                languages=tuple(sorted(languages.get(key, ()))),
+            )
+        )
     if browse:  # newest first, then by kind and id
         hits.sort(key=lambda h: (-(h.year or 0), KIND_ORDER.get(h.kind, 99), h.object_id))
     else:
@@ -328,6 +352,16 @@ def _failed(values: dict, filters: dict) -> list[str]:
     return [dimension for dimension, chosen in filters.items() if chosen and not values[dimension] & chosen]
 
 
+def _passing(hits: list[Hit], filters: dict, refs) -> list[Hit]:
+    """The hits passing every filter, in their order."""
+    chosen_sets = {dimension: set(chosen) for dimension, chosen in filters.items() if chosen}
+    return [
+        hit
+        for hit in hits
+        if not _failed({dimension: set(_values(hit, dimension, refs)) for dimension in chosen_sets}, chosen_sets)
+    ]
+
+
 def _facets(hits: list[Hit], filters: dict, refs) -> tuple[dict[str, list[FacetValue]], list[Hit]]:
     """Counts per value of each dimension, over the hits passing the OTHER dimensions' filters (so a reader sees
     what choosing one more value of the same dimension would add); and the hits passing every filter.
@@ -352,6 +386,11 @@ def _facets(hits: list[Hit], filters: dict, refs) -> tuple[dict[str, list[FacetV
             for value in values[dimension]:
                 if value:
                     dimension_counts[value] = dimension_counts.get(value, 0) + 1
+    return _facet_values(counts, filters, refs), shown
+
+
+def _facet_values(counts: dict[str, dict[str, int]], filters: dict, refs) -> dict[str, list[FacetValue]]:
+    """The values shown for each dimension, from their counts: chosen ones always, those with a label, in order."""
     facets = {}
     for dimension in DIMENSIONS:
         dimension_counts = counts[dimension]
@@ -359,8 +398,11 @@ def _facets(hits: list[Hit], filters: dict, refs) -> tuple[dict[str, list[FacetV
         for value in chosen:
             dimension_counts.setdefault(value, 0)
         labels = refs["labels"][dimension]
-        values = [FacetValue(value, labels.get(value, value), count, value in chosen)
-                  for value, count in dimension_counts.items() if value in labels]
+        values = [
+            FacetValue(value, labels.get(value, value), count, value in chosen)
+            for value, count in dimension_counts.items()
+            if value in labels
+        ]
         if dimension == "year":
             values.sort(key=lambda f: f.value, reverse=True)
         elif dimension in ("kind", "language"):
@@ -369,11 +411,12 @@ def _facets(hits: list[Hit], filters: dict, refs) -> tuple[dict[str, list[FacetV
         else:
             values.sort(key=lambda f: (-f.count, fold(f.label), f.value))
         facets[dimension] = values
-    return facets, shown
+    return facets
 
 
-def _reference(lang: str, years) -> dict:
-    """Codes and labels of the reference data the facets show (four queries, whatever the number of items)."""
+def _reference(lang: str, years=()) -> dict:
+    """Codes and labels of the reference data the facets show (four queries, whatever the number of items); the
+    years' labels are set by ``_year_labels`` once the years are known."""
     themes = list(ThematicArea.objects.only("pk", "code", "name"))
     topics = list(Topic.objects.only("pk", "code", "name"))
     countries = list(Country.objects.only("code", "name"))
@@ -389,10 +432,14 @@ def _reference(lang: str, years) -> dict:
             "topic": {t.code: str(translate(t.name, lang)) for t in topics},
             "country": {c.code: str(translate(c.name, lang)) for c in countries},
             "region": {r.code: str(translate(r.name, lang)) for r in regions},
-            "year": {str(y): str(y) for y in years},
+            "year": _year_labels(years),
             "language": {code: str(names[code]) for code in content_languages()},
         },
     }
+
+
+def _year_labels(years) -> dict[str, str]:
+    return {str(y): str(y) for y in years}
 
 
 # ---------------------------------------------------------------------------------------------- the page shown
@@ -431,7 +478,7 @@ def snippet(texts: list[str], stem_set: set[str], lang: str, *, size: int = SNIP
                 continue
             break
     tokens = chosen.split()
-    piece = " ".join(tokens[start:start + size])
+    piece = " ".join(tokens[start : start + size])
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
     return mark_safe(escape(prefix) + highlight(piece, stem_set, lang) + escape(suffix))  # noqa: S308
@@ -472,8 +519,16 @@ def _fill_page(hits: list[Hit], stems_by_lang: dict, refs, concept_labels: dict,
     item_ids = [h.object_id for h in hits if h.kind in LIBRARY_KINDS]
     action_ids = [h.object_id for h in hits if h.kind == ACTION]
     items = {i.pk: i for i in LibraryItem.objects.filter(pk__in=item_ids).prefetch_related("countries")} if item_ids else {}
-    actions = ({p.pk: p for p in PublishedAction.objects.filter(pk__in=action_ids).select_related("action")
-                .prefetch_related("action__countries")} if action_ids else {})
+    actions = (
+        {
+            p.pk: p
+            for p in PublishedAction.objects.filter(pk__in=action_ids)
+            .select_related("action")
+            .prefetch_related("action__countries")
+        }
+        if action_ids
+        else {}
+    )
     for hit in hits:
         lang = hit.language or settings.LANGUAGE_CODE
         stem_set = set(stems_by_lang.get(lang, {}))
@@ -519,10 +574,19 @@ def _found_by_meaning(kind: str, object_id: int, score: float, similarity: float
 RERANK_TOP = 100
 
 
-def _meaning(q: str, lang: str, hits: list[Hit], user, kinds) -> list[Hit]:
+def _meaning(
+    q: str, lang: str, hits: list[Hit], user, kinds, *, tail: list[Hit] | None = None, tail_best: float | None = None
+) -> list[Hit]:
     """Let the meaning model re-rank the keyword results and add items found by meaning (when keywords found
-    too little)."""
-    head, tail = hits[:RERANK_TOP], hits[RERANK_TOP:]
+    too little).
+
+    ``hits`` are every keyword result, best first; or, with ``tail``, only the first RERANK_TOP of them, ``tail``
+    the others wanted (in keyword order) and ``tail_best`` the keyword score of the result just below the head."""
+    if tail is None:
+        head, tail = hits[:RERANK_TOP], hits[RERANK_TOP:]
+        tail_best = tail[0].score if tail else None
+    else:
+        head, hits = hits, [*hits, *tail]
     try:
         ranked = list(meaning.rerank(q, lang, list(head), user, kinds=kinds or None, make_result=_found_by_meaning))
     except Exception:  # the model failing must not take the keyword search down with it
@@ -542,7 +606,7 @@ def _meaning(q: str, lang: str, hits: list[Hit], user, kinds) -> list[Hit]:
         result.append(hit)
     if tail:  # below every re-ranked result, in their keyword order
         floor = min((h.score for h in result), default=0.0)
-        best = tail[0].score or 1.0
+        best = tail_best or 1.0
         for hit in tail:
             hit.score = round(floor * 0.999 * hit.score / best, 6)
         result.extend(tail)
@@ -571,8 +635,130 @@ def _meaning_facets(user, hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def search(user, q: str = "", lang: str | None = None, *, kinds=(), themes=(), topics=(), countries=(), regions=(),
-           languages=(), years=(), concept=None, page=1, per_page=20) -> SearchResult:
+# Above this many matching items, the count, the filter counts and the top of the ranking are computed in SQL
+# (``ranking``) and only the items needed are scored in Python; below it every match is scored in Python. Meaning
+# adds items only when keywords find fewer than five, so the SQL path never has to.
+SQL_FROM = RERANK_TOP
+# Deeper pages (page × per page) are ranked in Python: the SQL would return that many keys anyway.
+SQL_PAGE_LIMIT = 1_000
+
+
+def _page_number(page) -> int | None:
+    """The page asked for, when it is a whole number from 1 (the paginator answers anything else with the first or
+    the last page: those are ranked in Python)."""
+    text = str(page)
+    return int(text) if text.isdigit() and int(text) >= 1 else None
+
+
+class _Shown:
+    """The hits passing the filters as the paginator sees them: ``count`` long, of which the first are known (at
+    least down to the page asked for)."""
+
+    def __init__(self, known: list[Hit], count: int):
+        self.known, self.length = known, count
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        return self.known[index]
+
+
+def _facet_counts(raw: dict[str, dict[str, int]], refs) -> dict[str, dict[str, int]]:
+    """Counts per value, from counts per stored column value (" 3 12 " counts once for 3 and once for 12)."""
+    counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
+    for dimension, by_column in raw.items():
+        dimension_counts = counts[dimension]
+        for column, number in by_column.items():
+            if dimension in ("theme", "topic"):
+                values = {refs[f"{dimension}_code"].get(i, "") for i in _ints(column)}
+            elif dimension in ("country", "region"):
+                values = set(column.split())
+            else:
+                values = {column}
+            for value in values:
+                if value:
+                    dimension_counts[value] = dimension_counts.get(value, 0) + number
+    return counts
+
+
+def _filter_codes(refs) -> dict | None:
+    """The values each filter may name (theme and topic codes -> ids, country and region codes), or None when two
+    codes differ only in case (SQLite's LIKE could not tell them apart)."""
+    codes = {
+        "theme": {code: pk for pk, code in refs["theme_code"].items()},
+        "topic": {code: pk for pk, code in refs["topic_code"].items()},
+        "country": set(refs["labels"]["country"]),
+        "region": set(refs["labels"]["region"]),
+    }
+    for dimension in ("country", "region"):
+        if len({c.casefold() for c in codes[dimension]}) != len(codes[dimension]):
+            return None
+    return codes
+
+
+def _many_matches(user, q: str, lang: str, stems_by_lang: dict, expanded: dict, filters: dict, refs, *, page: int, per_page: int):
+    """(facets, shown hits) of a search matching more than SQL_FROM items, counted and ranked in SQL; None when
+    it matches fewer (or the SQL and Python scores of an item differ: then every match is scored in Python)."""
+    codes = _filter_codes(refs)
+    if codes is None:
+        return None
+    concept_units = {concept_term(cid): round(CONCEPT_WEIGHT * w * ranking.UNITS) for cid, w in expanded.items()}
+    documents = _visible_documents(user).filter(Q(language=lang) | Q(is_original=True))
+    ranked = ranking.rank(
+        documents,
+        lang,
+        stems_by_lang,
+        concept_units,
+        filters,
+        codes,
+        kinds=KINDS,
+        top=RERANK_TOP + 1,
+        top_filtered=page * per_page,
+    )
+    if ranked.total <= SQL_FROM:
+        return None
+    wanted = [*ranked.top, *ranked.top_filtered]
+    rows = _candidates(user, lang, stems_by_lang, expanded, browse=False, keys={(k, i) for k, i, _s in wanted})
+    hits = {h.key: h for h in _hits(rows, lang, stems_by_lang, expanded, browse=False)}
+    for kind, object_id, units in wanted:
+        hit = hits.get((kind, object_id))
+        if hit is None or hit.score != units / ranking.UNITS:
+            log.warning("search: SQL and Python scores differ for %s %s; scoring every match in Python", kind, object_id)
+            return None
+    best = [hits[(k, i)] for k, i, _s in ranked.top]
+    head = best[:RERANK_TOP]
+    in_head = {h.key for h in head}
+    tail = [hits[(k, i)] for k, i, _s in ranked.top_filtered if (k, i) not in in_head]
+    tail_best = best[RERANK_TOP].score if len(best) > RERANK_TOP else None
+    refs["labels"]["year"] = _year_labels(
+        sorted({int(y) for y in ranked.facets["year"] if y.isdigit()} | {int(y) for y in filters["year"] if y.isdigit()})
+    )
+    if q:
+        found = _meaning_facets(user, _meaning(q, lang, head, user, filters["kind"], tail=tail, tail_best=tail_best))
+    else:
+        found = [*head, *tail]
+    shown = _passing(found, filters, refs)
+    facets = _facet_values(_facet_counts(ranked.facets, refs), filters, refs)
+    return facets, _Shown(shown, ranked.count)
+
+
+def search(
+    user,
+    q: str = "",
+    lang: str | None = None,
+    *,
+    kinds=(),
+    themes=(),
+    topics=(),
+    countries=(),
+    regions=(),
+    languages=(),
+    years=(),
+    concept=None,
+    page=1,
+    per_page=20,
+) -> SearchResult:
     """Search what ``user`` may see. ``q`` is read in ``lang``; filters are codes (several per dimension: any of
     them); ``concept`` a concept code (or Concept) to search for. Answers the page's hits, facets and count."""
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
@@ -582,25 +768,36 @@ def search(user, q: str = "", lang: str | None = None, *, kinds=(), themes=(), t
         concept = concept_by_code(str(concept))
     filters = {
         "kind": [k for k in kinds if k in KINDS],
-        "theme": list(dict.fromkeys(themes)), "topic": list(dict.fromkeys(topics)),
-        "country": list(dict.fromkeys(countries)), "region": list(dict.fromkeys(regions)),
+        "theme": list(dict.fromkeys(themes)),
+        "topic": list(dict.fromkeys(topics)),
+        "country": list(dict.fromkeys(countries)),
+        "region": list(dict.fromkeys(regions)),
         "year": [str(y) for y in dict.fromkeys(years)],
         "language": [code for code in dict.fromkeys(languages) if code in content_languages()],
     }
     stems_by_lang = query_stems(q, lang)
     expanded = expand_query(q, lang, concept)
     browse = not any(stems_by_lang.values()) and not expanded
-    if browse and q:
-        rows = []  # only function words: nothing to look for
+    chosen_years = {int(y) for y in filters["year"] if y.isdigit()}
+    refs = _reference(lang)
+    many = None
+    page_number = _page_number(page)
+    if not browse and page_number is not None and page_number * per_page <= SQL_PAGE_LIMIT:
+        many = _many_matches(user, q, lang, stems_by_lang, expanded, filters, refs, page=page_number, per_page=per_page)
+    if many is not None:
+        facets, shown = many
+        page_obj = Paginator(shown, per_page).get_page(page)
     else:
-        rows = _candidates(user, lang, stems_by_lang, expanded, browse=browse)
-    hits = _hits(rows, lang, stems_by_lang, expanded, browse=browse)
-    years_seen = sorted({h.year for h in hits if h.year} | {int(y) for y in filters["year"] if y.isdigit()})
-    refs = _reference(lang, years_seen)
-    if q and not browse:
-        hits = _meaning_facets(user, _meaning(q, lang, hits, user, filters["kind"]))
-    facets, shown = _facets(hits, filters, refs)
-    page_obj = Paginator(shown, per_page).get_page(page)
+        if browse and q:
+            rows = []  # only function words: nothing to look for
+        else:
+            rows = _candidates(user, lang, stems_by_lang, expanded, browse=browse)
+        hits = _hits(rows, lang, stems_by_lang, expanded, browse=browse)
+        refs["labels"]["year"] = _year_labels(sorted({h.year for h in hits if h.year} | chosen_years))
+        if q and not browse:
+            hits = _meaning_facets(user, _meaning(q, lang, hits, user, filters["kind"]))
+        facets, shown = _facets(hits, filters, refs)
+        page_obj = Paginator(shown, per_page).get_page(page)
     page_hits = list(page_obj.object_list)
     concept_labels = _concept_labels(sorted({cid for h in page_hits for cid, _w in h.concepts} | set(expanded)), lang)
     direct = {cid for cid, w in expanded.items() if w >= 1.0}
@@ -608,8 +805,20 @@ def search(user, q: str = "", lang: str | None = None, *, kinds=(), themes=(), t
     page_hits = [h for h in page_hits if h.obj is not None]
     expanded_view = {
         "words": list(stems_by_lang.get(lang, {}).values()),
-        "concepts": [{"id": cid, "label": concept_labels.get(cid, ""), "weight": w}
-                     for cid, w in sorted(expanded.items(), key=lambda cw: (-cw[1], cw[0])) if concept_labels.get(cid)],
+        "concepts": [
+            {"id": cid, "label": concept_labels.get(cid, ""), "weight": w}
+            for cid, w in sorted(expanded.items(), key=lambda cw: (-cw[1], cw[0]))
+            if concept_labels.get(cid)
+        ],
     }
-    return SearchResult(q=q, lang=lang, items=page_hits, count=len(shown), facets=facets, page=page_obj,
-                        expanded=expanded_view, filters=filters, concept=concept)
+    return SearchResult(
+        q=q,
+        lang=lang,
+        items=page_hits,
+        count=len(shown),
+        facets=facets,
+        page=page_obj,
+        expanded=expanded_view,
+        filters=filters,
+        concept=concept,
+    )

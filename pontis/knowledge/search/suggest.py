@@ -36,8 +36,9 @@ def _concepts(q: str, lang: str) -> list[Suggestion]:
     typed = words(q)
     if not typed:
         return []
-    labels = ConceptLabel.objects.select_related("concept").order_by("concept__sort_order", "concept__code",
-                                                                     "language", "-preferred", "text")
+    labels = ConceptLabel.objects.select_related("concept").order_by(
+        "concept__sort_order", "concept__code", "language", "-preferred", "text"
+    )
     found: dict[int, tuple] = {}
     for label in labels:
         label_words = words(label.text)
@@ -65,8 +66,9 @@ def _titles(user, q: str, lang: str) -> list[Suggestion]:
     for n, stem in enumerate(typed):
         last = n == len(typed) - 1
         condition &= Q(title_terms__contains=f" {fold(stem)}" if last else f" {stem} ")
-    rows = list(_visible_documents(user).filter(condition).order_by("kind", "object_id")
-                .values_list("kind", "object_id")[:MAX_TITLES])
+    rows = list(
+        _visible_documents(user).filter(condition).order_by("kind", "object_id").values_list("kind", "object_id")[:MAX_TITLES]
+    )
     item_ids = [pk for kind, pk in rows if kind in LIBRARY_KINDS]
     action_ids = [pk for kind, pk in rows if kind == ACTION]
     items = {i.pk: i for i in LibraryItem.objects.filter(pk__in=item_ids)} if item_ids else {}

@@ -12,6 +12,7 @@ The filters, the same way for every figure (docs/reports.md, "One definition per
 from __future__ import annotations
 
 import contextlib
+import contextvars
 
 from django.db import connections, transaction
 from django.db.models import F, Func, IntegerField, Q, Subquery, Value
@@ -41,8 +42,10 @@ def actions_of_place(filters: Filters):
     """The Actions of the region, theme and country chosen, whatever their dates and status."""
     qs = Action.objects.all()
     if filters.region:
-        qs = qs.filter(Q(region__code=filters.region) | Q(pk__in=ACTION_COUNTRIES.objects.filter(
-            country__region__code=filters.region).values("action_id")))
+        qs = qs.filter(
+            Q(region__code=filters.region)
+            | Q(pk__in=ACTION_COUNTRIES.objects.filter(country__region__code=filters.region).values("action_id"))
+        )
     if filters.theme:
         qs = qs.filter(pk__in=ACTION_THEMES.objects.filter(thematicarea__code=filters.theme).values("action_id"))
     if filters.country:
@@ -73,8 +76,7 @@ class _Count(Func):
 def count_of(queryset):
     """A correlated subquery counting the rows of ``queryset`` (0 when none), to annotate each row of a vocabulary
     (region, theme, country) with one query for the whole breakdown."""
-    return Coalesce(Subquery(queryset.order_by().values(n=_Count()).values("n")[:1], output_field=IntegerField()),
-                    Value(0))
+    return Coalesce(Subquery(queryset.order_by().values(n=_Count()).values("n")[:1], output_field=IntegerField()), Value(0))
 
 
 def place_map(kind: str) -> str:
@@ -84,11 +86,13 @@ def place_map(kind: str) -> str:
     action, countries, themes = (q(m._meta.db_table) for m in (Action, ACTION_COUNTRIES, ACTION_THEMES))
     country = q(Country._meta.db_table)
     if kind == "region":
-        return (f"SELECT {action}.{q('id')} AS place_action, {action}.{q('region_id')} AS place FROM {action} "
-                f"WHERE {action}.{q('region_id')} IS NOT NULL UNION "
-                f"SELECT {countries}.{q('action_id')}, {country}.{q('region_id')} FROM {countries} "
-                f"INNER JOIN {country} ON {country}.{q('id')} = {countries}.{q('country_id')} "
-                f"WHERE {country}.{q('region_id')} IS NOT NULL")
+        return (
+            f"SELECT {action}.{q('id')} AS place_action, {action}.{q('region_id')} AS place FROM {action} "
+            f"WHERE {action}.{q('region_id')} IS NOT NULL UNION "
+            f"SELECT {countries}.{q('action_id')}, {country}.{q('region_id')} FROM {countries} "
+            f"INNER JOIN {country} ON {country}.{q('id')} = {countries}.{q('country_id')} "
+            f"WHERE {country}.{q('region_id')} IS NOT NULL"
+        )
     return f"SELECT {themes}.{q('action_id')} AS place_action, {themes}.{q('thematicarea_id')} AS place FROM {themes}"
 
 
@@ -100,12 +104,15 @@ def by_place(queryset, *, kind: str, action: str, measure: str, how: str) -> lis
 
     A plain join on a derived table, the same SQL on PostgreSQL and SQLite: the correlated subquery per place it
     replaces read the whole table once per place."""
-    inner = queryset.order_by().values(place_action=F(action), place_measure=measure if not isinstance(
-        measure, str) else F(measure))
+    inner = queryset.order_by().values(
+        place_action=F(action), place_measure=measure if not isinstance(measure, str) else F(measure)
+    )
     sql, params = inner.query.get_compiler(using=inner.db).as_sql()
     aggregate = "COUNT(DISTINCT t.place_measure)" if how == "distinct" else "SUM(t.place_measure)"
-    query = (f"SELECT p.place, {aggregate} FROM ({sql}) t INNER JOIN ({place_map(kind)}) p "
-             f"ON p.place_action = t.place_action GROUP BY p.place")
+    query = (
+        f"SELECT p.place, {aggregate} FROM ({sql}) t INNER JOIN ({place_map(kind)}) p "
+        f"ON p.place_action = t.place_action GROUP BY p.place"
+    )
     with connections[inner.db].cursor() as cursor:
         cursor.execute(query, params)
         counts = {place: n or 0 for place, n in cursor.fetchall()}
@@ -121,29 +128,64 @@ def places_counted(kind: str, counts: dict) -> list:
 
 FIGURES_WORK_MEM = "64MB"
 
+# Inside a ``figures_settings`` block (per database alias): nested blocks change nothing.
+_tuned: contextvars.ContextVar[frozenset] = contextvars.ContextVar("figures_settings", default=frozenset())
+
+
+@contextlib.contextmanager
+def figures_settings(using: str = "default"):
+    """The figures' queries with the settings they need, for the block only. On PostgreSQL: ``work_mem``
+    ``FIGURES_WORK_MEM`` for their sorts and hash tables (the default 4 MB sends the grouping of 240,000
+    deployments to disk), and no JIT compilation (``jit`` off: compiling a large aggregate cost 100 to 180 ms of
+    CPU before it ran, more than it saved on queries of a few hundred milliseconds). Set for the transaction
+    (``set_config(..., true)``, a transaction of its own when none is open) and set back after the block when the
+    transaction goes on. A block inside another one (a figure computed for the whole dashboard) changes nothing.
+    SQLite has no such settings."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or using in _tuned.get():
+        yield
+        return
+    token = _tuned.set(_tuned.get() | {using})
+    try:
+        if not connection.in_atomic_block:
+            with transaction.atomic(using=using):
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [FIGURES_WORK_MEM])
+                yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('work_mem'), current_setting('jit'), "
+                "set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                [FIGURES_WORK_MEM],
+            )
+            work_mem, jit = cursor.fetchone()[:2]
+        yield
+        # Not after an error: the transaction is then rolled back, and its settings with it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)", [work_mem, jit])
+    finally:
+        _tuned.reset(token)
+
 
 @contextlib.contextmanager
 def figures_cursor(using: str = "default"):
-    """A cursor for one large figure query. On PostgreSQL the query gets ``FIGURES_WORK_MEM`` for its sorts and
-    hash tables (the default 4 MB sends the grouping of 240,000 deployments to disk), for this query only: set for
-    the transaction (``set_config(..., true)``, a transaction of its own when none is open) and set back after the
-    query when the transaction goes on. SQLite has no such setting."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    if not connection.in_atomic_block:
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [FIGURES_WORK_MEM])
-            yield cursor
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [FIGURES_WORK_MEM])
-        previous = cursor.fetchone()[0]
+    """A cursor for one large figure query, inside ``figures_settings``."""
+    with figures_settings(using), connections[using].cursor() as cursor:
         yield cursor
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [previous])
 
 
-__all__ = ["ACTION_COUNTRIES", "ACTION_THEMES", "actions_in", "actions_of_place", "by_place", "count_of",
-           "figures_cursor", "in_period", "place_map", "places_counted", "places_filtered"]
+__all__ = [
+    "ACTION_COUNTRIES",
+    "ACTION_THEMES",
+    "actions_in",
+    "actions_of_place",
+    "by_place",
+    "count_of",
+    "figures_cursor",
+    "figures_settings",
+    "in_period",
+    "place_map",
+    "places_counted",
+    "places_filtered",
+]

@@ -21,8 +21,10 @@ UNIT_EXPERTS = _("experts")
 UNIT_DEPLOYMENTS = _("deployments")
 UNIT_PARTICIPANTS = _("participants")
 
-_DEPLOYED = _("Experts with at least one deployment not cancelled that took place at some time in the period (from "
-              "its first to its last day), on an Action of the region, theme and country chosen.")
+_DEPLOYED = _(
+    "Experts with at least one deployment not cancelled that took place at some time in the period (from "
+    "its first to its last day), on an Action of the region, theme and country chosen."
+)
 
 
 # ---------------------------------------------------------------- experts
@@ -48,14 +50,20 @@ def _roster_sql(filters: Filters) -> tuple[str, list]:
     The deployments in scope are read once (the ``base`` table expression); each breakdown counts distinct
     (group, expert) pairs with a plain ``DISTINCT`` (a hash table) rather than ``COUNT(DISTINCT ...)`` (a sort per
     group). The same SQL on PostgreSQL and SQLite."""
-    base = deployments_in(filters).order_by().values(
-        r_profile=F("profile_id"), r_action=F("activity__action_id"), r_start=F("start_date"),
-        r_year=ExtractYear("start_date"))
+    base = (
+        deployments_in(filters)
+        .order_by()
+        .values(
+            r_profile=F("profile_id"),
+            r_action=F("activity__action_id"),
+            r_start=F("start_date"),
+            r_year=ExtractYear("start_date"),
+        )
+    )
     base_sql, params = base.query.get_compiler(using=base.db).as_sql()
     q = connections[base.db].ops.quote_name
     profile, membership = q(ExpertProfile._meta.db_table), q(EUMembership._meta.db_table)
-    sql = f"""WITH base AS ({base_sql}),
-pairs AS (SELECT DISTINCT r_action, r_profile FROM base)
+    sql = f"""WITH base AS ({base_sql})
 SELECT 'cube', x.gender, x.background, x.nationality, NULL, COUNT(*), SUM(x.eu) FROM (
   SELECT b.r_profile, p.{q("gender")} AS gender, p.{q("background")} AS background,
          p.{q("nationality_id")} AS nationality, MAX(CASE WHEN m.{q("id")} IS NULL THEN 0 ELSE 1 END) AS eu
@@ -68,11 +76,11 @@ UNION ALL
 SELECT 'year', NULL, NULL, NULL, y.r_year, COUNT(*), NULL FROM (SELECT DISTINCT r_year, r_profile FROM base) y
 GROUP BY y.r_year
 UNION ALL
-SELECT 'region', NULL, NULL, NULL, t.place, COUNT(*), NULL FROM (SELECT DISTINCT pl.place, pairs.r_profile FROM pairs
-  INNER JOIN ({place_map("region")}) pl ON pl.place_action = pairs.r_action) t GROUP BY t.place
+SELECT 'region', NULL, NULL, NULL, t.place, COUNT(*), NULL FROM (SELECT DISTINCT pl.place, b.r_profile FROM base b
+  INNER JOIN ({place_map("region")}) pl ON pl.place_action = b.r_action) t GROUP BY t.place
 UNION ALL
-SELECT 'theme', NULL, NULL, NULL, t.place, COUNT(*), NULL FROM (SELECT DISTINCT pl.place, pairs.r_profile FROM pairs
-  INNER JOIN ({place_map("theme")}) pl ON pl.place_action = pairs.r_action) t GROUP BY t.place
+SELECT 'theme', NULL, NULL, NULL, t.place, COUNT(*), NULL FROM (SELECT DISTINCT pl.place, b.r_profile FROM base b
+  INNER JOIN ({place_map("theme")}) pl ON pl.place_action = b.r_action) t GROUP BY t.place
 UNION ALL
 SELECT 'deployments', NULL, NULL, NULL, NULL, COUNT(*), NULL FROM base"""
     return sql, list(params)
@@ -91,8 +99,15 @@ def _roster(filters: Filters) -> dict:
         roster = {"cube": [], "years": {}, "region": {}, "theme": {}, "deployments": 0}
         for kind, gender, background, nationality, key, n, eu in rows:
             if kind == "cube":
-                roster["cube"].append({"profile__gender": gender, "profile__background": background,
-                                       "profile__nationality_id": nationality, "n": n, "eu": int(eu or 0)})
+                roster["cube"].append(
+                    {
+                        "profile__gender": gender,
+                        "profile__background": background,
+                        "profile__nationality_id": nationality,
+                        "n": n,
+                        "eu": int(eu or 0),
+                    }
+                )
             elif kind == "year":
                 roster["years"][None if key is None else int(key)] = n
             elif kind == "deployments":
@@ -119,10 +134,18 @@ def _cube_sum(filters: Filters, key: str, *, measure: str = "n") -> dict:
     return totals
 
 
-@figure("experts.registered", label=_("Experts registered"), unit=UNIT_EXPERTS, kind=NUMBER, section="experts",
-        order=10,
-        definition=_("Experts on the roster who registered on or before the last day of the period. The roster "
-                     "serves every region and theme: the region, theme and country chosen do not apply."))
+@figure(
+    "experts.registered",
+    label=_("Experts registered"),
+    unit=UNIT_EXPERTS,
+    kind=NUMBER,
+    section="experts",
+    order=10,
+    definition=_(
+        "Experts on the roster who registered on or before the last day of the period. The roster "
+        "serves every region and theme: the region, theme and country chosen do not apply."
+    ),
+)
 def experts_registered(filters: Filters) -> Result:
     qs = ExpertProfile.objects.all()
     if filters.date_to:
@@ -130,88 +153,170 @@ def experts_registered(filters: Filters) -> Result:
     return Result("experts.registered", value=qs.count())
 
 
-@figure("experts.deployed", label=_("Experts deployed"), unit=UNIT_EXPERTS, kind=NUMBER, section="experts", order=20,
-        definition=_DEPLOYED)
+@figure(
+    "experts.deployed",
+    label=_("Experts deployed"),
+    unit=UNIT_EXPERTS,
+    kind=NUMBER,
+    section="experts",
+    order=20,
+    definition=_DEPLOYED,
+)
 def experts_deployed(filters: Filters) -> Result:
     return Result("experts.deployed", value=sum(g["n"] for g in _experts_cube(filters)))
 
 
-@figure("experts.deployments", label=_("Deployments"), unit=UNIT_DEPLOYMENTS, kind=NUMBER, section="experts",
-        order=30,
-        definition=_("Deployments not cancelled that took place at some time in the period, on an Action of the "
-                     "region, theme and country chosen. An expert deployed twice counts twice."))
+@figure(
+    "experts.deployments",
+    label=_("Deployments"),
+    unit=UNIT_DEPLOYMENTS,
+    kind=NUMBER,
+    section="experts",
+    order=30,
+    definition=_(
+        "Deployments not cancelled that took place at some time in the period, on an Action of the "
+        "region, theme and country chosen. An expert deployed twice counts twice."
+    ),
+)
 def experts_deployments(filters: Filters) -> Result:
     return Result("experts.deployments", value=_roster(filters)["deployments"])
 
 
-@figure("experts.by_gender", label=_("Experts deployed by gender"), unit=UNIT_EXPERTS, kind=BREAKDOWN, people=True,
-        chart="bar", section="experts", order=40,
-        definition=_("The experts counted in \"Experts deployed\", by the gender on their profile."))
+@figure(
+    "experts.by_gender",
+    label=_("Experts deployed by gender"),
+    unit=UNIT_EXPERTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="experts",
+    order=40,
+    definition=_('The experts counted in "Experts deployed", by the gender on their profile.'),
+)
 def experts_by_gender(filters: Filters) -> Result:
     counts = _cube_sum(filters, "profile__gender")
     return Result("experts.by_gender", rows=tuple(Row(k, str(label), counts.get(k, 0)) for k, label in Gender.choices))
 
 
-@figure("experts.by_background", label=_("Experts deployed by background"), unit=UNIT_EXPERTS, kind=BREAKDOWN,
-        people=True, chart="bar", section="experts", order=50,
-        definition=_("The experts counted in \"Experts deployed\", by their professional background."))
+@figure(
+    "experts.by_background",
+    label=_("Experts deployed by background"),
+    unit=UNIT_EXPERTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="experts",
+    order=50,
+    definition=_('The experts counted in "Experts deployed", by their professional background.'),
+)
 def experts_by_background(filters: Filters) -> Result:
     counts = _cube_sum(filters, "profile__background")
-    return Result("experts.by_background",
-                  rows=tuple(Row(k, str(label), counts.get(k, 0)) for k, label in Background.choices))
+    return Result("experts.by_background", rows=tuple(Row(k, str(label), counts.get(k, 0)) for k, label in Background.choices))
 
 
-@figure("experts.eu", label=_("Experts deployed from EU and non-EU countries"), unit=UNIT_EXPERTS, kind=BREAKDOWN,
-        people=True, chart="bar", section="experts", order=60,
-        definition=_("The experts counted in \"Experts deployed\": \"EU\" when their nationality was an EU member "
-                     "state on the first day of at least one of their deployments in the period, \"non-EU\" "
-                     "otherwise (including experts without a nationality recorded). The two rows add up to the "
-                     "experts deployed."))
+@figure(
+    "experts.eu",
+    label=_("Experts deployed from EU and non-EU countries"),
+    unit=UNIT_EXPERTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="experts",
+    order=60,
+    definition=_(
+        'The experts counted in "Experts deployed": "EU" when their nationality was an EU member '
+        'state on the first day of at least one of their deployments in the period, "non-EU" '
+        "otherwise (including experts without a nationality recorded). The two rows add up to the "
+        "experts deployed."
+    ),
+)
 def experts_eu(filters: Filters) -> Result:
     cube = _experts_cube(filters)
     total, eu = sum(g["n"] for g in cube), sum(g["eu"] for g in cube)
     return Result("experts.eu", rows=(Row("eu", str(_("EU")), eu), Row("non_eu", str(_("non-EU")), total - eu)))
 
 
-@figure("experts.government_by_member_state", label=_("Government experts by EU member state"), unit=UNIT_EXPERTS,
-        kind=BREAKDOWN, people=True, chart="bar", section="experts", order=70,
-        definition=_("Experts counted in \"Experts deployed\" whose background is government, by the EU member "
-                     "state of their nationality, when it was a member state on the first day of one of their "
-                     "deployments (a British expert deployed in 2019 counts, deployed in 2021 does not; a Croatian "
-                     "expert counts from 1 July 2013). Member states without such an expert are left out."))
+@figure(
+    "experts.government_by_member_state",
+    label=_("Government experts by EU member state"),
+    unit=UNIT_EXPERTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="experts",
+    order=70,
+    definition=_(
+        'Experts counted in "Experts deployed" whose background is government, by the EU member '
+        "state of their nationality, when it was a member state on the first day of one of their "
+        "deployments (a British expert deployed in 2019 counts, deployed in 2021 does not; a Croatian "
+        "expert counts from 1 July 2013). Member states without such an expert are left out."
+    ),
+)
 def government_by_member_state(filters: Filters) -> Result:
     counts: dict = {}
     for g in _experts_cube(filters):
         if g["profile__background"] == Background.GOVERNMENT and g["eu"]:
             counts[g["profile__nationality_id"]] = counts.get(g["profile__nationality_id"], 0) + g["eu"]
     countries = Country.objects.filter(pk__in=counts).order_by("code") if counts else []
-    return Result("experts.government_by_member_state",
-                  rows=tuple(Row(c.code, translate(c.name) or c.code, counts[c.pk]) for c in countries))
+    return Result(
+        "experts.government_by_member_state",
+        rows=tuple(Row(c.code, translate(c.name) or c.code, counts[c.pk]) for c in countries),
+    )
 
 
-@figure("experts.by_region", label=_("Experts deployed by region"), unit=UNIT_EXPERTS, kind=BREAKDOWN, people=True,
-        chart="bar", section="experts", order=80,
-        definition=_("The experts counted in \"Experts deployed\", by the region of the Action they were deployed "
-                     "on (its own region and its countries' regions). An expert deployed in two regions counts in "
-                     "both."))
+@figure(
+    "experts.by_region",
+    label=_("Experts deployed by region"),
+    unit=UNIT_EXPERTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="experts",
+    order=80,
+    definition=_(
+        'The experts counted in "Experts deployed", by the region of the Action they were deployed '
+        "on (its own region and its countries' regions). An expert deployed in two regions counts in "
+        "both."
+    ),
+)
 def experts_by_region(filters: Filters) -> Result:
     rows = places_counted("region", _roster(filters)["region"])
     return Result("experts.by_region", rows=tuple(Row(r.code, r.label or r.code, n) for r, n in rows))
 
 
-@figure("experts.by_theme", label=_("Experts deployed by thematic area"), unit=UNIT_EXPERTS, kind=BREAKDOWN,
-        people=True, chart="bar", section="experts", order=90,
-        definition=_("The experts counted in \"Experts deployed\", by the thematic areas of the Action they were "
-                     "deployed on. An expert on an Action with two thematic areas counts in both."))
+@figure(
+    "experts.by_theme",
+    label=_("Experts deployed by thematic area"),
+    unit=UNIT_EXPERTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="experts",
+    order=90,
+    definition=_(
+        'The experts counted in "Experts deployed", by the thematic areas of the Action they were '
+        "deployed on. An expert on an Action with two thematic areas counts in both."
+    ),
+)
 def experts_by_theme(filters: Filters) -> Result:
     rows = places_counted("theme", _roster(filters)["theme"])
     return Result("experts.by_theme", rows=tuple(Row(t.code, t.label or t.code, n) for t, n in rows))
 
 
-@figure("experts.by_year", label=_("Experts deployed by year"), unit=UNIT_EXPERTS, kind=SERIES, people=True,
-        chart="timeline", section="experts", order=100,
-        definition=_("The experts counted in \"Experts deployed\", by the year their deployment started. An expert "
-                     "deployed in two years counts in both."))
+@figure(
+    "experts.by_year",
+    label=_("Experts deployed by year"),
+    unit=UNIT_EXPERTS,
+    kind=SERIES,
+    people=True,
+    chart="timeline",
+    section="experts",
+    order=100,
+    definition=_(
+        'The experts counted in "Experts deployed", by the year their deployment started. An expert '
+        "deployed in two years counts in both."
+    ),
+)
 def experts_by_year(filters: Filters) -> Result:
     return Result("experts.by_year", rows=_years(_roster(filters)["years"]))
 
@@ -225,16 +330,18 @@ def _years(counts: dict) -> tuple[Row, ...]:
 
 # ---------------------------------------------------------------- participants
 
-_PARTICIPANTS = _("People who took part in the activities delivered or reported that started in the period, on "
-                  "an Action of the region, theme and country chosen: the women, men and other participants "
-                  "recorded on each activity (for a meeting with registration, its attendance).")
-PARTICIPANTS = Coalesce(F("participants_women"), 0) + Coalesce(F("participants_men"), 0) + Coalesce(
-    F("participants_other"), 0)
+_PARTICIPANTS = _(
+    "People who took part in the activities delivered or reported that started in the period, on "
+    "an Action of the region, theme and country chosen: the women, men and other participants "
+    "recorded on each activity (for a meeting with registration, its attendance)."
+)
+PARTICIPANTS = Coalesce(F("participants_women"), 0) + Coalesce(F("participants_men"), 0) + Coalesce(F("participants_other"), 0)
 
 
 def activities_in(filters: Filters):
     qs = Activity.objects.filter(status__in=(Activity.Status.DELIVERED, Activity.Status.REPORTED)).filter(
-        in_period(filters, "start_date"))
+        in_period(filters, "start_date")
+    )
     if places_filtered(filters):
         qs = qs.filter(action__in=actions_of_place(filters).values("pk"))
     return qs
@@ -245,9 +352,13 @@ def _participants_by_year(filters: Filters) -> list[dict]:
     query for "Participants", its breakdown by gender and by year, shared through the figures cache."""
 
     def compute() -> list[dict]:
-        return list(activities_in(filters).annotate(y=ExtractYear("start_date")).values("y")
-                    .annotate(women=Sum("participants_women"), men=Sum("participants_men"),
-                              other=Sum("participants_other")).order_by())
+        return list(
+            activities_in(filters)
+            .annotate(y=ExtractYear("start_date"))
+            .values("y")
+            .annotate(women=Sum("participants_women"), men=Sum("participants_men"), other=Sum("participants_other"))
+            .order_by()
+        )
 
     return shared(f"participants-years:{filters.key}", compute)
 
@@ -256,44 +367,86 @@ def _participants(row: dict) -> int:
     return (row["women"] or 0) + (row["men"] or 0) + (row["other"] or 0)
 
 
-@figure("participants.total", label=_("Participants"), unit=UNIT_PARTICIPANTS, kind=NUMBER, section="participants",
-        order=10, definition=_PARTICIPANTS)
+@figure(
+    "participants.total",
+    label=_("Participants"),
+    unit=UNIT_PARTICIPANTS,
+    kind=NUMBER,
+    section="participants",
+    order=10,
+    definition=_PARTICIPANTS,
+)
 def participants_total(filters: Filters) -> Result:
     return Result("participants.total", value=sum(_participants(r) for r in _participants_by_year(filters)))
 
 
-@figure("participants.by_gender", label=_("Participants by gender"), unit=UNIT_PARTICIPANTS, kind=BREAKDOWN,
-        people=True, chart="bar", section="participants", order=20,
-        definition=_("The participants counted in \"Participants\": women, men, and other or not stated."))
+@figure(
+    "participants.by_gender",
+    label=_("Participants by gender"),
+    unit=UNIT_PARTICIPANTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="participants",
+    order=20,
+    definition=_('The participants counted in "Participants": women, men, and other or not stated.'),
+)
 def participants_by_gender(filters: Filters) -> Result:
     years = _participants_by_year(filters)
     labels = (("women", _("Women")), ("men", _("Men")), ("other", _("Other or not stated")))
-    return Result("participants.by_gender", rows=tuple(Row(k, str(label), sum(r[k] or 0 for r in years))
-                                                       for k, label in labels))
+    return Result("participants.by_gender", rows=tuple(Row(k, str(label), sum(r[k] or 0 for r in years)) for k, label in labels))
 
 
-@figure("participants.by_region", label=_("Participants by region"), unit=UNIT_PARTICIPANTS, kind=BREAKDOWN,
-        people=True, chart="bar", section="participants", order=30,
-        definition=_("The participants counted in \"Participants\", by the region of the activity's Action (its own "
-                     "region and its countries' regions). An Action in two regions counts its participants in "
-                     "both."))
+@figure(
+    "participants.by_region",
+    label=_("Participants by region"),
+    unit=UNIT_PARTICIPANTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="participants",
+    order=30,
+    definition=_(
+        'The participants counted in "Participants", by the region of the activity\'s Action (its own '
+        "region and its countries' regions). An Action in two regions counts its participants in "
+        "both."
+    ),
+)
 def participants_by_region(filters: Filters) -> Result:
     rows = by_place(activities_in(filters), kind="region", action="action_id", measure=PARTICIPANTS, how="sum")
     return Result("participants.by_region", rows=tuple(Row(r.code, r.label or r.code, n) for r, n in rows))
 
 
-@figure("participants.by_theme", label=_("Participants by thematic area"), unit=UNIT_PARTICIPANTS, kind=BREAKDOWN,
-        people=True, chart="bar", section="participants", order=40,
-        definition=_("The participants counted in \"Participants\", by the thematic areas of the activity's Action. "
-                     "An Action with two thematic areas counts its participants in both."))
+@figure(
+    "participants.by_theme",
+    label=_("Participants by thematic area"),
+    unit=UNIT_PARTICIPANTS,
+    kind=BREAKDOWN,
+    people=True,
+    chart="bar",
+    section="participants",
+    order=40,
+    definition=_(
+        'The participants counted in "Participants", by the thematic areas of the activity\'s Action. '
+        "An Action with two thematic areas counts its participants in both."
+    ),
+)
 def participants_by_theme(filters: Filters) -> Result:
     rows = by_place(activities_in(filters), kind="theme", action="action_id", measure=PARTICIPANTS, how="sum")
     return Result("participants.by_theme", rows=tuple(Row(t.code, t.label or t.code, n) for t, n in rows))
 
 
-@figure("participants.by_year", label=_("Participants by year"), unit=UNIT_PARTICIPANTS, kind=SERIES, people=True,
-        chart="timeline", section="participants", order=50,
-        definition=_("The participants counted in \"Participants\", by the year the activity started."))
+@figure(
+    "participants.by_year",
+    label=_("Participants by year"),
+    unit=UNIT_PARTICIPANTS,
+    kind=SERIES,
+    people=True,
+    chart="timeline",
+    section="participants",
+    order=50,
+    definition=_('The participants counted in "Participants", by the year the activity started.'),
+)
 def participants_by_year(filters: Filters) -> Result:
     counts = {r["y"]: _participants(r) for r in _participants_by_year(filters)}
     return Result("participants.by_year", rows=_years(counts))

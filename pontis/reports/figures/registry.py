@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from pontis.core.selectors import REFRESH_CLAIM_SECONDS, cached_figures, figures_refresh
 
 from ..tasks import refresh_figures
+from .common import figures_settings
 from .filters import Filters
 
 MIN_PEOPLE = 5
@@ -82,8 +83,7 @@ class FigureDef:
 _figures: dict[str, FigureDef] = {}
 
 
-def figure(figure_id: str, *, label, definition, unit, kind=NUMBER, people=False, chart=None, section="actions",
-           order=100):
+def figure(figure_id: str, *, label, definition, unit, kind=NUMBER, people=False, chart=None, section="actions", order=100):
     """Register the decorated function as the one query of ``figure_id``."""
 
     def decorator(func: Callable[[Filters], Result]):
@@ -100,8 +100,7 @@ def get(figure_id: str) -> FigureDef:
 
 
 def all_figures(section: str | None = None) -> list[FigureDef]:
-    return sorted((f for f in _figures.values() if section is None or f.section == section),
-                  key=lambda f: (f.order, f.id))
+    return sorted((f for f in _figures.values() if section is None or f.section == section), key=lambda f: (f.order, f.id))
 
 
 def suppress(result: Result, *, reveal: bool) -> Result:
@@ -109,8 +108,10 @@ def suppress(result: Result, *, reveal: bool) -> Result:
     if reveal:
         return result
     if result.rows:
-        rows = tuple(replace(r, value=None, suppressed=True)
-                     if (r.value is not None and 0 < r.value < MIN_PEOPLE) else r for r in result.rows)
+        rows = tuple(
+            replace(r, value=None, suppressed=True) if (r.value is not None and 0 < r.value < MIN_PEOPLE) else r
+            for r in result.rows
+        )
         return replace(result, rows=rows)
     if result.value is not None and 0 < result.value < MIN_PEOPLE:
         return replace(result, value=None, suppressed=True)
@@ -122,8 +123,9 @@ def compute(figure_id: str, filters: Filters, *, reveal: bool) -> Result:
     return compute_as_of(figure_id, filters, reveal=reveal)[0]
 
 
-def compute_as_of(figure_id: str, filters: Filters, *, reveal: bool,
-                  group: Iterable[str] | None = None) -> tuple[Result, datetime.datetime]:
+def compute_as_of(
+    figure_id: str, filters: Filters, *, reveal: bool, group: Iterable[str] | None = None
+) -> tuple[Result, datetime.datetime]:
     """``compute``, with the time the figure was computed ("data as of": it may come from the cache). ``group``:
     the figures read with this one (a statistics route's), the ones computed again once it has aged; every figure
     when None (the dashboard)."""
@@ -138,8 +140,35 @@ def compute_as_of(figure_id: str, filters: Filters, *, reveal: bool,
     # the language too (cached_figures), the labels being translated. Once older than PONTIS_FIGURES_CACHE_SECONDS
     # the figure is still answered, with its time, while the task worker computes the figures of its group again
     # (refresh_queue).
-    return cached_figures(f"figure:{figure_id}:{filters.key}:{int(bool(reveal))}", run,
-                          refresh=lambda: refresh_queue(filters, reveal=reveal, figure_ids=group))
+    return cached_figures(
+        f"figure:{figure_id}:{filters.key}:{int(bool(reveal))}",
+        run,
+        refresh=lambda: refresh_queue(filters, reveal=reveal, figure_ids=group),
+    )
+
+
+def compute_group_as_of(
+    figure_ids: Iterable[str], filters: Filters, *, reveal: bool
+) -> dict[str, tuple[Result, datetime.datetime]]:
+    """``compute_as_of`` for each of ``figure_ids`` (a statistics route's figures), kept together as one entry of
+    the figures cache: a reader of the route reads one entry, not one per figure (the route's cost when its
+    figures are kept). The entry ages like a figure: once older than ``PONTIS_FIGURES_CACHE_SECONDS`` it is still
+    answered while the task worker computes the group again (``refresh_all`` with these ``figure_ids``)."""
+    group = tuple(sorted(set(figure_ids)))
+
+    def run() -> dict[str, tuple[Result, datetime.datetime]]:
+        with figures_settings(), computing_once():
+            return {figure_id: compute_as_of(figure_id, filters, reveal=reveal, group=group) for figure_id in group}
+
+    return cached_figures(
+        f"figures:{_group_key(group)}:{filters.key}:{int(bool(reveal))}",
+        run,
+        refresh=lambda: refresh_queue(filters, reveal=reveal, figure_ids=group),
+    )
+
+
+def _group_key(figure_ids: Iterable[str]) -> str:
+    return hashlib.sha1(",".join(sorted(figure_ids)).encode()).hexdigest()[:12]
 
 
 def refresh_queue(filters: Filters, *, reveal: bool, figure_ids: tuple[str, ...] | None = None) -> None:
@@ -156,7 +185,7 @@ def refresh_queue(filters: Filters, *, reveal: bool, figure_ids: tuple[str, ...]
 
 
 def refresh_claim(filters: Filters, *, reveal: bool, language: str, figure_ids=None) -> str:
-    group = "all" if figure_ids is None else hashlib.sha1(",".join(sorted(figure_ids)).encode()).hexdigest()[:12]
+    group = "all" if figure_ids is None else _group_key(figure_ids)
     return f"pontis:figures-refresh:{filters.key}:{int(bool(reveal))}:{language}:{group}"
 
 
@@ -165,9 +194,12 @@ def refresh_all(filters: Filters, *, reveal: bool, figure_ids: Iterable[str] | N
     filters again and keep them (what ``refresh_figures`` runs); answers how many. The parts several figures share
     (``shared``) are computed once."""
     definitions = all_figures() if figure_ids is None else [_figures[i] for i in figure_ids if i in _figures]
-    with figures_refresh(), computing_once():
-        for definition in definitions:
-            compute_as_of(definition.id, filters, reveal=reveal)
+    with figures_refresh(), computing_once(), figures_settings():
+        if figure_ids is None:
+            for definition in definitions:
+                compute_as_of(definition.id, filters, reveal=reveal)
+        else:  # a statistics route's group: its figures, and the entry that keeps them together
+            compute_group_as_of([d.id for d in definitions], filters, reveal=reveal)
     return len(definitions)
 
 

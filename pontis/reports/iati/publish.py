@@ -13,6 +13,13 @@ cancelled), builds its activity, checks it in three layers (validate.py) and rec
 
 The file holds the valid activities only, in identifier order; it is byte-for-byte the same while nothing changes
 (``generated-datetime`` is the latest ``last-updated-datetime``), so its hash is a strong ETag.
+
+Readers never build. ``refresh()`` reads and checks every Action in scope (minutes at size), so it runs in the task
+worker (``build_run``, queued by ``build_queue``) or in ``export_iati``, and stores the file it built in the one
+``IatiFile`` row with the fingerprint of the sources it read. The public route (``current_file``) and the staff page
+(``file_status``) answer from that row (its bytes also kept in the shared cache, by ETag, and in each process for
+``recheck_seconds()``); when the sources' fingerprint no longer matches, or the file is older than
+``REBUILD_SECONDS``, they queue one build and keep answering the last file until it is done.
 """
 
 from __future__ import annotations
@@ -35,14 +42,19 @@ from pontis.core import audit
 from pontis.core.permissions import ensure
 from pontis.knowledge.models import LibraryFile, LibraryItem, PublishedAction
 
-from ..models import IatiRecord
+from ..models import IatiFile, IatiRecord
+from ..tasks import build_iati_file
 from . import builder
 from .validate import validate_activity
 
 VERSION = "2.03"
-CACHE_KEY = "reports:iati:file:"
+FILE_ROW = 1  # the one ``IatiFile`` row
+FILE_CACHE_KEY = "reports:iati:file:"  # + the ETag: the file's bytes, shared by the web processes (the row is kept)
+FILE_CACHE_SECONDS = 86400
 FINGERPRINT_KEY = "reports:iati:fingerprint"
-CACHE_SECONDS = 3600  # a bound on staleness for the changes no ``updated_at`` shows (such as a country added)
+REBUILD_SECONDS = 3600  # a bound on staleness for the changes no ``updated_at`` shows (such as a country added)
+QUEUE_CLAIM_SECONDS = 600  # a build asked for and not started after this is asked for again (its task was lost)
+RUNNING_SECONDS = 1800  # a build started longer ago and not finished is no longer shown as under way
 
 
 @dataclass
@@ -79,7 +91,8 @@ def candidates():
     table is read by key rather than joined twice and scanned)."""
     return Action.objects.filter(
         Q(pk__in=PublishedAction.objects.filter(is_published=True).values("action_id"))
-        | Q(pk__in=IatiRecord.objects.filter(first_published_at__isnull=False).values("action_id")))
+        | Q(pk__in=IatiRecord.objects.filter(first_published_at__isnull=False).values("action_id"))
+    )
 
 
 def content_hash(element: etree._Element) -> str:
@@ -102,8 +115,9 @@ def _stored_problems(element: etree._Element, problems: list) -> list[dict]:
             if len(found) == len(problems):
                 messages[code] = found[index].message
         messages.setdefault(settings.LANGUAGE_CODE, problem.message)
-        stored.append({"layer": problem.layer, "rule": problem.rule, "xpath": problem.xpath, "field": problem.field,
-                       "messages": messages})
+        stored.append(
+            {"layer": problem.layer, "rule": problem.rule, "xpath": problem.xpath, "field": problem.field, "messages": messages}
+        )
     return stored
 
 
@@ -121,15 +135,20 @@ def _timestamp(value: datetime.datetime) -> datetime.datetime:
 
 @transaction.atomic
 def refresh(*, now: datetime.datetime | None = None, today: datetime.date | None = None) -> PublishedFile:
-    """Build and check every Action in scope, record the outcomes and answer the file of the valid ones."""
+    """Build and check every Action in scope, record the outcomes, keep the file of the valid ones as the one
+    readers get (``IatiFile``) and answer it. Minutes at size: the task worker (``build_run``) and ``export_iati``
+    call it, never a request."""
     now = _timestamp(now or timezone.now())
     today = today or timezone.localdate(now)
+    fingerprint = source_fingerprint()  # before reading the Actions: the file holds at least what it describes
     in_scope = candidates()
-    records = {record.action_id: record for record in
-               IatiRecord.objects.select_for_update().filter(action__in=in_scope.values("pk")).order_by("action_id")}
+    records = {
+        record.action_id: record
+        for record in IatiRecord.objects.select_for_update().filter(action__in=in_scope.values("pk")).order_by("action_id")
+    }
     withdrawn = frozenset(
-        Action.objects.filter(pk__in=in_scope.values("pk")).exclude(publication__is_published=True)
-        .values_list("pk", flat=True))
+        Action.objects.filter(pk__in=in_scope.values("pk")).exclude(publication__is_published=True).values_list("pk", flat=True)
+    )
     outcomes = []
     for source in builder.load(in_scope, withdrawn_ids=withdrawn):
         action = source.action
@@ -154,10 +173,20 @@ def refresh(*, now: datetime.datetime | None = None, today: datetime.date | None
             record.last_updated = last_updated
             record.first_published_at = record.first_published_at or now
         record.save()
-        outcomes.append(Outcome(action=action, identifier=source.identifier, included=not problems,
-                                withdrawn=source.withdrawn, problems=record.problems,
-                                element=None if problems else element, record=record))
-    return compose(outcomes, now=now)
+        outcomes.append(
+            Outcome(
+                action=action,
+                identifier=source.identifier,
+                included=not problems,
+                withdrawn=source.withdrawn,
+                problems=record.problems,
+                element=None if problems else element,
+                record=record,
+            )
+        )
+    published = compose(outcomes, now=now)
+    _store(published, fingerprint=fingerprint)
+    return published
 
 
 def compose(outcomes: list[Outcome], *, now: datetime.datetime) -> PublishedFile:
@@ -171,24 +200,32 @@ def compose(outcomes: list[Outcome], *, now: datetime.datetime) -> PublishedFile
         root.append(outcome.element)
     content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     etag = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
-    return PublishedFile(content=content, etag=etag, last_modified=datetime.datetime.fromisoformat(generated),
-                         outcomes=sorted(outcomes, key=lambda o: o.action.code))
+    return PublishedFile(
+        content=content,
+        etag=etag,
+        last_modified=datetime.datetime.fromisoformat(generated),
+        outcomes=sorted(outcomes, key=lambda o: o.action.code),
+    )
 
 
-# ---------------------------------------------------------------- the cached file
+# ---------------------------------------------------------------- the kept file and its builds
 
 
 def source_fingerprint() -> str:
-    """What the file depends on, cheaply: the latest change and the count of each table it reads, and the
-    settings. A change to any of them builds the file again."""
-    parts = [settings.PONTIS_IATI_REPORTING_ORG_REF, settings.PONTIS_IATI_REPORTING_ORG_NAME,
-             settings.PONTIS_IATI_REPORTING_ORG_TYPE, settings.PONTIS_SITE_URL, str(timezone.localdate())]
+    """What the file depends on, cheaply: the latest change and the count of each table it reads, the settings and
+    the day. A change to any of them asks for a build. (The check's own records are not part of it: only a build
+    writes them, and it stores the file with them.)"""
+    parts = [
+        settings.PONTIS_IATI_REPORTING_ORG_REF,
+        settings.PONTIS_IATI_REPORTING_ORG_NAME,
+        settings.PONTIS_IATI_REPORTING_ORG_TYPE,
+        settings.PONTIS_SITE_URL,
+        str(timezone.localdate()),
+    ]
     for model in (Action, PublishedAction, Activity, Deliverable, LibraryItem):
         row = model.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
         parts.append(f"{row['latest']}/{row['count']}")
     row = LibraryFile.objects.aggregate(latest=Max("pk"), count=Count("pk"))
-    parts.append(f"{row['latest']}/{row['count']}")
-    row = IatiRecord.objects.aggregate(latest=Max("checked_at"), count=Count("pk"))
     parts.append(f"{row['latest']}/{row['count']}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
@@ -213,59 +250,198 @@ def _fingerprint(*, exact: bool) -> str:
     return fingerprint
 
 
-# This process's copy of the file it served last, by cache key, with the time it stops being used: the file is
-# megabytes at size, and reading it from the shared cache on every request costs more than serving it.
+def _state() -> IatiFile | None:
+    """The kept file's row without its bytes (one query by key), or None before anything was asked for."""
+    return IatiFile.objects.defer("content").filter(pk=FILE_ROW).first()
+
+
+def _pending(state: IatiFile | None, now: datetime.datetime) -> bool:
+    """A build was asked for and has not started (and was asked for recently enough to be waiting still)."""
+    return bool(state and state.queued_at and state.queued_at > now - datetime.timedelta(seconds=QUEUE_CLAIM_SECONDS))
+
+
+def _running(state: IatiFile | None, now: datetime.datetime) -> bool:
+    """A build started after the kept file was built, recently enough to be still under way."""
+    return bool(
+        state
+        and state.started_at
+        and (state.built_at is None or state.started_at > state.built_at)
+        and state.started_at > now - datetime.timedelta(seconds=RUNNING_SECONDS)
+    )
+
+
+def _is_current(state: IatiFile | None, fingerprint: str, now: datetime.datetime) -> bool:
+    """The kept file was built from these sources, less than ``REBUILD_SECONDS`` ago."""
+    return bool(
+        state
+        and state.etag
+        and state.fingerprint == fingerprint
+        and state.built_at
+        and state.built_at > now - datetime.timedelta(seconds=REBUILD_SECONDS)
+    )
+
+
+def _ask_if_stale(state: IatiFile | None, *, exact: bool) -> IatiFile | None:
+    """Queue a build if the kept file is not current (or a "check now" is unanswered) and none is waiting; answers
+    the row as it is then (read again after queueing: a worker as quick as the tests' immediate one has built the
+    file already). While a build is waiting the sources' fingerprint is not even read: nothing would be queued."""
+    now = timezone.now()
+    if _pending(state, now):
+        return state
+    asked = state is not None and state.requested_by_id is not None
+    if _is_current(state, _fingerprint(exact=exact), now) and not asked:
+        return state
+    build_queue()
+    return _state()
+
+
+def build_queue(*, by=None) -> bool:
+    """Ask the task worker for one build and check of the file. Answers True if this call queued it; False if one
+    was already asked for and has not started, in which case ``by`` (if given, and if no one else asked for it) is
+    named by that build's audit rows. The claim (``queued_at``) and the task are written in one transaction, so a
+    second reader, a double click or a second officer never queue a second build; a claim whose build never
+    started is taken again after ``QUEUE_CLAIM_SECONDS``."""
+    now = timezone.now()
+    IatiFile.objects.get_or_create(pk=FILE_ROW)
+    with transaction.atomic():
+        waiting = Q(queued_at__isnull=True) | Q(queued_at__lte=now - datetime.timedelta(seconds=QUEUE_CLAIM_SECONDS))
+        asker = {"requested_by": by} if by is not None else {}  # a reader never drops an officer's lost request
+        claimed = IatiFile.objects.filter(waiting, pk=FILE_ROW).update(queued_at=now, **asker)
+        if claimed:
+            build_iati_file.enqueue()
+        elif by is not None:
+            IatiFile.objects.filter(pk=FILE_ROW, requested_by__isnull=True).update(requested_by=by)
+    return bool(claimed)
+
+
+def build_run() -> bool:
+    """What the task runs: build and check every Action in scope, store the file, and write the audit rows of the
+    "check now" it answers. Safe to run twice: a run that finds the kept file current and no "check now" waiting
+    builds nothing (answers False). Safe with two workers: the second build waits for the first one's lock on the
+    records and then checks again from what it committed; an ``IntegrityError`` (both recorded the same Action's
+    first check) is answered by building again once."""
+    now = timezone.now()
+    with transaction.atomic():
+        state, _ = IatiFile.objects.select_for_update().get_or_create(pk=FILE_ROW)
+        by = state.requested_by
+        if by is None and _is_current(state, source_fingerprint(), now):
+            IatiFile.objects.filter(pk=FILE_ROW).update(queued_at=None)
+            return False
+        IatiFile.objects.filter(pk=FILE_ROW).update(queued_at=None, requested_by=None, started_at=now)
+    try:
+        try:
+            published = refresh()
+        except IntegrityError:  # another worker recorded the same Action's first check a moment ago: read it again
+            published = refresh()
+    except BaseException:  # not under way any more: the page stops saying so, and the next reader asks again
+        IatiFile.objects.filter(pk=FILE_ROW, started_at=now).update(started_at=None)
+        raise
+    remember(published)
+    if by is not None:
+        audit.record_many(
+            [outcome.record for outcome in published.outcomes],
+            action="update",
+            by=by,
+            changes=lambda record: {"published": record.published},
+            note="IATI check started by staff",
+        )
+    return True
+
+
+def _store(published: PublishedFile, *, fingerprint: str) -> None:
+    """Keep ``published`` as the file readers get (in the build's transaction, with the records it wrote)."""
+    values = {
+        "content": published.content,
+        "etag": published.etag,
+        "last_modified": published.last_modified,
+        "fingerprint": fingerprint,
+        "built_at": timezone.now(),
+    }
+    if not IatiFile.objects.filter(pk=FILE_ROW).update(**values):
+        IatiFile.objects.create(pk=FILE_ROW, **values)
+
+
+# This process's copy of the file it served last, with the time it stops being used: the file is megabytes at
+# size, and reading it from the shared cache (or the row) on every request costs more than serving it.
 _local: dict[str, tuple[float, dict]] = {}
 
 
-def _kept_file(key: str) -> dict | None:
-    """The file kept under ``key``: this process's copy while it is fresh (``recheck_seconds()``), else the
-    shared cache's."""
-    seconds = recheck_seconds()
-    local = _local.get(key)
-    if seconds > 0 and local is not None and local[0] > time.monotonic():
+def _kept_file(state: IatiFile) -> dict:
+    """The bytes of the file ``state`` describes: this process's copy if it is the same file, else the shared
+    cache's (by ETag: the same key is always the same bytes), else the row's (then kept in the cache)."""
+    local = _local.get("file")
+    if local is not None and local[1]["etag"] == state.etag:
         return local[1]
-    found = cache.get(key)
-    _local.clear()
-    if found is not None and seconds > 0:
-        _local[key] = (time.monotonic() + seconds, found)
+    found = cache.get(FILE_CACHE_KEY + state.etag)
+    if found is None:
+        row = IatiFile.objects.filter(pk=FILE_ROW).values("content", "etag", "last_modified").first()
+        found = {"content": bytes(row["content"]), "etag": row["etag"], "last_modified": row["last_modified"]}
+        cache.set(FILE_CACHE_KEY + found["etag"], found, FILE_CACHE_SECONDS)
     return found
 
 
 def remember(published: PublishedFile) -> None:
-    """Serve ``published`` from the cache from now on (its records were just written)."""
-    fingerprint = _fingerprint(exact=True)
-    cache.set(CACHE_KEY + fingerprint, {"content": published.content, "etag": published.etag,
-                                        "last_modified": published.last_modified}, CACHE_SECONDS)
+    """Serve ``published`` (just built and stored by ``refresh``) from now on: put it in the shared cache and
+    forget this process's copy and the fingerprint read before it was built."""
+    cache.set(
+        FILE_CACHE_KEY + published.etag,
+        {"content": published.content, "etag": published.etag, "last_modified": published.last_modified},
+        FILE_CACHE_SECONDS,
+    )
+    cache.delete(FINGERPRINT_KEY)
+    _local.clear()
 
 
-def current_file(*, exact: bool = True) -> dict:
-    """The file as the API serves it (``content``, ``etag``, ``last_modified``), built again only when its
-    sources changed. ``exact=False`` (the public route) trusts a fingerprint read in the last
-    ``recheck_seconds()``: reading it costs a pass over the activities, and a harvester may see a change up to
-    that long after it is made; the staff page always reads it."""
-    key = CACHE_KEY + _fingerprint(exact=exact)
-    cached = _kept_file(key)
-    if cached is not None:
-        return cached
-    try:
-        published = refresh()
-    except IntegrityError:  # another request recorded the same Action's first check a moment ago: read it again
-        published = refresh()
-    # Stored under the fingerprint after the check (the check writes records, which moves the fingerprint).
-    remember(published)
-    return {"content": published.content, "etag": published.etag, "last_modified": published.last_modified}
+def current_file(*, exact: bool = True) -> dict | None:
+    """The last file built, as the API serves it (``content``, ``etag``, ``last_modified``), or None if none was
+    ever built. Never builds: when its sources changed since (or it is older than ``REBUILD_SECONDS``), a build is
+    queued for the task worker and the last file is answered meanwhile. ``exact=False`` (the public route) trusts
+    a fingerprint read, and this process's copy of the file, for ``recheck_seconds()``: a harvester may see a
+    change up to that long after it is built."""
+    seconds = recheck_seconds()
+    local = _local.get("file")
+    if not exact and seconds > 0 and local is not None and local[0] > time.monotonic():
+        return local[1]
+    state = _ask_if_stale(_state(), exact=exact)
+    if state is None or not state.etag:
+        return None
+    found = _kept_file(state)
+    _local.clear()
+    if seconds > 0:
+        _local["file"] = (time.monotonic() + seconds, found)
+    return found
 
 
-def check_now(*, by) -> PublishedFile:
-    """Staff's "check now": build and check everything at once; the API serves the new file from now on."""
+def file_status(*, exact: bool = True) -> dict:
+    """What the staff page says about the file: ``built_at`` (the last build, None if never), ``preparing`` (a
+    newer build is asked for or under way) and ``stamp`` (the last build as text, for the page's polling). Queues a
+    build if the sources changed since the last one; never builds."""
+    state = _ask_if_stale(_state(), exact=exact)
+    return _status(state)
+
+
+def build_status() -> dict:
+    """``file_status`` from the row alone (one query; no fingerprint read, nothing queued): what the staff page's
+    polling asks every few seconds while a build is under way."""
+    return _status(_state())
+
+
+def _status(state: IatiFile | None) -> dict:
+    now = timezone.now()
+    built_at = state.built_at if state and state.etag else None
+    return {
+        "built_at": built_at,
+        "preparing": _pending(state, now) or _running(state, now),
+        "stamp": built_at.isoformat() if built_at else "",
+    }
+
+
+def check_now(*, by) -> bool:
+    """Staff's "check now": ask the task worker to build and check every Action in scope now, whatever the
+    fingerprint says; its audit rows name ``by``. Answers whether this queued a build (False: one was already
+    waiting, and answers for ``by`` too). Raises PermissionDenied unless ``by`` may check."""
     ensure(by, "check", IatiRecord)
-    published = refresh()
-    remember(published)
-    audit.record_many([outcome.record for outcome in published.outcomes], action="update", by=by,
-                      changes=lambda record: {"published": record.published},
-                      note="IATI check started by staff")
-    return published
+    return build_queue(by=by)
 
 
 # ---------------------------------------------------------------- the staff page
@@ -294,10 +470,15 @@ def staff_actions():
 def staff_summary() -> dict:
     """The page's totals over every Action in scope, in one query: ``in_scope`` (every Action listed),
     ``included`` (in the file), ``left_out`` (left out or never checked) and ``checked_at`` (the latest check)."""
-    totals = candidates().aggregate(total=Count("pk"), included=Count("pk", filter=Q(iati_record__published=True)),
-                                    checked_at=Max("iati_record__checked_at"))
-    return {"in_scope": totals["total"], "included": totals["included"], "left_out": totals["total"] - totals["included"],
-            "checked_at": totals["checked_at"]}
+    totals = candidates().aggregate(
+        total=Count("pk"), included=Count("pk", filter=Q(iati_record__published=True)), checked_at=Max("iati_record__checked_at")
+    )
+    return {
+        "in_scope": totals["total"],
+        "included": totals["included"],
+        "left_out": totals["total"] - totals["included"],
+        "checked_at": totals["checked_at"],
+    }
 
 
 def staff_rows(language: str, actions=None) -> list[dict]:
@@ -311,18 +492,26 @@ def staff_rows(language: str, actions=None) -> list[dict]:
         record = getattr(action, "iati_record", None)  # None: never checked
         identifier = getattr(action, "iati_identifier", None)
         problems = []
-        for problem in (record.problems if record else []):
+        for problem in record.problems if record else []:
             messages = problem.get("messages") or {}
-            problems.append({
-                "field": problem.get("field", ""), "layer": problem.get("layer", ""),
-                "message": messages.get(language) or messages.get(settings.LANGUAGE_CODE) or "",
-                "url": field_url(problem.get("field", ""), action.code),
-            })
+            problems.append(
+                {
+                    "field": problem.get("field", ""),
+                    "layer": problem.get("layer", ""),
+                    "message": messages.get(language) or messages.get(settings.LANGUAGE_CODE) or "",
+                    "url": field_url(problem.get("field", ""), action.code),
+                }
+            )
         publication = getattr(action, "publication", None)
-        rows.append({
-            "action": action, "identifier": identifier.identifier if identifier else "",
-            "public": bool(publication and publication.is_published), "record": record,
-            "included": bool(record and record.published), "checked": bool(record and record.checked_at),
-            "problems": problems,
-        })
+        rows.append(
+            {
+                "action": action,
+                "identifier": identifier.identifier if identifier else "",
+                "public": bool(publication and publication.is_published),
+                "record": record,
+                "included": bool(record and record.published),
+                "checked": bool(record and record.checked_at),
+                "problems": problems,
+            }
+        )
     return rows
