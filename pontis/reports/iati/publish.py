@@ -469,14 +469,19 @@ def staff_actions():
 
 def staff_summary() -> dict:
     """The page's totals over every Action in scope, in one query: ``in_scope`` (every Action listed),
-    ``included`` (in the file), ``left_out`` (left out or never checked) and ``checked_at`` (the latest check)."""
+    ``included`` (in the file), ``left_out`` (checked and left out), ``unchecked`` (not checked yet: new in scope
+    since the last build, or before the first) and ``checked_at`` (the latest check)."""
     totals = candidates().aggregate(
-        total=Count("pk"), included=Count("pk", filter=Q(iati_record__published=True)), checked_at=Max("iati_record__checked_at")
+        total=Count("pk"),
+        included=Count("pk", filter=Q(iati_record__published=True)),
+        left_out=Count("pk", filter=Q(iati_record__checked_at__isnull=False, iati_record__published=False)),
+        checked_at=Max("iati_record__checked_at"),
     )
     return {
         "in_scope": totals["total"],
         "included": totals["included"],
-        "left_out": totals["total"] - totals["included"],
+        "left_out": totals["left_out"],
+        "unchecked": totals["total"] - totals["included"] - totals["left_out"],
         "checked_at": totals["checked_at"],
     }
 

@@ -208,6 +208,8 @@ def test_the_staff_page_says_a_check_is_being_prepared_and_polls_until_it_is_don
     first = staff.get(reverse("reports:iati")).content.decode()
     assert "The first check is being prepared in the background" in first
     assert "Not checked yet." in first and 'hx-trigger="every 10s"' in first
+    # Before the first check nothing is "left out": both Actions are waiting for it.
+    assert "0 Actions left out." in first and "2 Actions not checked yet." in first
     run_queued(queued)
     built = IatiFile.objects.get().built_at
     change(action, "Changed")
