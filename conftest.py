@@ -72,3 +72,14 @@ def api_client(db):
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_facts_kept_between_tests():
+    """Each test starts with no figures facts decoded in the process (``reports/figures/facts.py`` keeps the last
+    snapshot per process; the snapshot's row is rolled back with the test, the process's copy is not)."""
+    from pontis.reports.figures import facts  # noqa: PLC0415 - Django is set up only after this file is read
+
+    facts._kept.clear()
+    yield
+    facts._kept.clear()

@@ -63,6 +63,9 @@ PONTIS_IATI_RECHECK_SECONDS = int(env("PONTIS_IATI_RECHECK_SECONDS", str(min(PON
 PONTIS_PORTAL_CACHE_SECONDS = int(env("PONTIS_PORTAL_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 60))))
 PONTIS_MAP_CACHE_SECONDS = int(env("PONTIS_MAP_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 120))))
 PONTIS_SIMILAR_CACHE_SECONDS = int(env("PONTIS_SIMILAR_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 60))))
+PONTIS_COMPLEMENTARITY_CACHE_SECONDS = int(
+    env("PONTIS_COMPLEMENTARITY_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 60))))
+PONTIS_MATCHING_CACHE_SECONDS = int(env("PONTIS_MATCHING_CACHE_SECONDS", str(min(PONTIS_FIGURES_CACHE_SECONDS, 60))))
 # IATI open data (pontis.reports.iati): the reporting organisation (the facility's implementer, also written as
 # the implementing participating organisation) and the funder. REF is an IATI organisation identifier (an approved
 # registration agency prefix, then the organisation's number); TYPE is an OrganisationType code (40 Multilateral,

@@ -5,6 +5,8 @@ local cookie = os.getenv("PONTIS_WRK_COOKIE")
 local bearer = os.getenv("PONTIS_WRK_BEARER")
 if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 if bearer and bearer ~= "" then wrk.headers["Authorization"] = "Bearer " .. bearer end
+local encoding = os.getenv("PONTIS_WRK_ACCEPT_ENCODING")
+if encoding and encoding ~= "" then wrk.headers["Accept-Encoding"] = encoding end
 -- As the TLS-terminating proxy in front of gunicorn does (docs/deploy.md).
 wrk.headers["X-Forwarded-Proto"] = "https"
 

@@ -281,18 +281,17 @@ def _action_out(a: Action, codes: dict | None = None) -> dict:
 
 
 def _action_detail(a: Action) -> dict:
-    data = _action_out(a)
+    """One Action's answer (``a`` from ``selectors.action_api_queryset``), its lists read by ``api_parts_of``."""
+    parts = selectors.api_parts_of(a)
+    data = _action_out(a, parts)
     data.update({
-        "topics": [t.code for t in a.topics.all()],
-        "sdg_targets": [t.code for t in a.sdg_targets.all()],
-        "gcm_objectives": [o.code for o in a.gcm_objectives.all()],
+        "topics": parts["topics"], "sdg_targets": parts["sdg_targets"], "gcm_objectives": parts["gcm_objectives"],
         "partners": [{
             "institution_id": p.institution_id, "institution": str(p.institution),
             "operational_focal_point": p.operational_focal_point.email if p.operational_focal_point else None,
             "strategic_focal_point": p.strategic_focal_point.email if p.strategic_focal_point else None,
-        } for p in a.partners.all()],
-        "activities": [x.pk for x in a.activities.all()],
-        "deliverables": [x.pk for x in a.deliverables.all()],
+        } for p in parts["partners"]],
+        "activities": parts["activities"], "deliverables": parts["deliverables"],
         "final_report": a.final_report, "lessons_learnt": a.lessons_learnt, "closed_on": a.closed_on,
     })
     return data

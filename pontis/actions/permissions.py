@@ -23,6 +23,19 @@ def _expert_action_ids(user) -> set[int]:
     return registry.action_ids_taking_part(user)
 
 
+def sees_every_action(user) -> bool:
+    """Administrators, programme officers and steering-committee members see every Action."""
+    return (getattr(user, "is_authenticated", False) and user.is_active
+            and user.has_any_role(Role.ADMIN, Role.OFFICER, Role.COMMITTEE))
+
+
+def _visible(user, action) -> bool:
+    """Whether ``user`` sees ``action``: asked of the database only for those who see some Actions."""
+    if sees_every_action(user):
+        return action.pk is not None
+    return visible_actions(user).filter(pk=action.pk).exists()
+
+
 def visible_actions(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Action.objects.none()
@@ -78,7 +91,7 @@ class ActionPolicy(Policy):
     def can_view(self, user, obj=None):
         if obj is None:
             return user.has_any_role(*ACTION_ROLES)
-        return visible_actions(user).filter(pk=obj.pk).exists()
+        return _visible(user, obj)
 
     def can_create(self, user, obj):
         return is_staff(user)
@@ -97,7 +110,7 @@ class ActionPolicy(Policy):
         """Following an Action (its news reaches them): staff and committee members who can see it."""
         if not (is_staff(user) or (getattr(user, "is_authenticated", False) and user.has_role(Role.COMMITTEE))):
             return False
-        return obj is None or visible_actions(user).filter(pk=obj.pk).exists()
+        return obj is None or _visible(user, obj)
 
     def can_assign_owner(self, user, obj):
         """Staff give an Action its owning officer (or take it over)."""

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import statistics
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db import connection
+from django.db.models import CharField, Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pontis.core import registry
 from pontis.core.i18n import translate
+from pontis.core.models import Country
 from pontis.core.selectors import followed_ids
 
 from .models import (
@@ -70,8 +73,10 @@ def actions_for(user, *, q: str = "", status: str = "", region: str = "", theme:
 
 def actions_listed(user, **filters):
     """The Actions of the list page: ``actions_for`` with only the region loaded beside each Action (the page
-    reads the labels of its rows' themes with ``theme_labels_of``)."""
-    return actions_for(user, **filters).select_related(None).prefetch_related(None).select_related("region")
+    reads the labels of its rows' themes with ``theme_labels_of``), and only the columns a row shows (not the
+    final report and lessons learnt of each)."""
+    return (actions_for(user, **filters).select_related(None).prefetch_related(None).select_related("region")
+            .only("code", "title", "status", "start_date", "end_date", "region__code", "region__name"))
 
 
 def theme_labels_of(actions) -> dict[int, list[str]]:
@@ -117,17 +122,92 @@ def action_detail_queryset():
 
 
 def action_page_queryset():
-    """What an Action's page shows of its Action, read once: its places, themes, goals, partners, deliverables (with
-    their type) and fiche versions. Activities are read apart, only those listed (``activities_listed``); the
-    self-assessment and follow-ups only on a completed Action (``closure_of``). Loading every activity of a large
-    Action with its country and languages, and every deliverable's files, was most of the page's cost."""
+    """What an Action's page shows of its Action, read once: its partners, deliverables (with their type) and fiche
+    versions. Its places, themes and goals are read as labels (``facts_of``), activities apart, only those listed
+    (``activities_listed``); the self-assessment and follow-ups only on a completed Action (``closure_of``).
+    Loading every activity of a large Action with its country and languages, and every deliverable's files, was
+    most of the page's cost."""
     return with_dates(Action.objects).select_related("region", "lead_country", "owner").prefetch_related(
-        "countries", "themes", "topics", "sdg_targets", "gcm_objectives",
         Prefetch("partners", queryset=ActionPartner.objects.select_related(
             "institution", "operational_focal_point", "strategic_focal_point")),
         Prefetch("deliverables", queryset=Deliverable.objects.select_related("type")),
         Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")),
     )
+
+
+# The lists of an Action's facts: (key, many-to-many field, column of the related row's number or None).
+_FACTS = (("countries", "countries", None), ("themes", "themes", None), ("topics", "topics", None),
+          ("sdg_targets", "sdg_targets", None), ("gcm_objectives", "gcm_objectives", "number"))
+
+
+@functools.cache
+def _fact_rows_sql() -> str:
+    """The statement of ``_fact_rows``, written once from the models (one SELECT per list, joined by UNION ALL):
+    compiling the same five querysets for each page cost more than running them."""
+    qn = connection.ops.quote_name
+    parts = []
+    for key, name, number in _FACTS:
+        field = Action._meta.get_field(name)
+        through, related = field.remote_field.through._meta, field.related_model._meta
+        own = through.get_field(field.m2m_field_name()).column
+        other = through.get_field(field.m2m_reverse_field_name()).column
+        number_sql = f"r.{qn(number)}" if number else "0"
+        order_sql = "0" if field.related_model is Country else f"r.{qn('sort_order')}"
+        parts.append(f"SELECT '{key}', r.{qn('code')}, r.{qn('name')}, {number_sql}, {order_sql} "
+                     f"FROM {qn(through.db_table)} t INNER JOIN {qn(related.db_table)} r "
+                     f"ON r.{qn(related.pk.column)} = t.{qn(other)} WHERE t.{qn(own)} = %s")
+    return " UNION ALL ".join(parts)
+
+
+def _fact_rows(action) -> list[tuple]:
+    """``(key, code, name, number, sort order)`` of ``action``'s countries, thematic areas, topics, SDG targets and
+    GCM objectives, each list in its model's order (countries by code, GCM objectives by number, the others by
+    sort order and code), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_fact_rows_sql(), [action.pk] * len(_FACTS))
+        rows = cursor.fetchall()
+    name_field = Country._meta.get_field("name")  # every list's name is a translated (JSON) text
+    rows = [(key, code, name_field.from_db_value(name, None, connection), number, order)
+            for key, code, name, number, order in rows]
+    return sorted(rows, key=lambda r: (r[0], r[3], r[4], r[1]))
+
+
+def facts_of(action) -> dict[str, list[str]]:
+    """The names of ``action``'s countries, thematic areas, topics, SDG targets (with their code) and GCM objectives
+    (with their number) in the reader's language, as the page shows them (their ``str``): ``{"countries": [...],
+    "themes": [...], "topics": [...], "sdg_targets": [...], "gcm_objectives": [...]}``. One read of the five
+    lists' codes and names instead of five prefetches of model instances."""
+    facts: dict[str, list[str]] = {key: [] for key, _name, _number in _FACTS}
+    for key, code, name, number, _order in _fact_rows(action):
+        label = translate(name)
+        if key == "gcm_objectives":
+            facts[key].append(f"{number}. {label}")
+        elif key == "sdg_targets":
+            facts[key].append(f"{code} {label or code}")
+        else:
+            facts[key].append(str(label) or code)
+    return facts
+
+
+def api_parts_of(action) -> dict:
+    """What the API's answer about one Action lists beside its own columns, in three queries: the codes of its
+    countries, thematic areas, topics, SDG targets and GCM objectives (``{key: [code]}`` as ``facts_of`` orders
+    them), its partners with their institution and focal points, and the ids of its activities (in their order)
+    and deliverables. (Eight prefetches of model instances before.)"""
+    parts: dict = {key: [] for key, _name, _number in _FACTS}
+    for key, code, _name, _number, _order in _fact_rows(action):
+        parts[key].append(code)
+    parts["partners"] = list(ActionPartner.objects.filter(action_id=action.pk).select_related(
+        "institution", "operational_focal_point", "strategic_focal_point").order_by("id"))
+    parts["activities"], parts["deliverables"] = [], []
+    ids = (Activity.objects.filter(action_id=action.pk).values_list(Value("activities", output_field=CharField()),
+                                                                    "sequence", "id").order_by()
+           .union(Deliverable.objects.filter(action_id=action.pk).values_list(
+               Value("deliverables", output_field=CharField()), Value(0, output_field=IntegerField()), "id")
+               .order_by(), all=True))
+    for key, _sequence, pk in sorted(ids, key=lambda r: (r[0], r[1] is None, r[1] or 0, r[2])):
+        parts[key].append(pk)
+    return parts
 
 
 def activities_listed(action, *, limit: int | None) -> tuple[list, int]:
@@ -153,15 +233,8 @@ def action_fiche_queryset():
 
 
 def action_api_queryset():
-    """What the API's Action answers read: the codes of its related rows and only the ids of its activities and
-    deliverables (a large Action has 120 activities; their pages are their own routes)."""
-    return Action.objects.select_related("region", "lead_country").prefetch_related(
-        "countries", "themes", "topics", "sdg_targets", "gcm_objectives",
-        Prefetch("partners", queryset=ActionPartner.objects.select_related(
-            "institution", "institution__country", "operational_focal_point", "strategic_focal_point")),
-        Prefetch("activities", queryset=Activity.objects.only("id", "action_id", "sequence")),
-        Prefetch("deliverables", queryset=Deliverable.objects.only("id", "action_id")),
-    )
+    """The Action of an API answer with its region; what it lists beside is read by ``api_parts_of``."""
+    return Action.objects.select_related("region")
 
 
 def activity_detail_queryset(*, action=None):
@@ -274,29 +347,49 @@ def _in_batches(queryset, *, stop, size: int = 25):
         start += size
 
 
+def _at_risk_base():
+    """Actions not launched yet, in design or ongoing, with a request date: those the 90-day clock can put at risk,
+    the oldest request first."""
+    return Action.objects.filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING], launched_on__isnull=True,
+                                 requested_on__isnull=False).order_by("requested_on", "code")
+
+
+def _upcoming_soon(today: datetime.date):
+    """An open activity of the outer Action starting within 30 days."""
+    return Exists(Activity.objects.filter(action=OuterRef("pk"), start_date__gte=today,
+                                          start_date__lte=today + datetime.timedelta(days=30),
+                                          status__in=[Activity.Status.PLANNED, Activity.Status.CONFIRMED]))
+
+
 def _at_risk_candidates(today: datetime.date, counting: bool):
     """The Actions that can be listed as at risk (the rules of ``_explained`` decide), the oldest request first."""
     # Only the Actions that can be listed are read: those past the warning day, and, when someone counts the people
     # on activities, those with an activity starting within 30 days after an agreed fiche.
-    upcoming_soon = Activity.objects.filter(action=OuterRef("pk"), start_date__gte=today,
-                                            start_date__lte=today + datetime.timedelta(days=30),
-                                            status__in=[Activity.Status.PLANNED, Activity.Status.CONFIRMED])
     may_be_listed = Q(requested_on__lt=_warning_day(today))
     if counting:
-        may_be_listed |= Q(fiche_agreed_on__isnull=False) & Q(Exists(upcoming_soon))
-    return (
-        Action.objects.filter(status__in=[Action.Status.DESIGN, Action.Status.ONGOING], launched_on__isnull=True,
-                              requested_on__isnull=False).filter(may_be_listed)
-        .select_related("region", "lead_country")
-        # Only what the rules read: the open activities of Actions whose fiche is agreed (a large Action has 120
-        # activities, most of them delivered) and the draft fiche of the others.
-        .prefetch_related(Prefetch("activities", queryset=Activity.objects.select_related("type").filter(
-                              status__in=[Activity.Status.PLANNED, Activity.Status.CONFIRMED],
-                              action__fiche_agreed_on__isnull=False)),
-                          Prefetch("fiche_versions", queryset=FicheVersion.objects.filter(
-                              status=FicheVersion.Status.DRAFT, action__fiche_agreed_on__isnull=True).order_by("number")))
-        .order_by("requested_on", "code")
-    )
+        may_be_listed |= Q(fiche_agreed_on__isnull=False) & Q(_upcoming_soon(today))
+    return _at_risk_base().filter(may_be_listed)
+
+
+def _rule_reads(batch: list) -> tuple[dict[int, list], dict[int, FicheVersion]]:
+    """What the rules read of the Actions of ``batch``, in at most two queries (none for a part no Action needs):
+    the open activities (planned or confirmed, with their type, in their order) of those whose fiche is agreed, and
+    the draft fiche (the first by number) of the others. Not every activity of a large Action: most of its 120 are
+    delivered."""
+    agreed = [a.pk for a in batch if a.fiche_agreed_on is not None]
+    drafting = [a.pk for a in batch if a.fiche_agreed_on is None]
+    open_activities: dict[int, list] = {pk: [] for pk in agreed}
+    drafts: dict[int, FicheVersion] = {}
+    if agreed:
+        for activity in Activity.objects.filter(action_id__in=agreed, status__in=[
+                Activity.Status.PLANNED, Activity.Status.CONFIRMED]).select_related("type").only(
+                "action_id", "status", "start_date", "type__code", "type__name"):
+            open_activities[activity.action_id].append(activity)
+    if drafting:
+        for version in (FicheVersion.objects.filter(action_id__in=drafting, status=FicheVersion.Status.DRAFT)
+                        .only("action_id", "status", "partner_agreed_on", "content").order_by("action_id", "number")):
+            drafts.setdefault(version.action_id, version)
+    return open_activities, drafts
 
 
 def _warning_day(today: datetime.date) -> datetime.date:
@@ -307,10 +400,11 @@ def _warning_day(today: datetime.date) -> datetime.date:
 def _explained(batch: list, today: datetime.date, counting: bool) -> list:
     """``(action, reason)`` for the Actions of ``batch`` that are at risk, in their order; the people confirmed on
     their activities starting soon are read for the whole batch in one query."""
+    open_activities, drafts = _rule_reads(batch)
     people: dict[int, int] = {}
     if counting:
         people = registry.activity_people_counts(
-            a.pk for action in batch if action.fiche_agreed_on is not None for a in action.activities.all()
+            a.pk for activities in open_activities.values() for a in activities
             if a.start_date and today <= a.start_date <= today + datetime.timedelta(days=30))
     result = []
     for action in batch:
@@ -318,14 +412,13 @@ def _explained(batch: list, today: datetime.date, counting: bool) -> list:
         reasons = []
         expert_gap = False
         if action.fiche_agreed_on is None:
-            draft = next((v for v in action.fiche_versions.all() if v.status == FicheVersion.Status.DRAFT), None)
+            draft = drafts.get(action.pk)
             if draft is not None and draft.partner_agreed_on is None and draft.activity_rows:
                 reasons.append(_("waiting for the partner to agree the fiche"))
             else:
                 reasons.append(_("waiting for the fiche agreement"))
         else:
-            upcoming = [a for a in action.activities.all() if a.status in (Activity.Status.PLANNED, Activity.Status.CONFIRMED)]
-            dated = [a for a in upcoming if a.start_date]
+            dated = [a for a in open_activities[action.pk] if a.start_date]
             if not dated:
                 reasons.append(_("waiting for activity dates"))
             if counting:
@@ -377,9 +470,11 @@ class _RiskPages:
     def __init__(self, today: datetime.date):
         self.today = today
         self.counting = registry.has_activity_people()
-        candidates = _at_risk_candidates(today, self.counting)
-        self.past = candidates.filter(requested_on__lt=_warning_day(today))
-        self._recent = candidates.filter(requested_on__gte=_warning_day(today)) if self.counting else None
+        warning = _warning_day(today)
+        # Each part by its own conditions (those of ``_at_risk_candidates`` that can hold for it).
+        self.past = _at_risk_base().filter(requested_on__lt=warning)
+        self._recent = (_at_risk_base().filter(_upcoming_soon(today), requested_on__gte=warning,
+                                               fiche_agreed_on__isnull=False) if self.counting else None)
         self._past_count: int | None = None
         self._recent_rows: list | None = None
 

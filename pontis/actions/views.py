@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,8 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat
-from django.utils.html import conditional_escape, format_html
+from django.utils import translation
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -55,15 +59,51 @@ def action_list(request):
                    "theme": data["theme"].code if data["theme"] else "", "year": data["year"] or ""}
     page = Paginator(selectors.actions_listed(request.user, **filters), 25).get_page(request.GET.get("page"))
     themes = selectors.theme_labels_of(page.object_list)
-    # Each row shaped once here, the template only places the text (see dates_html).
-    rows = [{"action": a, "url": reverse("actions:detail", args=[a.code]), "title": conditional_escape(tr(a.title)),
+    # Each row shaped once here, and written in one piece (action_rows_html): the template only places it.
+    url, statuses = detail_url_of(), dict(Action.Status.choices)
+    rows = [{"action": a, "url": url(a.code), "title": conditional_escape(tr(a.title)),
              "region": a.region or "—", "themes": "; ".join(themes[a.pk]), "dates": dates_html(a),
-             "status": a.get_status_display()} for a in page.object_list]
-    return render(request, "actions/action_list.html", {"form": form, "page": page, "rows": rows})
+             "status": str(statuses.get(a.status, a.status))} for a in page.object_list]
+    return render(request, "actions/action_list.html", {"form": form, "page": page, "rows": rows,
+                                                        "rows_html": action_rows_html(rows)})
+
+
+def action_rows_html(rows) -> str:
+    """The rows of the Actions list as its template wrote them, one ``{% for %}`` iteration per row."""
+    esc = conditional_escape
+    return mark_safe("".join(
+        f'\n    <tr><td><a href="{esc(r["url"])}">{esc(r["action"].code)}</a></td><td>{esc(r["title"])}</td>\n'
+        f'    <td>{esc(r["region"])}</td><td>{esc(r["themes"])}</td>\n    <td>{esc(r["dates"])}</td>\n'
+        f'    <td>{esc(r["status"])}</td></tr>\n  ' for r in rows))
+
+
+_CODE_MARK = "~code~"  # stands for an Action's code in its page's address (a code never has "~")
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._-]+\Z")
+
+
+def detail_url_of():
+    """``code -> reverse("actions:detail", args=[code])`` for the rows of a page, reversing once: the addresses
+    differ by the code alone (one that would need quoting is reversed on its own)."""
+    pattern = reverse("actions:detail", args=[_CODE_MARK])
+
+    def url(code: str) -> str:
+        return pattern.replace(_CODE_MARK, code) if _PLAIN_CODE.match(code) else reverse("actions:detail", args=[code])
+    return url
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_html(value, language) -> str:
+    """``day(value)``, escaped, in ``language`` (the active one, part of the key): a list shows the same days again
+    and again, and the language's date format costs more than the rest of its row."""
+    return conditional_escape(day(value))
+
+
+def _day(value) -> str:
+    return _day_html(value, translation.get_language())
 
 
 def _time(value) -> str:
-    return format_html('<time datetime="{}">{}</time>', dateformat.format(value, "Y-m-d"), day(value))
+    return f'<time datetime="{value.isoformat()}">{_day(value)}</time>'
 
 
 def dates_html(action, *, explain: bool = False) -> str:
@@ -71,19 +111,47 @@ def dates_html(action, *, explain: bool = False) -> str:
     row); ``action`` comes annotated by ``selectors.with_dates``."""
     start, end = action.dates_from, action.dates_to
     if start and end and start != end:
-        html = format_html("{} – {}", _time(start), _time(end))
+        html = f"{_time(start)} – {_time(end)}"
     elif start:
         html = _time(start)
     elif end:
-        html = mark_safe(_("Until %(end)s") % {"end": conditional_escape(day(end))})
+        html = _("Until %(end)s") % {"end": _day(end)}
     else:
-        html = format_html('<span class="muted">{}</span>', mark_safe(_("Not dated yet")))
+        html = f'<span class="muted">{_("Not dated yet")}</span>'
     if explain and ((start and not action.start_date) or (end and not action.end_date)):
-        html = format_html('{} <span class="small muted">{}</span>', html, mark_safe(_("(from its activities)")))
-    return html
+        html = f'{html} <span class="small muted">{_("(from its activities)")}</span>'
+    return mark_safe(html)
 
 
 ACTIVITIES_SHOWN = 25  # activities listed on an Action's page unless all are asked for (?activities=all)
+
+
+def activity_rows_html(action, activities) -> str:
+    """The rows of an Action page's activities table, as the page's template wrote them with a ``{% url %}``,
+    ``{% tr %}`` and two date filters per row: written here once per row (a large Action lists 25 of them, up to
+    120 with ``?activities=all``)."""
+    online = conditional_escape(_("Online"))
+    statuses = {value: conditional_escape(label) for value, label in Activity.Status.choices}
+    # One reverse() for the rows' links: each differs from it by the activity's id alone (its last part).
+    before, _mark, after = conditional_escape(reverse("actions:activity", args=[action.code, 1])).rpartition("/1/")
+    rows = []
+    for a in activities:
+        dates = _day(a.start_date) or "?"
+        if a.end_date and a.end_date != a.start_date:
+            dates = f"{dates} – {_day(a.end_date)}"
+        name = conditional_escape(str(a.type))
+        if a.title:
+            name = f"{name} – {conditional_escape(tr(a.title))}"
+        rows.append(f'<tr><td>{a.sequence}</td><td><a href="{before}/{a.pk}/{after}">{name}</a></td>\n'
+                    f'<td>{dates}</td><td>{online if a.online else conditional_escape(a.place or "—")}</td>'
+                    f'<td>{statuses.get(a.status, conditional_escape(a.status))}</td></tr>\n')
+    return mark_safe("".join(rows))
+
+
+
+def _facts_text(facts: dict[str, list[str]]) -> dict[str, str]:
+    """Each list of the page's facts as one line (a dash when empty), escaped by the template."""
+    return {key: (", " if key == "countries" else "; ").join(labels) or "—" for key, labels in facts.items()}
 
 
 @permission_required(Action, "view")
@@ -96,7 +164,7 @@ def action_detail(request, code):
     may_close = can(user, "close", action) and action.status == Action.Status.ONGOING
     close_blockers = services.action_close_blockers(action) if may_close else {}
     return render(request, "actions/action_detail.html", {
-        "action": action, "clock": action.clock(),
+        "action": action, "clock_html": clock_html(action.clock()), "facts": _facts_text(selectors.facts_of(action)),
         "may_plan_activity": can(user, "create", Activity), "may_register_deliverable": can(user, "create", Deliverable),
         # Offered only when closing would be accepted: the service's own check, and what stands in the way if not.
         "may_close": may_close and not close_blockers, "close_blockers": list(close_blockers.values()),
@@ -107,6 +175,7 @@ def action_detail(request, code):
         "may_assign_owner": can(user, "assign_owner", action), "may_see_owner": can(user, "see_mine", Action),
         "reason_form": forms.ReasonForm(), "follow_up_form": forms.FollowUpForm(),
         "partners": action.partners.all(), "activities": shown, "activities_total": activities_total,
+        "activity_rows": activity_rows_html(action, shown),
         "deliverables": action.deliverables.all(), "versions": action.fiche_versions.all(), **selectors.closure_of(action),
         "panels": registry.detail_panels_for("actions.Action", request, action),
     })
@@ -644,7 +713,41 @@ def request_approve(request, pk):
 def at_risk(request):
     items = selectors.actions_at_risk_pages()
     page = Paginator(items, 25).get_page(request.GET.get("page"))
-    return render(request, "actions/at_risk.html", {"page": page})
+    return render(request, "actions/at_risk.html", {"page": page, "rows_html": at_risk_rows_html(page.object_list)})
+
+
+def at_risk_rows_html(items) -> str:
+    """The rows of the Actions needing attention, ``(action, reason)``, as the page's template wrote them with a
+    ``{% url %}``, a ``{% tr %}`` and the clock's include per row."""
+    esc, url = conditional_escape, detail_url_of()
+    return mark_safe("".join(
+        f'<tr><td><a href="{esc(url(action.code))}">{esc(action.code)} · {esc(tr(action.title))}</a></td>'
+        f'<td>{clock_html(action.clock())}</td><td>{esc(reason)}</td></tr>\n' for action, reason in items))
+
+
+def clock_html(clock: dict) -> str:
+    """An Action's 90-day clock (``Action.clock()``) as ``actions/_clock.html`` renders it."""
+    return _clock_html(clock["days"], clock["target"], clock["state"], clock["launched"], translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_html(days, target, state, launched, language) -> str:
+    """The clock's badge, kept per value and language (``language``, the active one, is part of the key): the
+    lists show the same few hundred clocks again and again."""
+    esc = conditional_escape
+    if days is None:
+        return mark_safe(f'<span class="muted">{esc(_("No request date"))}</span>\n')
+    css = "status--danger" if state == "late" else "status--warn" if state == "at_risk" else "status--ok"
+    values = {"d": esc(localize(days)), "t": esc(localize(target))}
+    if launched:
+        text = _("Launched after %(d)s days (target %(t)s)") % values
+    else:
+        text = _("Day %(d)s of %(t)s, not launched yet") % values
+    if state == "late":
+        text += f" – {esc(_('late'))}"
+    elif state == "at_risk":
+        text += f" – {esc(_('at risk'))}"
+    return mark_safe(f'<span class="status {css}">{text}</span>\n')
 
 
 

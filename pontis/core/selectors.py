@@ -130,6 +130,11 @@ def figures_refresh():
         _refreshing.reset(token)
 
 
+def figures_refreshing() -> bool:
+    """True inside ``figures_refresh`` (a task computing stale figures again)."""
+    return _refreshing.get()
+
+
 def cached_figures(name: str, compute, *, refresh=None):
     """Aggregates over the whole facility, computed at most once per ``PONTIS_FIGURES_CACHE_SECONDS`` (default 300)
     and language, shared by every worker through the cache.

@@ -12,10 +12,11 @@ from ninja.pagination import paginate
 
 from pontis.accounts.api_auth import OPTIONAL_AUTH, optional_auth
 from pontis.accounts.models import User
-from pontis.core.api_helpers import Code, IdPath, LazyRows, Paging, Year
+from pontis.core.api_helpers import Code, IdPath, Paging, Year
 from pontis.core.i18n import translate
 from pontis.core.permissions import can, get_visible_or_404
 
+from .api_agenda import MeetingRows, host_codes
 from .models import Meeting
 from .selectors import meeting_agenda, meeting_detail_queryset, meetings_for
 
@@ -73,7 +74,7 @@ def _meeting(m: Meeting) -> dict:
         "id": m.pk, "slug": m.slug, "kind": m.kind, "title": m.title, "title_text": str(translate(m.title)),
         "start_date": m.start_date, "end_date": m.end_date, "city": m.city,
         "country": m.country.code if m.country_id else None, "region": m.region.code if m.region_id else None,
-        "host_countries": sorted(c.code for c in m.host_countries.all()), "is_public": m.is_public, "status": m.status,
+        "host_countries": sorted(host_codes(m)), "is_public": m.is_public, "status": m.status,
     }
 
 
@@ -85,7 +86,7 @@ def _meeting(m: Meeting) -> dict:
 @paginate(Paging)
 def events_list(request, filters: Query[EventFilters]):
     queryset = meetings_for(request.user, kind=filters.kind or "", year=filters.year, region=filters.region or "")
-    return LazyRows(queryset, _meeting)
+    return MeetingRows(queryset, _meeting)
 
 
 @router.get("/events/{meeting_id}", response=EventDetailOut, summary="A meeting with its agenda",

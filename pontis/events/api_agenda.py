@@ -40,7 +40,7 @@ from pontis.core.timezones import known_zone
 
 from . import services
 from .models import Contribution, DiscussionNote, Meeting, Panel, Session
-from .selectors import meeting_detail_queryset, meetings_for
+from .selectors import meeting_detail_queryset, meeting_hosts, meetings_for
 from .selectors.agenda import agenda_sessions, session_get_for
 from .selectors.materials import materials_visible_to
 from .visitor import registration_ids
@@ -138,13 +138,26 @@ _KIND_LABELS = dict(Meeting._meta.get_field("kind").flatchoices)
 _STATUS_LABELS = dict(Meeting._meta.get_field("status").flatchoices)
 
 
+def host_codes(meeting: Meeting) -> list[str]:
+    """The meeting's host countries' codes: as ``meeting_hosts`` gave them to a list's rows, else read."""
+    codes = getattr(meeting, "host_codes", None)
+    return codes if codes is not None else [c.code for c in meeting.host_countries.all()]
+
+
+class MeetingRows(LazyRows):
+    """A page of meetings, their host countries read for the whole page in one query (``meeting_hosts``)."""
+
+    def __getitem__(self, item):
+        return [self.shape(row) for row in meeting_hosts(self.queryset[item])]
+
+
 def _meeting(m: Meeting) -> dict:
     return {
         "id": m.pk, "slug": m.slug, "kind": m.kind, "kind_label": str(_KIND_LABELS.get(m.kind, m.kind)), "title": m.title,
         "title_text": str(translate(m.title)), "start_date": m.start_date, "end_date": m.end_date,
         "time_zone": m.time_zone, "city": m.city, "country": m.country.code if m.country_id else None,
         "region": m.region.code if m.region_id else None,
-        "host_countries": sorted(c.code for c in m.host_countries.all()),
+        "host_countries": sorted(host_codes(m)),
         "panel": m.panel.slug if m.panel_id else None, "activity": m.activity_id, "status": m.status,
         "status_label": str(_STATUS_LABELS.get(m.status, m.status)), "access": m.access,
     }
@@ -292,7 +305,7 @@ def _fields(request, data: dict, zone_name: str) -> dict:
 def meetings_list(request, filters: Query[MeetingFilters]):
     queryset = meetings_for(request.user, kind=filters.kind or "", year=filters.year, region=filters.region or "",
                             panel=filters.panel or "", activity=filters.activity)
-    return LazyRows(queryset, _meeting)
+    return MeetingRows(queryset, _meeting)
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut,

@@ -125,7 +125,7 @@ def panels_detail(request, slug: SlugPath):
         "delegates": [{"country": d.country.code, "name": d.name, "role": d.role, "institution": d.institution}
                       for d in page["delegates"] if d.is_active],
         "meetings": [{"slug": m.slug, "title": m.title, "start_date": m.start_date.isoformat(),
-                      "host_countries": sorted(c.code for c in m.host_countries.all())} for m in page["meetings"]],
+                      "host_countries": sorted(m.host_codes)} for m in page["meetings"]],
         "programmes": [{"year": p.year, "status": p.status,
                         "presented_at": p.presented_at.slug if p.presented_at_id else None,
                         "topics": [_topic(t) for t in p.ordered_topics]} for p in page["programmes"]],

@@ -7,10 +7,10 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from pontis.core.forms import DateField, Picker
+from pontis.core.forms import CachedSelect, DateField, Picker, reference_version
 from pontis.core.models import Country, Region
 from pontis.core.once import OneTimeTokenForm, OneTimeTokenMixin
 
@@ -51,11 +51,14 @@ class MemberForm(forms.Form):
 
 
 class DelegateForm(forms.Form):
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none())
+    # Options written in Python (``CachedSelect`` without a key: built on each render, the panel's own countries),
+    # not two templates per option: the panel's page shows this form to staff on every visit.
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none(), widget=CachedSelect(key=None))
     name = forms.CharField(label=_("Name"), max_length=200)
     institution = forms.CharField(label=_("Institution"), max_length=300, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=PanelDelegate.Role.choices, initial=PanelDelegate.Role.DELEGATE)
+    role = forms.ChoiceField(label=_("Role"), choices=PanelDelegate.Role.choices, initial=PanelDelegate.Role.DELEGATE,
+                             widget=CachedSelect(key=None))
     account_email = forms.EmailField(
         label=_("Link to the account with this e-mail (optional)"), required=False,
         help_text=_("With an account, the delegate sees the panel's members-only pages and may offer to host."))
@@ -65,10 +68,31 @@ class DelegateForm(forms.Form):
         self.fields["country"].queryset = Country.objects.filter(pk__in=[c.pk for c in countries]).order_by("code")
 
 
+# ---------------------------------------------------------------- the panel page's empty forms
+
+_written: dict = {"version": None, "entries": {}}
+_WRITTEN_LIMIT = 1000
+
+
+def written_once(key: tuple, build) -> str:
+    """The HTML of the empty form ``build()`` returns, kept in this worker per ``key`` (what else the form depends
+    on), language and reference-data version: staff see the same empty forms on every visit of a panel's page, and
+    only the names of the countries in them could change (a country's change bumps the version). Never for a form
+    with a one-time key or a bound form."""
+    version = reference_version()
+    if _written["version"] != version or len(_written["entries"]) >= _WRITTEN_LIMIT:
+        _written.update(version=version, entries={})
+    entry = (key, translation.get_language())
+    html = _written["entries"].get(entry)
+    if html is None:
+        html = _written["entries"][entry] = str(build())
+    return html
+
+
 class ProgrammeForm(OneTimeTokenForm):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2200)
     language = forms.ChoiceField(label=_("Language of the topics"), choices=settings.LANGUAGES,
-                                 initial=settings.LANGUAGE_CODE)
+                                 initial=settings.LANGUAGE_CODE, widget=CachedSelect(key=None))
     topics = forms.CharField(label=_("Topics, one per line, in order"), widget=forms.Textarea(attrs={"rows": 6}),
                              max_length=5000)
 

@@ -8,7 +8,7 @@ from pontis.core import selectors as reference
 from pontis.core.permissions import can, public
 
 from .models import Meeting
-from .selectors import meeting_agenda, meeting_detail_queryset, meeting_years, meetings_for
+from .selectors import meeting_agenda, meeting_list_rows, meeting_page_queryset, meeting_years
 from .selectors.materials import meeting_get_for
 from .selectors.registration import registration_for_user, registration_is_open  # protection: honours registration links
 from .views_materials import materials_page  # protection: materials section and noindex
@@ -36,7 +36,7 @@ def _filters(request):
 @public
 def meeting_list(request):
     kind, year, region, regions = _filters(request)
-    page = Paginator(meetings_for(request.user, kind=kind, year=year, region=region), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(meeting_list_rows(request.user, kind=kind, year=year, region=region), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/meeting_list.html", {
         "page": page, "kinds": Meeting.Kind.choices, "years": meeting_years(request.user), "regions": regions,
         "kind": kind, "year": year, "region": region, "filtered": bool(kind or year or region),
@@ -45,7 +45,7 @@ def meeting_list(request):
 
 @public
 def meeting_detail(request, slug):
-    meeting = meeting_get_for(request.user, meeting_detail_queryset(), slug=slug,
+    meeting = meeting_get_for(request.user, meeting_page_queryset(), slug=slug,
                               registration_ids=registration_ids(request))  # protection.py decides
     # A published agenda names its speakers for everyone; an unpublished one only for people who may see
     # personal data (never a donor observer).

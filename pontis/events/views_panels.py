@@ -57,11 +57,14 @@ def panel_detail(request, slug):
         "noindex": panel.access != "public",
     })
     if may_change:
+        countries = [m.country for m in context["members"]]
         context.update({
-            "member_form": forms.MemberForm(auto_id="member-%s"),
-            "delegate_form": forms.DelegateForm(countries=[m.country for m in context["members"]], auto_id="delegate-%s"),
+            "member_form": forms.written_once(("member",), lambda: forms.MemberForm(auto_id="member-%s")),
+            "delegate_form": forms.written_once(
+                ("delegate", *sorted(c.pk for c in countries)),
+                lambda: forms.DelegateForm(countries=countries, auto_id="delegate-%s")),
             "programme_form": forms.ProgrammeForm(auto_id="programme-%s"),
-            "link_meetings": list(selectors.panel_meetings_to_link(panel)),
+            "link_meetings": selectors.panel_meeting_choices(panel),
         })
     return render(request, "events/panel_detail.html", context)
 

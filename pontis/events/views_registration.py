@@ -257,9 +257,11 @@ def manage(request, slug):
     page = Paginator(selectors.registrations_for(request.user, meeting, status=status), PAGE_SIZE).get_page(
         request.GET.get("page"))
     totals, per_day = selectors.attendance_figures(meeting)
+    counts = selectors.registration_counts(meeting)
     return render(request, "events/registration_manage.html", {
         "meeting": meeting, "page": page, "status": status, "statuses": Registration.Status.choices,
-        "counts": selectors.registration_counts(meeting), "decision_form": DecisionForm(),
+        "counts": counts, "status_counts": [(label, counts[value]) for value, label in Registration.Status.choices],
+        "decision_form": DecisionForm(),
         "invitation_form": InvitationForm(), "capacity_form": CapacityForm(initial={"capacity": meeting.capacity}),
         "days": selectors.meeting_days(meeting), "totals": totals, "per_day": per_day,
         "genders": Registration.Gender.choices,

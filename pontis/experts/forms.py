@@ -1,9 +1,10 @@
 """Forms: parse and validate input; the services enforce the rules again."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pontis.core.forms import CachedSelect, DateField, MultiplePicker, Picker, SearchField
+from pontis.core.forms import CachedSelect, DateField, MultiplePicker, Picker, SearchField, reference_version
 from pontis.core.models import Country, Language, Region, ThematicArea, Topic
 from pontis.core.once import OneTimeTokenForm
 
@@ -110,17 +111,61 @@ class UnavailabilityForm(OneTimeTokenForm):
         return data
 
 
+_reference_ids: dict = {"version": None, "ids": {}}
+
+
+def reference_ids(model) -> frozenset[int]:
+    """The ids of a reference model (themes, topics, languages, countries), read once per reference-data version
+    (``reference_version``) by each worker."""
+    version = reference_version()
+    if _reference_ids["version"] != version:
+        _reference_ids.update(version=version, ids={})
+    ids = _reference_ids["ids"].get(model)
+    if ids is None:
+        ids = _reference_ids["ids"][model] = frozenset(model.objects.values_list("pk", flat=True))
+    return ids
+
+
+class ReferenceFilterMixin:
+    """A filter on one item of reference data, answered as its id: checked against the ids kept per worker
+    (``reference_ids``) instead of a query per filter on every search; the same error as ``ModelChoiceField``
+    for an id that does not exist. Only for a field whose queryset is the whole model."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            return value.pk
+        try:
+            pk = int(str(value))
+        except (TypeError, ValueError):
+            pk = None
+        if pk is None or pk not in reference_ids(self.queryset.model):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        return pk
+
+
+class ReferenceFilterField(ReferenceFilterMixin, forms.ModelChoiceField):
+    pass
+
+
+class ReferenceLanguageFilterField(ReferenceFilterMixin, LanguageChoiceField):
+    pass
+
+
 class RosterFilterForm(forms.Form):
     q = SearchField(label=_("Search names, biographies and CVs"))
     # Options rendered once per language (core.forms.CachedSelect), not per page: 250 countries, 70 languages...
-    theme = forms.ModelChoiceField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False,
-                                   widget=CachedSelect(key="experts.roster.theme"))
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False,
-                                   widget=Picker(key="experts.roster.topic"))
-    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False,
-                                   widget=Picker(key="experts.roster.language"))
-    nationality = forms.ModelChoiceField(label=_("Nationality"), queryset=Country.objects.all(), required=False,
-                                         widget=Picker(key="experts.roster.nationality"))
+    # The filters on reference data are answered as ids (the search needs no more), checked without a query.
+    theme = ReferenceFilterField(label=_("Thematic area"), queryset=ThematicArea.objects.all(), required=False,
+                                 widget=CachedSelect(key="experts.roster.theme"))
+    topic = ReferenceFilterField(label=_("Topic"), queryset=Topic.objects.all(), required=False,
+                                 widget=Picker(key="experts.roster.topic"))
+    language = ReferenceLanguageFilterField(label=_("Language"), queryset=Language.objects.all(), required=False,
+                                            widget=Picker(key="experts.roster.language"))
+    nationality = ReferenceFilterField(label=_("Nationality"), queryset=Country.objects.all(), required=False,
+                                       widget=Picker(key="experts.roster.nationality"))
     origin = forms.ChoiceField(label=_("Origin"), required=False,
                                choices=[("", _("Any")), ("eu", _("EU member state")), ("non_eu", _("Non-EU"))],
                                widget=CachedSelect(key="experts.roster.origin"))

@@ -8,16 +8,19 @@ scored in Python on that set with everything prefetched (a fixed number of queri
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Value
-from django.db.models.functions import Cast
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pontis.actions.models import Action, ActionPartner, Activity
-from pontis.core.models import Country
+from pontis.core.models import Country, EUMembership
 
 from .models import (
     LEVEL_WEIGHT,
@@ -29,7 +32,6 @@ from .models import (
     ExpertProfile,
     Unavailability,
 )
-from .selectors import eu_memberships_on
 
 PARTS = {
     "topic": _("Topic and theme fit"),
@@ -97,27 +99,17 @@ class ActivityContext:
     @classmethod
     def of(cls, activity):
         """One UNION ALL query reads the Action's topics, themes, countries (and their regions), partners, the
-        activity's languages and the EU members on the start date."""
+        activity's languages and the EU members on the start date (written here, not composed with the ORM on
+        every visit: see ``Facts``)."""
         action = activity.action
         start = activity.start_date or action.start_date or timezone.localdate()
         end = activity.end_date or start
-        by_action = {"action_id": action.pk}
-        countries = Action.countries.through.objects.filter(**by_action)
-        parts = [
-            Action.topics.through.objects.filter(**by_action).values_list(Value(0), "topic_id"),
-            Action.themes.through.objects.filter(**by_action).values_list(Value(1), "thematicarea_id"),
-            Activity.languages.through.objects.filter(activity_id=activity.pk).values_list(Value(2), "language_id"),
-            countries.values_list(Value(3), "country_id"),
-            countries.filter(country__region__isnull=False).values_list(Value(4), "country__region_id"),
-            ActionPartner.objects.filter(**by_action).values_list(Value(5), "institution_id"),
-            eu_memberships_on(start).values_list(Value(6), "country_id"),
-        ]
-        if activity.country_id:
-            parts.append(Country.objects.filter(pk=activity.country_id, region__isnull=False)
-                         .values_list(Value(4), "region_id"))
+        sql, params = cls._statement(activity, action, start)
         sets: list[set] = [set() for _kind in range(7)]
-        for kind, value in parts[0].order_by().union(*(q.order_by() for q in parts[1:]), all=True):
-            sets[kind].add(value)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, value in cursor.fetchall():
+                sets[kind].add(value)
         topic_ids, theme_ids, language_ids, country_ids, region_ids, partner_ids, eu_ids = sets
         if activity.country_id:
             country_ids.add(activity.country_id)
@@ -126,6 +118,33 @@ class ActivityContext:
         return cls(activity=activity, start=start, end=end, topic_ids=topic_ids, theme_ids=theme_ids,
                    language_ids=language_ids, country_ids=country_ids, region_ids=region_ids,
                    partner_institution_ids=partner_ids, eu_country_ids=eu_ids)
+
+    @staticmethod
+    def _statement(activity, action, start) -> tuple[str, list]:
+        def link(model, name):
+            field = model._meta.get_field(name)
+            return _table(field.remote_field.through), field.m2m_column_name(), field.m2m_reverse_name()
+
+        day = connection.ops.adapt_datefield_value(start)
+        branches, params = [], []
+        for kind, (model, name, owner) in enumerate(((Action, "topics", action.pk), (Action, "themes", action.pk),
+                                                     (Activity, "languages", activity.pk))):
+            table, own, other = link(model, name)
+            branches.append(f"SELECT {kind}, {other} FROM {table} WHERE {own} = %s")
+            params.append(owner)
+        table, own, other = link(Action, "countries")
+        branches.append(f"SELECT 3, {other} FROM {table} WHERE {own} = %s")
+        branches.append(f"SELECT 4, c.region_id FROM {table} l INNER JOIN {_table(Country)} c ON c.id = l.{other} "
+                        f"WHERE l.{own} = %s AND c.region_id IS NOT NULL")
+        branches.append(f"SELECT 5, institution_id FROM {_table(ActionPartner)} WHERE action_id = %s")
+        # The memberships current on the start date, as ``selectors.eu_memberships_on`` reads them.
+        branches.append(f"SELECT 6, country_id FROM {_table(EUMembership)} WHERE joined_on <= %s "
+                        "AND (left_on IS NULL OR left_on >= %s)")
+        params += [action.pk, action.pk, action.pk, day, day]
+        if activity.country_id:
+            branches.append(f"SELECT 4, region_id FROM {_table(Country)} WHERE id = %s AND region_id IS NOT NULL")
+            params.append(activity.country_id)
+        return " UNION ALL ".join(branches), params
 
 
 def candidate_ids(ctx: ActivityContext, limit: int = MAX_CANDIDATES) -> list[int]:
@@ -160,6 +179,28 @@ def candidate_ids(ctx: ActivityContext, limit: int = MAX_CANDIDATES) -> list[int
     return ranked
 
 
+def _in(column: str, values) -> tuple[str, list]:
+    """``column`` among ``values``, as the ``__id_in`` lookup writes it (``pontis.core.lookups``): one array
+    parameter on PostgreSQL, one parameter per value elsewhere; nothing matches an empty list."""
+    values = [int(value) for value in values]
+    if not values:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _day(value) -> datetime.date | None:
+    """A date column as the cursor gives it (a date on PostgreSQL, ISO text on SQLite)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 class Facts:
     """Everything scoring needs about the candidates, in plain dicts (no per-object ORM managers).
 
@@ -169,6 +210,11 @@ class Facts:
     An expert's own deployment on this very activity (once they accepted) does not count against them: it makes
     them neither "not available" nor "deployed recently". Their rotation is then judged on their other
     deployments, read in the same UNION (only for the candidates deployed here).
+
+    The statements are written here rather than built with the ORM: a page of candidates builds them on every
+    visit, and composing the ten branches through querysets cost about 35,000 Python calls (more than the
+    database took to answer them). They read the same rows the querysets read
+    (``experts/tests/test_matching_facts.py`` compares both).
     """
 
     LINKS = (
@@ -181,35 +227,17 @@ class Facts:
     REGION = 3  # the index of "region_ids" in LINKS
 
     def __init__(self, ids, ctx):
-        # Scoring only intersects these with the activity's own topics, themes, countries and regions: fetch just those.
-        none = Value("", output_field=CharField())
-        parts = [model.objects.filter(expertprofile_id__id_in=ids, **{f"{column}__id_in": getattr(ctx, wanted)})
-                 .values_list(Value(n), "expertprofile_id", column, none)
-                 for n, (wanted, model, column) in enumerate(self.LINKS)]
-        # A country of experience counts for its region (Mexico for a Peru activity): its region joins the
-        # explicit region links. The join reaches the small country table by primary key.
-        parts.append(ExpertProfile.countries_experience.through.objects.filter(
-            expertprofile_id__id_in=ids, country__region_id__id_in=ctx.region_ids)
-            .values_list(Value(self.REGION), "expertprofile_id", "country__region_id", none))
-        parts.append(ExpertLanguage.objects.filter(profile_id__id_in=ids).values_list(
-            Value(self.LANGUAGE), "profile_id", "language_id", "level"))
-        here = ctx.activity.pk
-        parts.append(Deployment.objects.filter(profile_id__id_in=ids, status__in=("confirmed", "completed"),
-                                               start_date__lte=ctx.end, end_date__gte=ctx.start)
-                     .exclude(activity_id=here).values_list(Value(self.BUSY), "profile_id", Value(0), none))
-        deployed_here = Deployment.objects.filter(activity_id=here).exclude(status="cancelled")
-        parts.append(deployed_here.filter(profile_id__id_in=ids).values_list(Value(self.HERE), "profile_id", Value(0), none))
-        parts.append(Deployment.objects.filter(profile_id__id_in=ids).exclude(status="cancelled").exclude(activity_id=here)
-                     .filter(Exists(deployed_here.filter(profile_id=OuterRef("profile_id"))))
-                     .values_list(Value(self.ELSEWHERE), "profile_id", Value(0), Cast("start_date", CharField())))
-        parts.append(Unavailability.objects.filter(profile_id__id_in=ids, start_date__lte=ctx.end, end_date__gte=ctx.start)
-                     .values_list(Value(self.BUSY), "profile_id", Value(0), none))
+        ids = [int(pk) for pk in ids]
+        sql, params = self._statement(ids, ctx)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         sets: list[dict[int, set]] = [{} for _link in self.LINKS]
         self.languages: dict[int, dict[int, str]] = {}
         self.busy: set[int] = set()
         self.here: set[int] = set()
         elsewhere: dict[int, datetime.date] = {}
-        for kind, pid, value, level in parts[0].order_by().union(*(q.order_by() for q in parts[1:]), all=True):
+        for kind, pid, value, level in rows:
             if kind == self.LANGUAGE:
                 self.languages.setdefault(pid, {})[value] = level
             elif kind == self.BUSY:
@@ -224,6 +252,48 @@ class Facts:
         self.topics, self.themes, self.countries, self.regions = sets
         self.elsewhere = elsewhere
         self.ratings = _ratings(ids)
+
+    @classmethod
+    def _statement(cls, ids, ctx) -> tuple[str, list]:
+        adapt = connection.ops.adapt_datefield_value
+        start, end, here = adapt(ctx.start), adapt(ctx.end), int(ctx.activity.pk)
+        branches: list[str] = []
+        params: list = []
+
+        def add(sql, *parts):
+            branches.append(sql)
+            for part in parts:
+                params.extend(part)
+
+        # Scoring only intersects these with the activity's own topics, themes, countries and regions: fetch just those.
+        for n, (wanted, model, column) in enumerate(cls.LINKS):
+            profile_in, profile_params = _in("l.expertprofile_id", ids)
+            value_in, value_params = _in(f"l.{column}", getattr(ctx, wanted))
+            add(f"SELECT {n}, l.expertprofile_id, l.{column}, '' FROM {_table(model)} l "
+                f"WHERE {profile_in} AND {value_in}", profile_params, value_params)
+        # A country of experience counts for its region (Mexico for a Peru activity): its region joins the
+        # explicit region links. The join reaches the small country table by primary key.
+        profile_in, profile_params = _in("l.expertprofile_id", ids)
+        region_in, region_params = _in("c.region_id", ctx.region_ids)
+        add(f"SELECT {cls.REGION}, l.expertprofile_id, c.region_id, '' FROM "
+            f"{_table(ExpertProfile.countries_experience.through)} l INNER JOIN {_table(Country)} c "
+            f"ON c.id = l.country_id WHERE {profile_in} AND {region_in}", profile_params, region_params)
+        profile_in, profile_params = _in("profile_id", ids)
+        add(f"SELECT {cls.LANGUAGE}, profile_id, language_id, level FROM {_table(ExpertLanguage)} "
+            f"WHERE {profile_in}", profile_params)
+        deployments = _table(Deployment)
+        add(f"SELECT {cls.BUSY}, profile_id, 0, '' FROM {deployments} WHERE {profile_in} "
+            "AND status IN ('confirmed', 'completed') AND start_date <= %s AND end_date >= %s AND activity_id <> %s",
+            profile_params, [end, start, here])
+        add(f"SELECT {cls.HERE}, profile_id, 0, '' FROM {deployments} WHERE activity_id = %s "
+            f"AND status <> 'cancelled' AND {profile_in}", [here], profile_params)
+        add(f"SELECT {cls.ELSEWHERE}, d.profile_id, 0, CAST(d.start_date AS TEXT) FROM {deployments} d "
+            f"WHERE {_in('d.profile_id', ids)[0]} AND d.status <> 'cancelled' AND d.activity_id <> %s "
+            f"AND EXISTS (SELECT 1 FROM {deployments} h WHERE h.activity_id = %s AND h.status <> 'cancelled' "
+            "AND h.profile_id = d.profile_id)", profile_params, [here, here])
+        add(f"SELECT {cls.BUSY}, profile_id, 0, '' FROM {_table(Unavailability)} WHERE {profile_in} "
+            "AND start_date <= %s AND end_date >= %s", profile_params, [end, start])
+        return " UNION ALL ".join(branches), params
 
     def last_start(self, profile) -> datetime.date | None:
         """The start of the expert's latest deployment, leaving out the one on this activity."""
@@ -243,8 +313,12 @@ class _Row(NamedTuple):
 
 
 def _rows(ids) -> list[_Row]:
-    return [_Row(*values) for values in ExpertProfile.objects.filter(pk__id_in=ids).order_by().values_list(
-        "id", "family_name", "last_deployed_on", "nationality_id", "institution_id")]
+    profile_in, params = _in("id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, family_name, last_deployed_on, nationality_id, institution_id "
+                       f"FROM {_table(ExpertProfile)} WHERE {profile_in}", params)
+        return [_Row(pk, family_name, _day(last), nationality_id, institution_id)
+                for pk, family_name, last, nationality_id, institution_id in cursor.fetchall()]
 
 
 def _profiles(ids) -> dict[int, ExpertProfile]:
@@ -255,9 +329,13 @@ def _profiles(ids) -> dict[int, ExpertProfile]:
 
 
 def _ratings(ids) -> dict[int, float]:
-    rows = (Evaluation.objects.filter(deployment__profile_id__id_in=ids).values("deployment__profile_id")
-            .annotate(a=Avg("expertise"), b=Avg("communication"), c=Avg("adaptation")))
-    return {r["deployment__profile_id"]: (r["a"] + r["b"] + r["c"]) / 3 for r in rows}
+    """The mean of the three average marks of each candidate's evaluations (as ``Avg`` reads them: a float)."""
+    profile_in, params = _in("d.profile_id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.profile_id, AVG(e.expertise), AVG(e.communication), AVG(e.adaptation) "
+                       f"FROM {_table(Evaluation)} e INNER JOIN {_table(Deployment)} d ON d.id = e.deployment_id "
+                       f"WHERE {profile_in} GROUP BY d.profile_id", params)
+        return {pid: (float(a) + float(b) + float(c)) / 3 for pid, a, b, c in cursor.fetchall()}
 
 
 def score_profile(profile, ctx: ActivityContext, facts: Facts) -> dict:
@@ -309,19 +387,33 @@ def _scored(ctx: ActivityContext, ids, weights: dict) -> list[tuple[float, _Row,
     return scored
 
 
-def _candidates(ctx: ActivityContext, scored) -> list[Candidate]:
-    # Only the candidates shown become model instances (with their nationality and institution).
-    profiles = _profiles([row.pk for _score, row, _parts in scored])
-    return [Candidate(profile=profiles[row.pk], parts=parts, score=score,
-                      non_eu=row.nationality_id not in ctx.eu_country_ids,
-                      partner_institution=bool(row.institution_id and row.institution_id in ctx.partner_institution_ids))
+class Ranked(NamedTuple):
+    """One candidate's place in a ranking: what is kept between visits (``rank``), without the profile itself."""
+
+    pk: int
+    score: float
+    parts: dict
+    non_eu: bool
+    partner_institution: bool
+
+
+def _ranked(ctx: ActivityContext, scored) -> list[Ranked]:
+    return [Ranked(row.pk, score, parts, row.nationality_id not in ctx.eu_country_ids,
+                   bool(row.institution_id and row.institution_id in ctx.partner_institution_ids))
             for score, row, parts in scored]
 
 
-def rank(activity, weights: dict | None = None, limit: int = 50, *, ctx: ActivityContext | None = None) -> list[Candidate]:
-    """Ranked candidates for ``activity`` with each score part (0-1) and the weighted total (0-100)."""
-    weights = weights or DEFAULT_WEIGHTS
-    ctx = ctx or ActivityContext.of(activity)
+def _candidates(ranked: list[Ranked]) -> list[Candidate]:
+    # Only the candidates shown become model instances (with their nationality and institution), read on every
+    # visit: a kept ranking shows each expert's current name and status. One erased since is left out.
+    profiles = _profiles([r.pk for r in ranked])
+    return [Candidate(profile=profiles[r.pk], parts=r.parts, score=r.score, non_eu=r.non_eu,
+                      partner_institution=r.partner_institution)
+            for r in ranked if r.pk in profiles]
+
+
+def ranking(ctx: ActivityContext, weights: dict, limit: int = 50) -> list[Ranked]:
+    """The ``limit`` best candidates for the activity of ``ctx``, best first (all of them with ``limit=0``)."""
     ids = candidate_ids(ctx)
     if not ids:
         return []
@@ -329,7 +421,49 @@ def rank(activity, weights: dict | None = None, limit: int = 50, *, ctx: Activit
     scored.sort(key=lambda item: (-item[0], item[1].family_name, item[1].pk))
     if limit:
         scored = scored[:limit]
-    return _candidates(ctx, scored)
+    return _ranked(ctx, scored)
+
+
+def ranking_cache_seconds() -> int:
+    """How long a ranking is kept: ``PONTIS_MATCHING_CACHE_SECONDS``, by default a minute (0, no keeping, when the
+    figures are not kept either: the test profile)."""
+    seconds = getattr(settings, "PONTIS_MATCHING_CACHE_SECONDS", None)
+    if seconds is None:
+        seconds = min(settings.PONTIS_FIGURES_CACHE_SECONDS, 60)
+    return int(seconds)
+
+
+def ranking_key(ctx: ActivityContext, weights: dict, limit: int) -> str:
+    """Everything a ranking depends on besides the roster itself: the activity, its dates and each set it is
+    matched on (an edited Action or activity is ranked afresh at once), the weights and the length."""
+    sets = tuple(tuple(sorted(getattr(ctx, name))) for name in (
+        "topic_ids", "theme_ids", "language_ids", "country_ids", "region_ids", "partner_institution_ids",
+        "eu_country_ids"))
+    described = repr((ctx.activity.pk, ctx.start.isoformat(), ctx.end.isoformat(), sets,
+                      tuple(sorted(weights.items())), limit))
+    return f"pontis:matching:{ctx.activity.pk}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
+
+
+def rank(activity, weights: dict | None = None, limit: int = 50, *, ctx: ActivityContext | None = None) -> list[Candidate]:
+    """Ranked candidates for ``activity`` with each score part (0-1) and the weighted total (0-100).
+
+    Ranking reads the candidates' topics, languages, deployments and evaluations (two of the page's heaviest
+    queries at 100,000 experts), and officers come back to the same activity many times in a row (after each
+    invitation, to search, to compare weights): the ranking is kept in the shared cache for
+    ``ranking_cache_seconds()``, keyed by ``ranking_key``. It is the same for every reader allowed to match (no
+    name, no text: the profiles are read on every visit). A change on the roster (a new deployment elsewhere, an
+    evaluation) shows in the scores within that time."""
+    weights = weights or DEFAULT_WEIGHTS
+    ctx = ctx or ActivityContext.of(activity)
+    seconds = ranking_cache_seconds()
+    if seconds <= 0:
+        return _candidates(ranking(ctx, weights, limit))
+    key = ranking_key(ctx, weights, limit)
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = ranking(ctx, weights, limit)
+        cache.set(key, ranked, seconds)
+    return _candidates(ranked)
 
 
 def explain(activity, profile_ids, weights: dict | None = None, *, ctx: ActivityContext | None = None) -> list[Candidate]:
@@ -341,7 +475,7 @@ def explain(activity, profile_ids, weights: dict | None = None, *, ctx: Activity
     ctx = ctx or ActivityContext.of(activity)
     order = {pk: n for n, pk in enumerate(ids)}
     scored = sorted(_scored(ctx, ids, weights or DEFAULT_WEIGHTS), key=lambda item: order[item[1].pk])
-    return _candidates(ctx, scored)
+    return _candidates(_ranked(ctx, scored))
 
 
 def _is_gov(c):

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.forms import CachedSelect
 from pontis.core.i18n import TranslatedFormField
 from pontis.core.models import EvaluationCriterion
 from pontis.core.once import OneTimeTokenMixin
@@ -21,11 +22,16 @@ def _language_choices():
 
 
 class QuestionnaireFilterForm(forms.Form):
+    # Options rendered once per language (core.forms.CachedSelect): Django's own select renders two templates per
+    # option, about a tenth of the list page.
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any"))] + list(Questionnaire.Status.choices))
+                               choices=[("", _("Any"))] + list(Questionnaire.Status.choices),
+                               widget=CachedSelect(key="feedback.list.status"))
     purpose = forms.ChoiceField(label=_("Purpose"), required=False,
-                                choices=[("", _("Any"))] + list(Questionnaire.Purpose.choices))
-    target = forms.ChoiceField(label=_("About"), required=False, choices=TARGET_CHOICES)
+                                choices=[("", _("Any"))] + list(Questionnaire.Purpose.choices),
+                                widget=CachedSelect(key="feedback.list.purpose"))
+    target = forms.ChoiceField(label=_("About"), required=False, choices=TARGET_CHOICES,
+                               widget=CachedSelect(key="feedback.list.target"))
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.forms import CachedSelect
+
 from .indicators import period_bounds, previous_period
 from .selectors.indicators import indicator_regions, indicator_themes
 
@@ -18,11 +20,13 @@ PARTS = [
 
 class ReviewForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2200)
-    part = forms.ChoiceField(label=_("Period"), choices=PARTS)
+    # Options rendered once per language and reference-data version (core.forms.CachedSelect): Django's own select
+    # renders two templates per option, and read the regions and themes on every visit.
+    part = forms.ChoiceField(label=_("Period"), choices=PARTS, widget=CachedSelect(key="feedback.review.part"))
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False, to_field_name="code",
-                                    empty_label=_("All regions"))
+                                    empty_label=_("All regions"), widget=CachedSelect(key="feedback.review.region"))
     theme = forms.ModelChoiceField(label=_("Thematic area"), queryset=None, required=False, to_field_name="code",
-                                   empty_label=_("All thematic areas"))
+                                   empty_label=_("All thematic areas"), widget=CachedSelect(key="feedback.review.theme"))
 
     def __init__(self, data=None, **kwargs):
         if data is not None and not any(data.get(name) for name in ("year", "part", "region", "theme")):

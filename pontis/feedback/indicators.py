@@ -32,10 +32,13 @@ and themes go through ``__in`` subqueries, never through many-to-many joins, so 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, Max, OuterRef, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -111,7 +114,7 @@ def _mean(value):
 # ---------------------------------------------------------------- scope
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
+def day_start(day: datetime.date) -> datetime.datetime:
     """The first instant of ``day`` in the current time zone (the one a ``__date`` lookup converts to)."""
     start = datetime.datetime.combine(day, datetime.time.min)
     return timezone.make_aware(start) if settings.USE_TZ else start
@@ -208,9 +211,9 @@ class Scope:
                 q &= Q(**{f"{lookup}__lte": self.date_to})
             return q
         if self.date_from is not None:
-            q &= Q(**{f"{lookup}__gte": _day_start(self.date_from)})
+            q &= Q(**{f"{lookup}__gte": day_start(self.date_from)})
         if self.date_to is not None:
-            q &= Q(**{f"{lookup}__lt": _day_start(self.date_to + datetime.timedelta(days=1))})
+            q &= Q(**{f"{lookup}__lt": day_start(self.date_to + datetime.timedelta(days=1))})
         return q
 
     @property
@@ -259,14 +262,16 @@ def _satisfaction_sums() -> dict:
             "respondents": Count("id", filter=Q(reaction_ratings__gt=0))}
 
 
-def _satisfaction_figure(row: dict, reveal: bool) -> Figure:
+def satisfaction_figure(row: dict, reveal: bool) -> Figure:
+    """The satisfaction rate from its sums (``_satisfaction_sums``: ``total``, ``satisfied``, ``respondents``), also
+    as the facility's figures compute them from their own facts (``reports/figures/columns.py``)."""
     return _figure(_share(row["satisfied"], row["total"]), row["satisfied"], row["total"], row["respondents"],
                    reveal=reveal)
 
 
 def _satisfaction(scope: Scope, reveal: bool) -> Figure:
     """One query over the responses in scope."""
-    return _satisfaction_figure(scope.responses().aggregate(**_satisfaction_sums()), reveal)
+    return satisfaction_figure(scope.responses().aggregate(**_satisfaction_sums()), reveal)
 
 
 def _knowledge_sums(scope: Scope) -> dict:
@@ -300,7 +305,8 @@ def _knowledge_sums(scope: Scope) -> dict:
             "people_n": over_pairs("COUNT(DISTINCT person)", IntegerField())}
 
 
-def _knowledge_figure(row: dict, reveal: bool) -> Figure:
+def knowledge_figure(row: dict, reveal: bool) -> Figure:
+    """The knowledge gain from its sums (``_knowledge_sums``), also as the facility's figures compute them."""
     matched = (row["alone_pairs"] or 0) + (row["person_pairs"] or 0)
     gain = float(row["alone_gain"] or 0) + float(row["person_gain"] or 0)
     respondents = (row["alone_n"] or 0) + (row["people_n"] or 0)
@@ -309,13 +315,13 @@ def _knowledge_figure(row: dict, reveal: bool) -> Figure:
 
 def _knowledge(scope: Scope, reveal: bool) -> Figure:
     """One query over the responses in scope (see ``_knowledge_sums``)."""
-    return _knowledge_figure(scope.responses().aggregate(**_knowledge_sums(scope)), reveal)
+    return knowledge_figure(scope.responses().aggregate(**_knowledge_sums(scope)), reveal)
 
 
 def _satisfaction_and_knowledge(scope: Scope, reveal: bool) -> tuple[Figure, Figure]:
     """Both figures that read the responses' summaries, in one query over the responses in scope."""
     row = scope.responses().aggregate(**_satisfaction_sums(), **_knowledge_sums(scope))
-    return _satisfaction_figure(row, reveal), _knowledge_figure(row, reveal)
+    return satisfaction_figure(row, reveal), knowledge_figure(row, reveal)
 
 
 def _women(scope: Scope, reveal: bool) -> Figure:
@@ -478,7 +484,17 @@ def _add(sums: dict, key, values: dict) -> None:
         row[name] += value or 0
 
 
-_POSITION = {"action": 0, "activity": 1}  # where a target's Action and activity are kept in ``ReviewTargets``
+_KINDS = ("action", "activity")
+
+
+def _visibility_key(among) -> str | None:
+    """A digest of the SQL that says which rows ``among`` holds (None when it holds none): two readers whose
+    visible Actions or activities are chosen by the same statement see the same rows."""
+    try:
+        sql, params = among.order_by().values("pk").query.get_compiler(using=among.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return hashlib.sha256(repr((among.model._meta.label, sql, params)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -494,13 +510,12 @@ class ReviewRows:
     reveal: bool
 
     def rows(self, ids) -> dict[int, Row]:
-        """The figures of ``ids`` (a page of ``self.ids``), exactly those ``indicators_by`` computes, in one query
-        (the personal links of those rows' questionnaires)."""
+        """The figures of ``ids`` (a page of ``self.ids``), exactly those ``indicators_by`` computes, from the
+        sums of the targets (no query)."""
         sums, reveal = self.targets.sums[self.kind], self.reveal
-        invited = self.targets.link_sums(self.kind, ids)
         answer = {}
         for a in ids:
-            s, w, i = sums["satisfaction"].get(a, {}), sums["women"].get(a, {}), invited.get(a, {})
+            s, w, i = sums["satisfaction"].get(a, {}), sums["women"].get(a, {}), sums["links"].get(a, {})
             answer[a] = Row(
                 pk=a,
                 satisfaction_rate=_figure(_share(s.get("satisfied", 0), s.get("total", 0)), s.get("satisfied"),
@@ -516,38 +531,32 @@ class ReviewRows:
 @dataclass(frozen=True)
 class ReviewTargets:
     """What the review's rows are made of, counted per target before any Action or activity: ``sums`` (per kind,
-    per row id: the satisfaction sums of the responses given for it and the attendees of its meetings) and
-    ``questionnaires`` (each questionnaire with personal links in scope, and the Action and activity it counts
-    for). Every figure of a row is a sum over its targets (a registration belongs to one meeting, a response and
-    a personal link to one target); the personal links, the largest table, are counted only for the
-    questionnaires of the rows shown (``link_sums``)."""
+    per row id: the satisfaction sums of the responses given for it, the attendees of its meetings and the
+    personal links of its questionnaires) and ``found`` (per kind, the ids of the rows with any figure, in
+    order). Every figure of a row is a sum over its targets (a registration belongs to one meeting, a response
+    and a personal link to one target). ``version`` tells one computation from the next."""
 
     scope: Scope
-    sums: dict[str, dict]  # "action" / "activity" -> {"satisfaction": {id: sums}, "women": {id: sums}}
-    questionnaires: dict[int, tuple]  # questionnaire with links in scope -> (its Action, its activity)
+    sums: dict[str, dict]  # "action" / "activity" -> {"satisfaction" / "women" / "links": {id: sums}}
+    found: dict[str, list[int]]  # "action" / "activity" -> the ids with a figure, in order
+    version: str
 
     def rows(self, kind: str, *, among, user) -> ReviewRows:
-        """The rows by Action or activity among ``among`` (a queryset: those ``user`` may see), in one query
-        (which of the ids found the reader may see)."""
-        sums = self.sums[kind]
-        found = set(sums["satisfaction"]) | set(sums["women"])
-        found |= {keys[_POSITION[kind]] for keys in self.questionnaires.values()} - {None}
-        ids = sorted(among.filter(pk__id_in=sorted(found)).values_list("pk", flat=True).order_by()) if found else []
-        return ReviewRows(kind=kind, ids=ids, targets=self, reveal=sees_small_numbers(user))
+        """The rows by Action or activity among ``among`` (a queryset: those ``user`` may see).
 
-    def link_sums(self, kind: str, ids) -> dict[int, dict]:
-        """Personal links and those answered, per row of ``ids``: one count per questionnaire of those rows,
-        through the links' (questionnaire, created) index."""
-        position, wanted = _POSITION[kind], set(ids)
-        questionnaires = sorted(pk for pk, keys in self.questionnaires.items() if keys[position] in wanted)
-        counts = (Invitation.objects.filter(questionnaire_id__id_in=questionnaires)
-                  .filter(self.scope.period_q("created_at")).values("questionnaire_id")
-                  .annotate(total=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
-                  .values_list("questionnaire_id", "total", "answered").order_by())
-        sums = {}
-        for questionnaire_id, total, answered in counts:
-            _add(sums, self.questionnaires[questionnaire_id][position], {"total": total, "answered": answered})
-        return sums
+        Which of the rows found the reader may see is asked of the database once per statement that chooses
+        ``among`` (the same for every reader who sees all Actions, and for each reader who sees some, keyed by
+        the ids or conditions in it) and per computation of the targets, then kept as long as the targets: the
+        ids found are thousands at full size, and checking them all was most of the page's database time."""
+        found = self.found[kind]
+        key = _visibility_key(among) if found else None
+        if key is None:
+            ids = []
+        else:
+            ids = cached_figures(
+                f"review-rows:{self.version}:{kind}:{key}",
+                lambda: sorted(among.filter(pk__id_in=found).values_list("pk", flat=True).order_by()))
+        return ReviewRows(kind=kind, ids=ids, targets=self, reveal=sees_small_numbers(user))
 
 
 def _review_targets(scope: Scope) -> ReviewTargets:
@@ -560,11 +569,17 @@ def _review_targets(scope: Scope) -> ReviewTargets:
         .annotate(total=Count("registration", distinct=True),
                   women=Count("registration", distinct=True, filter=Q(registration__gender=Gender.WOMAN)))
         .values_list("registration__meeting_id", "total", "women").order_by())
-    # The questionnaires of ``scope.invitations()`` (the same conditions, on the questionnaire itself).
+    # The questionnaires of ``scope.invitations()`` (the same conditions, on the questionnaire itself), then their
+    # personal links in the period, counted through the links' (questionnaire, created) index.
     linked = list(
         Questionnaire.objects.filter(scope.target_q("", follow_up=True))
         .filter(Exists(Invitation.objects.filter(scope.period_q("created_at"), questionnaire=OuterRef("pk"))))
         .values_list("pk", "action_id", "activity_id", "meeting_id", "follow_up__action_id").order_by())
+    links = list(
+        Invitation.objects.filter(questionnaire_id__id_in=sorted(q[0] for q in linked))
+        .filter(scope.period_q("created_at")).values("questionnaire_id")
+        .annotate(total=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
+        .values_list("questionnaire_id", "total", "answered").order_by()) if linked else []
     meeting_ids = ({r[2] for r in responses} | {r[0] for r in attendance} | {q[3] for q in linked}) - {None}
     meetings = {pk: (action_id, activity_id) for pk, action_id, activity_id in Meeting.objects.filter(
         pk__id_in=sorted(meeting_ids)).values_list("pk", "activity__action_id", "activity_id").order_by()}
@@ -575,7 +590,7 @@ def _review_targets(scope: Scope) -> ReviewTargets:
     # The keys ``indicators_by`` groups by: for an Action, the first of the target's own Action, its activity's,
     # its meeting's activity's (and a questionnaire's outcome follow-up's); for an activity, its own or its
     # meeting's.
-    sums = {kind: {"satisfaction": {}, "women": {}} for kind in _POSITION}
+    sums = {kind: {"satisfaction": {}, "women": {}, "links": {}} for kind in _KINDS}
     for action_id, activity_id, meeting_id, total, satisfied, respondents in responses:
         meeting_action, meeting_activity = meetings.get(meeting_id, (None, None))
         values = {"total": total, "satisfied": satisfied, "respondents": respondents}
@@ -586,28 +601,34 @@ def _review_targets(scope: Scope) -> ReviewTargets:
         meeting_action, meeting_activity = meetings.get(meeting_id, (None, None))
         _add(sums["action"]["women"], meeting_action, {"total": total, "women": women})
         _add(sums["activity"]["women"], meeting_activity, {"total": total, "women": women})
-    questionnaires = {}
+    keys = {}
     for pk, action_id, activity_id, meeting_id, follow_up_action in linked:
         meeting_action, meeting_activity = meetings.get(meeting_id, (None, None))
-        questionnaires[pk] = (_first(action_id, activity_actions.get(activity_id), meeting_action, follow_up_action),
-                              _first(activity_id, meeting_activity))
-    return ReviewTargets(scope=scope, sums=sums, questionnaires=questionnaires)
+        keys[pk] = (_first(action_id, activity_actions.get(activity_id), meeting_action, follow_up_action),
+                    _first(activity_id, meeting_activity))
+    for questionnaire_id, total, answered in links:
+        action_id, activity_id = keys[questionnaire_id]
+        _add(sums["action"]["links"], action_id, {"total": total, "answered": answered})
+        _add(sums["activity"]["links"], activity_id, {"total": total, "answered": answered})
+    found = {kind: sorted(set().union(*sums[kind].values())) for kind in _KINDS}
+    return ReviewTargets(scope=scope, sums=sums, found=found, version=uuid.uuid4().hex)
 
 
 def review_targets(*, region=None, theme=None, date_from=None, date_to=None) -> ReviewTargets:
-    """The targets behind the review's rows by Action and by activity, in five queries whatever the number of
+    """The targets behind the review's rows by Action and by activity, in six queries whatever the number of
     rows, responses or links: the responses' stored satisfaction numbers per target and the attendees per meeting
     (each through its own period column), the questionnaires that have a personal link in scope (one probe of
-    the links' (questionnaire, created) index per questionnaire, not a count of every link), then where the
-    meetings and activities found belong (by their primary keys). The rows then give exactly the figures of
-    ``indicators_by``, which groups every rating answer and every personal link across joined tables.
+    the links' (questionnaire, created) index per questionnaire) and their links counted per questionnaire, then
+    where the meetings and activities found belong (by their primary keys). The rows then give exactly the
+    figures of ``indicators_by``, which groups every rating answer and every personal link across joined tables.
 
     Like the facility-wide figures of the same period (``indicators``), they are shared by every reader for
-    PONTIS_FIGURES_CACHE_SECONDS; who sees which row, and the personal links of the rows shown, are read on
-    every request."""
+    PONTIS_FIGURES_CACHE_SECONDS; who sees which row is decided per reader (``ReviewTargets.rows``)."""
     scope = Scope(region=region, theme=theme, date_from=date_from, date_to=date_to)
-    key = ":".join(str(part) for part in ("review-targets", getattr(region, "pk", region), getattr(theme, "pk", theme),
-                                          date_from, date_to))
+    # Not the "review-targets" key of the earlier shape (without the links and ``found``), which a running cache may
+    # still hold.
+    key = ":".join(str(part) for part in ("review-target-sums", getattr(region, "pk", region),
+                                          getattr(theme, "pk", theme), date_from, date_to))
     return cached_figures(key, lambda: _review_targets(scope))
 
 

@@ -1,8 +1,9 @@
 """The indicators review page (a quarter, half-year or year, by region and theme) and its XLSX and PDF exports.
 
 Thin: the form parses the period, ``indicators`` computes the figures (five queries per period) and
-``review_targets`` the sums behind the rows (per target, then per Action or activity), the selectors say which
-Actions' rows the reader may see. The page shows 25 rows a table; the exports hold every row. Access comes from
+``review_targets`` the sums behind the rows (per target, then per Action or activity, with which of them the
+reader may see), both kept for every reader a few minutes; the page then reads the codes and titles of the rows it
+shows. The page shows 25 rows a table, written in Python (markup.py); the exports hold every row. Access comes from
 ``IndicatorsPolicy`` (permissions_indicators.py)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format, number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pontis.core import audit
@@ -21,6 +23,7 @@ from pontis.core.permissions import can, permission_required
 
 from .forms_indicators import ReviewForm
 from .indicators import Figure, Indicators, ReviewRows, indicators, review_targets
+from .markup import addresses, escaped
 from .models import Response
 from .selectors.indicators import (
     actions_by_id,
@@ -115,17 +118,42 @@ def _figures_shown(row) -> dict:
 
 
 def action_lines(rows: ReviewRows, ids) -> list[dict]:
-    """The lines of the table by Action for ``ids`` (a page of ``rows.ids``, or all of them), in their order."""
+    """The lines of the table by Action for ``ids`` (a page of ``rows.ids``, or all of them), in their order: the
+    Action's id (``pk``), ``code``, ``title`` in the reader's language and its figures."""
     figures, actions = rows.rows(ids), actions_by_id(ids)
-    return [{"action": actions[pk], "title": translate(actions[pk].title), **_figures_shown(figures[pk])}
+    return [{"pk": pk, "code": actions[pk][0], "title": translate(actions[pk][1]), **_figures_shown(figures[pk])}
             for pk in ids if pk in actions]
 
 
 def activity_lines(rows: ReviewRows, ids) -> list[dict]:
-    """The lines of the table by activity for ``ids``, in their order."""
+    """The lines of the table by activity for ``ids``, in their order: the activity's id (``pk``), its Action's
+    ``code``, its ``title`` and its figures."""
     figures, activities = rows.rows(ids), activities_by_id(ids)
-    return [{"activity": activities[pk], "code": activities[pk].action.code, "title": translate(activities[pk].title),
-             **_figures_shown(figures[pk])} for pk in ids if pk in activities]
+    return [{"pk": pk, "code": activities[pk][0], "title": translate(activities[pk][1]), **_figures_shown(figures[pk])}
+            for pk in ids if pk in activities]
+
+
+# The page's rows are written here, once per row, exactly as its template wrote them with ``{% url %}`` and five
+# variables per row (markup.py; a test compares the two in every language).
+_ROW = '<tr><th scope="row"><a href="{}">{}</a> {}</th><td>{}</td><td>{}</td><td>{}</td></tr>'
+
+
+def _rows_html(lines, address) -> str:
+    return mark_safe("".join(  # noqa: S308 - every value escaped
+        _ROW.format(*map(escaped, (address(line), line["code"], line["title"], line["satisfaction"], line["women"],
+                                   line["response"]))) for line in lines))
+
+
+def action_rows_html(lines) -> str:
+    """The rows of the table by Action (``action_lines``), as markup."""
+    address = addresses("actions:detail", "str")
+    return _rows_html(lines, lambda line: address(line["code"]))
+
+
+def activity_rows_html(lines) -> str:
+    """The rows of the table by activity (``activity_lines``), as markup."""
+    address = addresses("actions:activity", "str", "int")
+    return _rows_html(lines, lambda line: address(line["code"], line["pk"]))
 
 
 def _all_lines(review: dict) -> dict:
@@ -163,10 +191,12 @@ def review(request):
     if review is not None:
         action_page = Paginator(review["actions"].ids, ROWS_PER_PAGE).get_page(request.GET.get(ACTION_PAGE))
         activity_page = Paginator(review["activities"].ids, ROWS_PER_PAGE).get_page(request.GET.get(ACTIVITY_PAGE))
+        action_rows = action_lines(review["actions"], action_page.object_list)
+        activity_rows = activity_lines(review["activities"], activity_page.object_list)
         context.update({
-            "action_page": action_page, "action_rows": action_lines(review["actions"], action_page.object_list),
-            "activity_page": activity_page,
-            "activity_rows": activity_lines(review["activities"], activity_page.object_list),
+            "action_page": action_page, "action_rows": action_rows, "action_rows_html": action_rows_html(action_rows),
+            "activity_page": activity_page, "activity_rows": activity_rows,
+            "activity_rows_html": activity_rows_html(activity_rows),
             "action_pages_query": _pages_query(request, keep=ACTIVITY_PAGE),
             "activity_pages_query": _pages_query(request, keep=ACTION_PAGE)})
     return render(request, "feedback/review_page.html", context)
@@ -202,7 +232,7 @@ def review_xlsx(request):
     rows.append([_("Action"), _("Satisfaction rate (%)"), _("Share of women (%)"), _("Response rate (%)")])
     for line in review["action_rows"]:
         r = line["row"]
-        rows.append([f"{line['action'].code} {line['title']}", _value(r.satisfaction_rate, True),
+        rows.append([f"{line['code']} {line['title']}", _value(r.satisfaction_rate, True),
                      _value(r.women_share, True), _value(r.response_rate, True)])
     rows.append([])
     rows.append([_("Activity"), _("Satisfaction rate (%)"), _("Share of women (%)"), _("Response rate (%)")])

@@ -11,7 +11,7 @@ class IntakeConfig(AppConfig):
         from pontis.core import registry
 
         from . import news, permissions  # noqa: F401  (news declares the app's events; permissions registers the policy)
-        from .awaiting import answer_tasks, decide_tasks, deferred_tasks, draft_tasks, screen_tasks
+        from .awaiting import answer_tasks, decide_tasks, draft_tasks, officer_tasks
         from .demo import load_demo_requests
         from .home import my_requests_panel
 
@@ -19,8 +19,7 @@ class IntakeConfig(AppConfig):
         registry.nav(_("Requests"), "intake:list", order=20)
         registry.nav(_("At risk"), "intake:at_risk", order=25)
         # "Awaiting me" (the home page's task list): what each person must act on among the requests.
-        registry.task_provider(screen_tasks, order=20)
-        registry.task_provider(deferred_tasks, order=21)
+        registry.task_provider(officer_tasks, order=20)  # screen, then deferred, in one query
         registry.task_provider(decide_tasks, order=22)
         registry.task_provider(answer_tasks, order=23)
         registry.task_provider(draft_tasks, order=24)

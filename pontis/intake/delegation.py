@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core.i18n import translate
-from pontis.core.permissions import can, visible_to
+from pontis.core.permissions import can, policy_for, visible_to
 from pontis.core.registry import Task, task_is_new, tasks_query
 from pontis.core.roles import Role
 
@@ -14,9 +14,13 @@ from .models import DelegationConsultation
 
 
 def consultations_for(user, request_obj):
-    """The consultations on ``request_obj`` this person may read, oldest first."""
-    return list(visible_to(user, DelegationConsultation).filter(request=request_obj)
-                .select_related("country", "requested_by", "answered_by").order_by("requested_at", "id"))
+    """The consultations on ``request_obj`` (a request the person may see) this person may read, oldest first."""
+    consultations = policy_for(DelegationConsultation).visible_on(user, request_obj).order_by("requested_at", "id")
+    # Most requests have none: asked first without their country and people (the joins cost the request page more
+    # than the read itself), then, only when there are some, again with them.
+    if not list(consultations):
+        return []
+    return list(consultations.select_related("country", "requested_by", "answered_by"))
 
 
 def delegation_panel(request, obj) -> dict | None:

@@ -40,9 +40,16 @@ def is_eligible(checks: list[dict]) -> bool:
 
 def eligibility_messages(request) -> list[tuple[bool, str]]:
     """(ok, sentence) pairs in the active language, for the screening page and the API."""
+    # The names come from the request's own countries and institutions' types (loaded with the request on its page
+    # and in the API); only what the request no longer names (the checks were made at submission) is read.
     codes = {c["subject"] for c in request.eligibility if c["code"].startswith("country")}
-    names = {c.code: str(c) for c in Country.objects.filter(code__in=codes)}
-    types = {t.code: str(t) for t in AuthorityType.objects.filter(code__in={c["detail"] for c in request.eligibility})}
+    names = {c.code: str(c) for c in request.countries.all() if c.code in codes}
+    if codes - names.keys():
+        names.update((c.code, str(c)) for c in Country.objects.filter(code__in=codes - names.keys()))
+    type_codes = {c["detail"] for c in request.eligibility if c["code"].startswith("institution_type")}
+    types = {i.type.code: str(i.type) for i in request.institutions.all() if i.type.code in type_codes}
+    if type_codes - types.keys():
+        types.update((t.code, str(t)) for t in AuthorityType.objects.filter(code__in=type_codes - types.keys()))
     out = []
     for c in request.eligibility:
         subject = names.get(c["subject"], c["subject"])

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 
 from pontis.accounts.models import Role
-from pontis.core.permissions import Policy, register
+from pontis.core.permissions import Policy, can, register
 from pontis.core.roles import is_staff as _is_staff
 
 from .models import COMMITTEE_STATUSES, EDITABLE_STATUSES, OPEN_STATUSES, DelegationConsultation, Request
@@ -74,7 +74,16 @@ class RequestPolicy(Policy):
         return Request.objects.filter(condition)
 
     def _visible(self, user, obj):
-        return obj is not None and self.visible_to(user).filter(pk=obj.pk).exists()
+        if obj is None or obj.pk is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        # What the loaded request already says, by the conditions of ``visible_to``: the request's page asks this
+        # several times (its verbs, the follow button, the panels) and each asked the database again. Only a "yes"
+        # is taken from memory; anything else is asked of the database.
+        if _is_staff(user) and (obj.submitted_at is not None or obj.submitted_by_id == user.pk):
+            return True
+        if user.has_role(Role.COMMITTEE) and obj.status in COMMITTEE_STATUSES and obj.forwarded_at is not None:
+            return True
+        return self.visible_to(user).filter(pk=obj.pk).exists()
 
     # Asked without a request (``can(user, "view", Request)``), a verb answers whether the person may ever do it:
     # that is the gate of the page; asked of a request, whether they may do it to that one.
@@ -186,6 +195,18 @@ class DelegationConsultationPolicy(Policy):
         if user.has_role(Role.DELEGATION):
             condition |= Q(request__in=requests, country__in=sorted(user.delegation_country_ids))
         return DelegationConsultation.objects.filter(condition)
+
+    def visible_on(self, user, request_obj):
+        """The consultations on ``request_obj``, a request ``user`` may see, that they may read: the rows of
+        ``visible_to(user).filter(request=request_obj)`` without asking the database again about the request."""
+        if not can(user, "view", request_obj):
+            return DelegationConsultation.objects.none()
+        if _is_staff(user) or user.has_role(Role.COMMITTEE):
+            return DelegationConsultation.objects.filter(request=request_obj)
+        if user.has_role(Role.DELEGATION):
+            return DelegationConsultation.objects.filter(request=request_obj,
+                                                         country__in=sorted(user.delegation_country_ids))
+        return DelegationConsultation.objects.none()
 
     def can_view(self, user, obj=None):
         return _is_staff(user) or user.has_any_role(Role.COMMITTEE, Role.DELEGATION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import uuid
 
 from django.conf import settings
@@ -15,7 +16,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -48,30 +48,38 @@ PAGE_SIZE = 25
 # list page's cost. Each helper says which template it renders exactly; a test compares the two.
 
 
+def _escape(value) -> str:
+    """What ``conditional_escape`` answers, without its wrappers: a list row escapes a dozen values, and the
+    wrappers were most of the cost."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def request_name_html(r) -> str:
     """The request's name as ``intake/_request_name.html`` renders it (its title in the reader's language, a
     fallback marked, or what stands for a missing title)."""
     if r.title:
-        return conditional_escape(tr(r.title))
+        return mark_safe(_escape(tr(r.title)))  # noqa: S308 - escaped
     if r.status == Request.Status.DRAFT:
-        return mark_safe(_("Untitled draft, started %(started)s") % {"started": conditional_escape(day(r.created_at))})  # the date escaped
+        return mark_safe(_("Untitled draft, started %(started)s") % {"started": _escape(day(r.created_at))})  # the date escaped
     return mark_safe(_("Untitled request"))  # as {% translate %} shows it
 
 
 def clock_html(clock: dict) -> str:
     """The 90-day clock's badge as ``intake/_clock.html`` renders it."""
     if clock["days"] is None:
-        return format_html('<span class="muted">{}</span>', mark_safe(_("Not submitted yet")))
-    days = conditional_escape(localize(clock["days"]))
+        return mark_safe(f'<span class="muted">{_("Not submitted yet")}</span>')  # noqa: S308 - as {% translate %}
+    days = _escape(localize(clock["days"]))
     if clock["running"]:
-        text = _("Day %(days)s of %(target)s") % {"days": days, "target": conditional_escape(localize(clock["target"]))}
+        text = _("Day %(days)s of %(target)s") % {"days": days, "target": _escape(localize(clock["target"]))}
     else:
         text = _("Closed after %(days)s days") % {"days": days}
     if clock["running"] and clock["level"] == "danger":
         text += " · " + _("beyond the 90-day target")
     elif clock["running"] and clock["level"] == "warn":
         text += " · " + _("close to the 90-day target")
-    return format_html('<span class="status status--{}">{}</span>', clock["level"], mark_safe(text))
+    return mark_safe(f'<span class="status status--{_escape(clock["level"])}">{text}</span>')  # noqa: S308
 
 
 def _action_code(r) -> str:
@@ -82,19 +90,55 @@ def _action_code(r) -> str:
         return ""
 
 
+def list_row_html(row: dict) -> str:
+    """A row of the request list as ``intake/_list_row.html`` renders it (a test compares the two): the template
+    through a ``{% for %}`` was a quarter of the list page's Python calls."""
+    action = ""
+    if row["action_code"]:
+        action = f'<div class="small">{_escape(_("Action"))} {_escape(row["action_code"])}</div>'
+    e = _escape
+    return mark_safe(  # noqa: S308 - every value is escaped (name and clock are built escaped)
+        f'<tr>\n      <td><a href="{e(row["url"])}">{e(row["name"])}</a>\n'
+        f'        <div class="small muted">{e(row["institutions"])}</div></td>\n'
+        f'      <td>{e(row["countries"])}</td>\n      <td>{e(row["themes"])}</td>\n'
+        f'      <td>{e(row["status"])}{action}</td>\n      <td>{e(row["submitted"])}</td>\n'
+        f'      <td>{e(row["clock"])}\n</td>\n    </tr>'
+    )
+
+
+def risk_row_html(row: dict) -> str:
+    """A row of the requests at risk as ``intake/_risk_row.html`` renders it (a test compares the two)."""
+    e = _escape
+    return mark_safe(  # noqa: S308 - every value is escaped (title and badge are built escaped)
+        f'<tr><td><a href="{e(row["url"])}">{e(row["title"])}</a></td>\n'
+        f'      <td>{e(row["status"])}</td><td>{e(row["why"])}</td>\n'
+        f'      <td>{e(row["clock_badge"])}\n</td></tr>'
+    )
+
+
+def _detail_urls():
+    """``url(pk)``: the address of a request's page. Every row's address differs only by its id, so the route is
+    resolved once per page, not once per row (``reverse`` was a tenth of a row's work)."""
+    prefix, suffix = reverse("intake:detail", args=[0]).rsplit("0", 1)
+    return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
 def _list_rows(requests) -> list[dict]:
     labels = selectors.labels_of(requests)
+    url = _detail_urls()
     rows = []
     for r in requests:
         label = labels[r.pk]
-        rows.append({
-            "request": r, "url": reverse("intake:detail", args=[r.pk]), "name": request_name_html(r),
+        row = {
+            "request": r, "url": url(r.pk), "name": request_name_html(r),
             "institutions": ", ".join(label["institutions"]), "countries": ", ".join(label["countries"]) or "—",
-            "themes": ", ".join(label["themes"]) or "—", "status": r.get_status_display(),
+            "themes": ", ".join(label["themes"]) or "—", "status": selectors.status_label(r.status),
             "action_code": _action_code(r),
             "submitted": day(r.submitted_at) if r.submitted_at else "—",
             "clock": clock_html(selectors.clock(r)),
-        })
+        }
+        row["html"] = list_row_html(row)
+        rows.append(row)
     return rows
 
 
@@ -234,7 +278,7 @@ def request_detail(request, pk):
         "obj": obj,
         "clock": selectors.clock(obj),
         "comments": selectors.comments_for(user, obj),
-        "decisions": list(obj.decisions.all()),
+        "decisions": selectors.decisions_of(obj),
         "may": may,
         "decision_forms": _decision_forms(may, obj.status),
         "eligibility": eligibility_messages(obj) if staff_view and obj.eligibility else [],
@@ -450,10 +494,12 @@ def letter_response(obj, *, by):
 def at_risk(request):
     rows = selectors.requests_at_risk(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    url = _detail_urls()
     for row in page.object_list:  # the rows of the page shown, each shaped once (see _list_rows)
         r = row["request"]
-        row.update(url=reverse("intake:detail", args=[r.pk]), title=conditional_escape(tr(r.title)),
-                   status=r.get_status_display(), clock_badge=clock_html(row["clock"]))
+        row.update(url=url(r.pk), title=mark_safe(_escape(tr(r.title))),  # noqa: S308 - escaped
+                   status=selectors.status_label(r.status), clock_badge=clock_html(row["clock"]))
+        row["html"] = risk_row_html(row)
     return render(request, "intake/at_risk.html", {"page": page, "actions": registry.risk_rows_for(request.user)})
 
 

@@ -24,6 +24,13 @@ def visibility_levels(user) -> tuple[str, ...]:
     return (Visibility.PUBLIC,)
 
 
+def reader_class(user) -> str:
+    """What decides which library items, published Actions and search documents ``user`` may see: whether they
+    are staff, and the visibility levels they read (the policies below depend on nothing else). Readers of one
+    class see the same items, so what is computed from those alone may be kept per class, never per person."""
+    return f"{'staff' if is_staff(user) else 'other'}:{','.join(visibility_levels(user))}"
+
+
 @register
 class LibraryItemPolicy(Policy):
     model = LibraryItem

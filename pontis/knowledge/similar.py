@@ -120,6 +120,7 @@ class Source:
     exclude_action_ids: set = field(default_factory=set)
     exclude_item_ids: set = field(default_factory=set)
     texts: list = field(default_factory=list)  # (language, text) its concepts and meaning are read from
+    marks: tuple | None = None  # the staff's pins and dismissals, once read (``marks_of``)
 
     @property
     def id(self):
@@ -228,8 +229,9 @@ def build_source(kind: str, obj) -> Source:
         source.exclude_item_ids.add(obj.pk)
         if obj.deliverable_type_id:
             source.deliverable_types[obj.deliverable_type_id] = obj.deliverable_type
-    source.concept_ids |= set(thesaurus.concepts_for(themes=source.theme_ids, topics=source.topic_ids))
-    source.concept_ids |= _matched_concepts(texts)
+    with thesaurus.checked_once():
+        source.concept_ids |= set(thesaurus.concepts_for(themes=source.theme_ids, topics=source.topic_ids))
+        source.concept_ids |= _matched_concepts(texts)
     source.texts = texts
     return source
 
@@ -569,11 +571,19 @@ def _cache_key(user, source: Source, pinned, dismissed, limit: int) -> str:
     return "similar:" + hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
 
 
+def marks_of(source: Source) -> tuple[set, set]:
+    """The staff's pins and dismissals of ``source``: ((target kind, id) pinned, (target kind, id) dismissed), one
+    per mark (a source has at most one mark per target), read once per source object."""
+    if source.marks is None:
+        source.marks = _marks(source)
+    return source.marks
+
+
 def suggestions_for(user, source: Source, *, limit: int = SHOWN) -> list[Suggestion]:
     """The suggestions for ``source`` that ``user`` may see: pinned first, then by score (see the docstring).
 
     Kept for ``cache_seconds()`` per reader and per state of the source (see ``_cache_key``)."""
-    pinned, dismissed = _marks(source)
+    pinned, dismissed = marks_of(source)
     seconds = cache_seconds()
     if seconds <= 0:
         return _compute(user, source, pinned, dismissed, limit)

@@ -41,3 +41,10 @@ def _stem(word: str, lang: str) -> str:
 def stems(text: str, lang: str) -> list[str]:
     """The stemmed words of ``text`` in ``lang`` (English rules for a language without a stemmer), in order."""
     return [_stem(w, lang) for w in words(text)]
+
+
+@functools.lru_cache(maxsize=50_000)
+def token_stems(token: str, lang: str) -> frozenset[str]:
+    """The stems of one token of a text (a word, or a word with its punctuation), as a set: what highlighting
+    and snippets compare with the query's stems, once per token and language rather than once per occurrence."""
+    return frozenset(stems(token, lang))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,22 +120,45 @@ def _build(key) -> _Table:
     return table
 
 
+_checked = threading.local()  # the table checked once inside ``checked_once`` (per thread)
+
+
 def _table() -> _Table:
     global _cached
+    once = getattr(_checked, "table", None)
+    if once is not None:
+        return once
     key = _table_key()
     cached = _cached
-    if cached is not None and cached.key == key:
-        return cached
-    with _lock:
-        if _cached is None or _cached.key != key:
-            _cached = _build(key)
-        return _cached
+    if cached is None or cached.key != key:
+        with _lock:
+            if _cached is None or _cached.key != key:
+                _cached = _build(key)
+            cached = _cached
+    if getattr(_checked, "depth", 0):
+        _checked.table = cached
+    return cached
+
+
+@contextmanager
+def checked_once():
+    """Within the block, the label table is compared with the database once, not at every reading: for a piece of
+    work that reads the thesaurus several times (a search expands its words and concepts, a suggestion reads the
+    source's tags and text), one query instead of one per reading. A change made inside the block shows after it."""
+    _checked.depth = getattr(_checked, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _checked.depth -= 1
+        if not _checked.depth:
+            _checked.table = None
 
 
 def clear_cache() -> None:
     """Forget the label table (the next call reads it again)."""
     global _cached
     _cached = None
+    _checked.table = None
 
 
 # ------------------------------------------------------------------ reading

@@ -3,12 +3,15 @@ service each; visibility comes from the policy (permissions.py), never from a fi
 
 from __future__ import annotations
 
+import html
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -60,11 +63,34 @@ def item_list(request):
     form = forms.LibraryFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {"kind": "", "theme": "", "country": "", "year": None}
     page = Paginator(selectors.items_visible_to(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.places = _places(item)
     may_create = can(request.user, "create", LibraryItem)
+    choices = selectors.item_filter_options(request.user)
     return render(request, "knowledge/library/item_list.html", {
         "page": page, "filters": filters, "filtered": any(filters.values()), "kinds": LibraryItem.Kind.choices,
-        "choices": selectors.item_filter_choices(request.user), "may_create": may_create,
+        "choices": choices, "may_create": may_create,
+        "theme_options": options_html(choices["themes"], filters["theme"]),
+        "country_options": options_html(choices["countries"], filters["country"]),
     })
+
+
+def _places(item) -> str:
+    """A list row's countries (", ") then thematic areas ("; "), " · " between, read once from the prefetched links
+    (the template's loops read each link list three times)."""
+    countries = ", ".join(str(c) for c in item.countries.all())
+    themes = "; ".join(str(t) for t in item.themes.all())
+    return f"{countries} · {themes}" if countries and themes else countries or themes
+
+
+def options_html(pairs, selected: str) -> SafeString:
+    """The ``<option>`` elements of (value, label) pairs, ``selected`` marked, exactly as the template's loop wrote
+    them (``<option value="v" selected>label</option>``, a space before ``>`` otherwise): some 250 countries on
+    every list page, a hundred times cheaper here than in a template loop. Values and labels are escaped."""
+    return mark_safe("".join(  # noqa: S308  escaped here
+        f'<option value="{html.escape(str(value))}" {"selected" if value == selected else ""}>{html.escape(str(label))}</option>'
+        for value, label in pairs
+    ))
 
 
 @public

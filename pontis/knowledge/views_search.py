@@ -1,10 +1,12 @@
 """The search page and its suggestions. Thin: read the filters from the URL, call the search, render."""
 
+import html
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.html import format_html_join
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -114,18 +116,28 @@ def search_page(request):
     )
 
 
+def _html(value) -> str:
+    """``value`` as ``conditional_escape`` writes it (escaped unless it is already HTML), without its per-call
+    checks for lazy arguments: the filters escape a few hundred values per page."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _checks(name: str, values) -> str:
     """The check boxes of one filter, written here rather than in a template loop: a common word shows some 360
-    values, and a template renders each one's ten pieces a hundred times slower."""
-    return format_html_join(
-        "\n",
-        '<div class="search__check"><input type="checkbox" id="f-{0}-{1}" name="{0}" value="{2}" {3}>'
-        ' <label for="f-{0}-{1}">{4} <span class="search__n">({5})</span></label></div>',
-        (
-            (name, n, f.value, mark_safe("checked") if f.selected else "", f.label, f.count)  # noqa: S308  a constant
-            for n, f in enumerate(values, start=1)
-        ),
-    )
+    values, and a template renders each one's ten pieces a hundred times slower. Every piece is escaped as
+    ``format_html`` would (``conditional_escape``), in one string operation per box."""
+    name = _html(name)
+    boxes = [
+        f'<div class="search__check"><input type="checkbox" id="f-{name}-{n}" name="{name}" '
+        f'value="{_html(f.value)}" {"checked" if f.selected else ""}>'
+        f' <label for="f-{name}-{n}">{_html(f.label)} <span class="search__n">({_html(f.count)})</span></label></div>'
+        for n, f in enumerate(values, start=1)
+    ]
+    return mark_safe("\n".join(boxes))  # noqa: S308  every value is escaped above; n and the count are integers
 
 
 def _clear(request) -> str:

@@ -148,3 +148,28 @@ class IatiFile(models.Model):
 
     def __str__(self):
         return f"IATI file {self.etag or '(not built)'}"
+
+
+class FactsSnapshot(models.Model):
+    """Facts the figures read, kept as columns (``figures/facts.py``): one row per kind of facts (``name``, e.g.
+    "roster": every deployment not cancelled with its expert's gender, background and nationality).
+
+    Built from the database by the task worker once the kept snapshot is older than
+    ``PONTIS_FIGURES_CACHE_SECONDS``; figures for filters no one asked for before are then computed from the
+    columns in milliseconds instead of reading hundreds of thousands of rows. ``content`` is a NumPy ``.npz``
+    archive (no pickled objects), ``built_at`` the time its data was read ("data as of"), ``queued_at`` the claim of
+    a build asked for and not finished (so that many readers queue one build). ``version`` is the version of the
+    builder's columns that wrote it: a snapshot of another version (kept before an upgrade) is read again.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    version = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(default=b"")
+    built_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("figures facts")
+
+    def __str__(self):
+        return f"{self.name} facts of {self.built_at:%Y-%m-%d %H:%M}"

@@ -83,3 +83,15 @@ def build_iati_file() -> bool:
     from .iati.publish import build_run
 
     return build_run()
+
+
+# -- facts kept as columns for the figures (figures/facts.py) --
+
+
+@task()
+def build_facts(name: str) -> bool:
+    """Read the facts ``name`` again from the database and keep them; False when a newer build was kept already."""
+    from .figures import definitions  # noqa: F401 - registers the figures and their facts
+    from .figures.facts import build_run
+
+    return build_run(name)

@@ -25,14 +25,14 @@ def test_the_panel_shows_the_most_relevant_few_in_flat_queries(client, officer):
     client.force_login(officer)
     small, response = count_queries(lambda: page(client, request.pk))
     panel = next(p for p in response.context["panels"] if p["template"].endswith("complementarity_panel.html"))
-    assert [a.pk for a in panel["actions"]][0] == both.pk and len(panel["actions"]) == 2
+    assert panel["codes"][0] == both.code and len(panel["codes"]) == 2
 
     for _ in range(COMPLEMENTARITY_SHOWN + 3):
         make_action(officer, countries=("CV",), themes=("legal",))
     large, response = count_queries(lambda: page(client, request.pk))
     panel = next(p for p in response.context["panels"] if p["template"].endswith("complementarity_panel.html"))
-    assert len(panel["actions"]) == COMPLEMENTARITY_SHOWN
-    assert panel["actions"][0].pk == both.pk  # sharing the country and the theme stays first
+    assert len(panel["codes"]) == COMPLEMENTARITY_SHOWN
+    assert panel["codes"][0] == both.code  # sharing the country and the theme stays first
     assert panel["limited"] is True
     assert_flat(small, large)
 
@@ -74,5 +74,5 @@ def test_every_tier_read_in_flat_queries(client, officer):
         one_per_tier()
     large, response = count_queries(lambda: page(client, request.pk))
     panel = next(p for p in response.context["panels"] if p["template"].endswith("complementarity_panel.html"))
-    assert len(panel["actions"]) == COMPLEMENTARITY_SHOWN  # 4 sharing both, 4 the country, 2 of 4 the theme
+    assert len(panel["codes"]) == COMPLEMENTARITY_SHOWN  # 4 sharing both, 4 the country, 2 of 4 the theme
     assert_flat(small, large)

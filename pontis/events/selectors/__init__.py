@@ -1,3 +1,11 @@
 """Every read of the events app that is more than a ``get()``, one module per sub-topic."""
 
-from .meetings import meeting_agenda, meeting_detail_queryset, meeting_years, meetings_for  # noqa: F401
+from .meetings import (  # noqa: F401
+    meeting_agenda,
+    meeting_detail_queryset,
+    meeting_hosts,
+    meeting_list_rows,
+    meeting_page_queryset,
+    meeting_years,
+    meetings_for,
+)

@@ -6,6 +6,7 @@ import itertools
 
 from django.db.models import Prefetch
 
+from pontis.core.i18n import translate
 from pontis.core.permissions import visible_to
 
 from ..models import Contribution, DiscussionNote, Meeting, Session
@@ -14,9 +15,9 @@ from ..models import Contribution, DiscussionNote, Meeting, Session
 def meetings_for(user, *, kind: str = "", year: int | None = None, region: str = "", panel: str = "",
                  activity: int | None = None):
     """Meetings ``user`` may see, newest first, optionally filtered by kind, year (of the first day), region code,
-    panel (short name) and activity (id)."""
-    queryset = (visible_to(user, Meeting).select_related("country", "region", "panel")
-                .prefetch_related("host_countries"))
+    panel (short name) and activity (id). Their host countries are not read: ``meeting_hosts`` gives them to the
+    rows of a page."""
+    queryset = visible_to(user, Meeting).select_related("country", "region", "panel")
     if panel:
         queryset = queryset.filter(panel__slug=panel)
     if activity:
@@ -30,6 +31,32 @@ def meetings_for(user, *, kind: str = "", year: int | None = None, region: str =
     return queryset.order_by("-start_date", "slug")
 
 
+# What a row of the meeting list shows (dates, title, kind, place, status, visibility): not the long texts.
+_LIST_ROW_FIELDS = ("id", "slug", "kind", "title", "start_date", "end_date", "city", "country", "status", "access")
+
+
+def meeting_list_rows(user, **filters):
+    """``meetings_for`` with only what the rows of the meeting list show (the country of each, for its place)."""
+    return meetings_for(user, **filters).select_related(None).select_related("country").only(*_LIST_ROW_FIELDS)
+
+
+def meeting_hosts(meetings) -> list:
+    """Give each of ``meetings`` ``host_codes`` and ``host_names``: its host countries' codes and names (as
+    ``str(country)`` writes them, in the reader's language), by code like ``meeting.host_countries.all()``. One
+    query of values for all of them, not a country object per row."""
+    meetings = list(meetings)
+    hosts: dict = {m.pk: [] for m in meetings}
+    if hosts:
+        rows = (Meeting.host_countries.through.objects.filter(meeting_id__in=list(hosts))
+                .values_list("meeting_id", "country__code", "country__name").order_by("country__code"))
+        for meeting_id, code, name in rows:
+            hosts[meeting_id].append((code, translate(name) or code))
+    for meeting in meetings:
+        meeting.host_codes = [code for code, _name in hosts[meeting.pk]]
+        meeting.host_names = [name for _code, name in hosts[meeting.pk]]
+    return meetings
+
+
 def meeting_years(user) -> list[int]:
     """The years in which the meetings ``user`` may see started, newest first (for the year filter)."""
     dates = visible_to(user, Meeting).dates("start_date", "year", order="DESC")
@@ -38,6 +65,12 @@ def meeting_years(user) -> list[int]:
 
 def meeting_detail_queryset():
     return Meeting.objects.select_related("country", "region").prefetch_related("host_countries", "languages", "themes")
+
+
+def meeting_page_queryset():
+    """``meeting_detail_queryset`` with the meeting's minutes (or none) read in the same query: the page links to
+    them."""
+    return meeting_detail_queryset().select_related("minutes")
 
 
 def meeting_agenda(meeting: Meeting) -> list[tuple]:

@@ -10,6 +10,7 @@ from django.http import Http404
 from pontis.core.permissions import can, visible_to
 
 from ..models import HostOffer, Meeting, Panel, PanelDelegate, PanelMember, WorkProgramme, WorkProgrammeTopic
+from .meetings import meeting_hosts
 
 
 def panels_for(user):
@@ -37,10 +38,16 @@ def panel_delegates_for(user, panel: Panel):
             .order_by("country__code", "name"))
 
 
+# What the panel's page and its API answer show of each meeting: a panel may hold hundreds of meetings, and the
+# whole row (texts in five languages, access settings...) would be read and converted for each.
+_MEETING_ROW_FIELDS = ("id", "slug", "title", "start_date", "end_date", "panel_id")
+
+
 def panel_meetings_for(user, panel: Panel):
-    """The panel's meetings ``user`` may see (the protection rules), newest first."""
-    return (visible_to(user, Meeting).filter(panel=panel).select_related("country")
-            .prefetch_related("host_countries").order_by("-start_date", "slug"))
+    """The panel's meetings ``user`` may see (the protection rules), newest first; only the fields their rows show
+    (``meeting_hosts`` gives their host countries)."""
+    return (visible_to(user, Meeting).filter(panel=panel).only(*_MEETING_ROW_FIELDS)
+            .order_by("-start_date", "slug"))
 
 
 def panel_programmes_for(user, panel: Panel):
@@ -108,12 +115,17 @@ def panel_meetings_to_link(panel: Panel):
             .order_by("-start_date", "slug"))
 
 
+def panel_meeting_choices(panel: Panel) -> list:
+    """``panel_meetings_to_link`` with only what the page's choice lists show (title and first day)."""
+    return list(panel_meetings_to_link(panel).only("id", "slug", "title", "start_date"))
+
+
 def panel_page(user, panel: Panel) -> dict:
     """Everything the panel's page shows, as lists (the template adds no query)."""
     return {
         "members": list(panel_members(panel)),
         "delegates": list(panel_delegates_for(user, panel)),
-        "meetings": list(panel_meetings_for(user, panel)),
+        "meetings": meeting_hosts(panel_meetings_for(user, panel)),
         "programmes": list(panel_programmes_for(user, panel)),
     }
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from pontis.core.i18n import translate
 from pontis.core.models import Country
 from pontis.core.permissions import visible_to
 from pontis.core.roles import is_staff
@@ -215,8 +216,11 @@ def _totals(people) -> dict:
 
 
 def _countries(rows) -> list[tuple[str, int]]:
+    """``rows`` of ``(country id, count)`` as ``(country's name, count)``; the names as ``str(country)`` gives them,
+    read as values (no model instance per country)."""
     ids = [pk for pk, _n in rows if pk]
-    names = Country.objects.in_bulk(ids) if ids else {}
+    found = Country.objects.filter(pk__in=ids).values_list("pk", "name", "code").order_by() if ids else ()
+    names = {pk: translate(name) or code for pk, name, code in found}
     return sorted(((str(names[pk]) if pk in names else "", n) for pk, n in rows), key=lambda item: (-item[1], item[0]))
 
 

@@ -5,29 +5,75 @@ programme topic) builds each label once and writes each list in one go. A meetin
 the labels of its coded fields, are written by one call per row instead of an include (a new template context
 and a dozen nodes) or ``get_FOO_display`` (a dictionary of the choices built on every call): lists of meetings
 and registrations show them on every row. The HTML is the same as ``events/_dates.html`` and
-``events/_place.html`` write."""
+``events/_place.html`` write. The rows of the staff's list of registrations, of its figures and of a panel's
+meetings are written by one call for the whole list, with the markup the templates' loops wrote (the tests compare
+both in every language). A day's text and a title's text depend only on the value and the language: they are kept
+in a small per-worker memory."""
+
+import datetime
+import functools
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import translation
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pontis.core.templatetags.dates import day
 from pontis.core.templatetags.pontis import tr
 
+from ..models import Registration
+
 register = template.Library()
 
 
+@functools.lru_cache(maxsize=2048)
+def _tr_in(language: str, items: tuple) -> str:
+    with translation.override(language):
+        return tr(dict(items))
+
+
+def title_text(value):
+    """``{% tr value %}`` before escaping, for a title (``{lang: text}``): the same for the same texts and language,
+    so kept (the same meetings' titles are written on every visit of their lists and pages)."""
+    if isinstance(value, dict):
+        try:
+            return _tr_in(translation.get_language(), tuple(sorted(value.items())))
+        except TypeError:  # a value that cannot be a key
+            pass
+    return tr(value)
+
+
+class RenderedChoices(list):
+    """``[(value, label), ...]`` that also keeps each choice's ``<option>`` written once, unselected and selected:
+    a list repeated in many forms of a page is then joined, not written again, for each form."""
+
+    def __init__(self, choices):
+        super().__init__(choices)
+        self.rendered = []
+        for value, label in self:
+            text, label = conditional_escape(value), conditional_escape(label)
+            self.rendered.append((value, f'<option value="{text}">{label}</option>',
+                                  f'<option value="{text}" selected>{label}</option>'))
+
+
 @register.simple_tag
-def meeting_choices(meetings) -> list[tuple[int, str]]:
+def meeting_choices(meetings) -> RenderedChoices:
     """``[(pk, label), ...]``: each meeting's title in the reader's language (a fallback marked as ``tr`` marks it)
     and its first day, ``YYYY-MM-DD``."""
-    return [(m.pk, format_html("{} ({})", tr(m.title), m.start_date.strftime("%Y-%m-%d"))) for m in meetings]
+    return RenderedChoices(
+        (m.pk, mark_safe(f"{conditional_escape(title_text(m.title))} ({m.start_date:%Y-%m-%d})"))  # noqa: S308 - escaped
+        for m in meetings)
 
 
 @register.simple_tag
 def options(choices, selected=None):
     """``<option>`` elements for ``[(value, label), ...]``, the one whose value equals ``selected`` selected."""
+    if isinstance(choices, RenderedChoices):
+        return mark_safe("".join(on if value == selected else off for value, off, on in choices.rendered))  # noqa: S308 - escaped when kept
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
@@ -35,8 +81,29 @@ def options(choices, selected=None):
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _day_in(value: datetime.date, language: str) -> str:
+    with translation.override(language):
+        return day(value)
+
+
+def _day(value) -> str:
+    """``{{ value|day }}`` (unescaped): the same text for the same day and language, so kept (lists repeat a few
+    years of days on every page). A date and time is not kept: its day depends on the reader's time zone."""
+    if type(value) is not datetime.date:
+        return day(value)
+    return _day_in(value, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_in(value: datetime.date, language: str) -> str:
+    return format_html('<time datetime="{}">{}</time>', value.strftime("%Y-%m-%d"), _day_in(value, language))
+
+
 def _time(value) -> str:
-    return format_html('<time datetime="{}">{}</time>', value.strftime("%Y-%m-%d"), day(value))
+    if type(value) is not datetime.date:
+        return format_html('<time datetime="{}">{}</time>', value.strftime("%Y-%m-%d"), day(value))
+    return _time_in(value, translation.get_language())
 
 
 @register.simple_tag
@@ -44,7 +111,7 @@ def meeting_dates(meeting):
     """The first day, or the first and last days, of a meeting, as ``events/_dates.html`` writes them."""
     if meeting.start_date == meeting.end_date:
         return _time(meeting.start_date)
-    return format_html("{} – {}", _time(meeting.start_date), _time(meeting.end_date))
+    return mark_safe(f"{_time(meeting.start_date)} – {_time(meeting.end_date)}")  # noqa: S308 - both written by format_html
 
 
 @register.simple_tag
@@ -85,3 +152,89 @@ def choice_label(obj, name: str) -> str:
         labels = _labels[key] = dict(type(obj)._meta.get_field(name).flatchoices)
     value = getattr(obj, name)
     return str(labels.get(value, value))
+
+
+_DECIDE_MARKER = 0
+
+
+def _decide_address(slug: str):
+    """The address of a registration's decision in meeting ``slug``, as ``{% url 'events:registration_decide' %}``
+    gives it: ``reverse`` once per page, then the registration's id written in."""
+    head, tail = reverse("events:registration_decide", args=[slug, _DECIDE_MARKER]).rsplit(
+        f"/{_DECIDE_MARKER}/decide/", 1)
+    return lambda pk: f"{head}/{pk}/decide/{tail}"
+
+
+@register.simple_tag
+def registration_rows(registrations, meeting):
+    """The rows of the staff's list of registrations (``registration_manage.html``): each person's box to tick,
+    name, contact, institution, country, gender, status, days present and decision buttons. One call writes the
+    page's rows; the markup is the one the template's loop wrote (ids as plain digits, as under ``localize off``)."""
+    decide_url = _decide_address(meeting.slug)
+    # As {% translate %} writes them: the template's own words, not escaped.
+    labels = {"approve": _("Approve"), "waitlist": _("Wait-list"), "reject": _("Reject")}
+    select = _("Select %(name)s")
+    genders = _choice_labels(Registration, "gender")
+    statuses = _choice_labels(Registration, "status")
+    pending, waitlisted = Registration.Status.PENDING, Registration.Status.WAITLISTED
+    rows = []
+    for r in registrations:
+        pk = r.pk
+        name = escape(r.name)
+        days = ", ".join(escape(_day(a.day)) for a in r.attendance.all()) or "–"
+        position = f" · {escape(r.position)}" if r.position else ""
+        decide = ""
+        if r.status == pending or r.status == waitlisted:
+            url = escape(decide_url(pk))
+            decide = (f'\n<button class="button button--small" type="submit" name="decision" value="approve" '
+                      f'formaction="{url}">{labels["approve"]}</button>\n')
+            if r.status == pending:
+                decide += (f'<button class="button button--small button--secondary" type="submit" name="decision" '
+                           f'value="waitlist" formaction="{url}">{labels["waitlist"]}</button>')
+            decide += (f'\n<button class="button button--small button--danger" type="submit" name="decision" '
+                       f'value="reject" formaction="{url}">{labels["reject"]}</button>')
+        status = escape(r.status)
+        rows.append(
+            f'<tr>\n<td><input type="checkbox" name="registration" value="{pk}" id="sel-{pk}" '
+            f'aria-label="{select % {"name": name}}"></td>\n'
+            f'<td>{name}<br><span class="small">{escape(r.email)}{position}</span></td>\n'
+            f'<td>{escape(r.institution_name)}</td><td>{escape(str(r.country))}</td>'
+            f'<td>{escape(genders.get(r.gender, r.gender))}</td>\n'
+            f'<td><span class="status registration-status registration-status--{status}">'
+            f'{escape(statuses.get(r.status, r.status))}</span></td>\n'
+            f'<td>{days}</td>\n<td class="registration-decide">{decide}</td>\n</tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value escaped above
+
+
+def _choice_labels(model, name: str) -> dict:
+    """``{value: label}`` of a choice field in the reader's language (``choice_label`` for many rows)."""
+    key = (model, name)
+    labels = _labels.get(key)
+    if labels is None:
+        labels = _labels[key] = dict(model._meta.get_field(name).flatchoices)
+    return {value: str(label) for value, label in labels.items()}
+
+
+@register.simple_tag
+def counted_items(rows, blank=""):
+    """``<li>label: count</li>`` for each ``(label, count)`` of ``rows`` (``blank`` for an empty label), or
+    ``<li>–</li>`` when there is none: the lists of the attendance figures, some a hundred countries long."""
+    if not rows:
+        return mark_safe("<li>–</li>")  # noqa: S308 - a constant
+    number = localize if settings.USE_THOUSAND_SEPARATOR else str  # a whole number is its digits unless grouped
+    return mark_safe("".join(  # noqa: S308 - every value escaped here
+        f"<li>{conditional_escape(label or blank)}: {conditional_escape(number(n))}</li>" for label, n in rows))
+
+
+@register.simple_tag
+def panel_meeting_items(meetings):
+    """The ``<li>`` of each meeting on a panel's page (a link to it, its dates, its host countries from
+    ``selectors.panels.meeting_hosts``), as the page's loop wrote them: a panel may hold hundreds of meetings."""
+    hosted_by = _("Hosted by")  # as {% translate %} writes the template's own words: not escaped
+    items = []
+    for m in meetings:
+        hosts = f" · {hosted_by} {', '.join(conditional_escape(name) for name in m.host_names)}" if m.host_names else ""
+        items.append(f'\n    <li><a href="{conditional_escape(meeting_url(m))}">{conditional_escape(title_text(m.title))}</a>'
+                     f" – {meeting_dates(m)}{hosts}</li>\n  ")
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped here

@@ -7,7 +7,9 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -313,3 +315,280 @@ def test_the_staff_list_of_registrations_costs_the_same_queries_whatever_its_len
     html = response.content.decode()
     assert html.count('name="registration" value="') == 2 + len(PEOPLE) * 2
     assert html.count(">Approve</button>") == 0  # every one approved: nothing left to decide
+
+
+# ---------------------------------------------------------------- rows written in Python instead of template loops
+# Each template below is the markup the page's template held before its rows were written by a tag; the tag must
+# write the same HTML, character for character, in every language.
+
+OLD_AGENDA = """{% load i18n pontis %}{% for day, sessions in agenda %}
+    <h3>{% blocktranslate with n=forloop.counter %}Day {{ n }}{% endblocktranslate %} – <time datetime="{{ day|date:'Y-m-d' }}">{{ day|day }}</time></h3>
+    <ol class="agenda">
+    {% for session in sessions %}
+      <li class="agenda__session">
+        <h4>{% if session.number %}{% blocktranslate with n=session.number %}Session {{ n }}{% endblocktranslate %}: {% endif %}{% tr session.title %}</h4>
+        {% if session.starts_at %}<p class="small muted"><time datetime="{{ session.day|date:'Y-m-d' }}T{{ session.starts_at|time:'H:i' }}">{{ session.starts_at|time:"H:i" }}</time>{% if session.ends_at %}–<time datetime="{{ session.day|date:'Y-m-d' }}T{{ session.ends_at|time:'H:i' }}">{{ session.ends_at|time:"H:i" }}</time>{% endif %} ({{ meeting.time_zone }})</p>{% endif %}
+        {% if session.moderator and show_people %}<p><strong>{% translate "Moderator:" %}</strong> {{ session.moderator }}</p>{% endif %}
+        {% with contributions=session.contributions.all %}{% if contributions %}
+        <ul>
+          {% for c in contributions %}
+          <li>{% if show_people %}<strong>{{ c.speaker_name }}</strong>{% if c.speaker_role %}, {{ c.speaker_role }}{% endif %}{% else %}<strong>{% translate "Speaker" %}</strong>{% endif %}{% if c.country %} ({{ c.country }}){% endif %}{% if c.title %}: <cite>{% tr c.title %}</cite>{% endif %}</li>
+          {% endfor %}
+        </ul>
+        {% endif %}{% endwith %}
+        {% if session.summary %}<div class="prose">{% tr session.summary as session_summary %}{{ session_summary|linebreaks }}</div>{% endif %}
+        {% with notes=session.discussion.all %}{% if notes %}
+        <details class="agenda__discussion">
+          <summary>{% blocktranslate count n=notes|length %}Discussion: {{ n }} question{% plural %}Discussion: {{ n }} questions{% endblocktranslate %}</summary>
+          <dl>
+          {% for note in notes %}
+            <dt>{% if note.country %}{{ note.country }}{% if show_people and note.asked_by %}, {% endif %}{% endif %}{% if show_people %}{{ note.asked_by }}{% endif %}</dt>
+            <dd><p>{{ note.question }}</p>{% if note.answer %}<p><strong>{% translate "Answer:" %}</strong> {% if show_people and note.answered_by %}{{ note.answered_by }}: {% endif %}{{ note.answer }}</p>{% endif %}</dd>
+          {% endfor %}
+          </dl>
+        </details>
+        {% endif %}{% endwith %}
+      </li>
+    {% endfor %}
+    </ol>
+  {% empty %}
+    <p class="muted">{% translate "The agenda has not been published yet." %}</p>
+  {% endfor %}"""
+
+NEW_AGENDA = """{% load i18n events_agenda %}{% if agenda %}{% agenda_days agenda meeting show_people %}{% else %}
+    <p class="muted">{% translate "The agenda has not been published yet." %}</p>
+  {% endif %}"""
+
+
+def _varied_agenda():
+    """Two days: sessions with and without number, times, moderator, summary (one only in French: a fallback),
+    speakers with and without role, country and title, and a discussion with and without answers; hostile text."""
+    meeting = make_meeting(days=2, start=datetime.date(2022, 3, 7))
+    Meeting.objects.filter(pk=meeting.pk).update(time_zone="Europe/Paris")
+    meeting.refresh_from_db()
+    peru, georgia = Country.objects.get(code="PE"), Country.objects.get(code="GE")
+    first = services.session_create(
+        meeting=meeting, by=None, title={"en": "Opening <b>&</b>", "ru": "Открытие"}, day=meeting.start_date,
+        kind="opening", starts_at=datetime.time(9, 0), moderator="Ms <Moderator>",
+        summary={"fr": "Ligne un\n\nLigne <deux> & trois"})
+    services.contribution_create(session=first, by=None, speaker_name="Dr \"Quote\" O'Neil", speaker_role="Ministry & Co",
+                                 country=peru, title={"en": "Talk <one>"})
+    services.contribution_create(session=first, by=None, speaker_name="Plain Speaker")
+    services.note_create(session=first, by=None, question="Why <not>?", asked_by="Delegate & co", country=georgia,
+                         answer="Because.", answered_by="Chair")
+    services.note_create(session=first, by=None, question="And then?")
+    services.note_create(session=first, by=None, question="Who?", asked_by="Someone", answer="Nobody")
+    second = services.session_create(
+        meeting=meeting, by=None, title={"es": "Sesión <dos>"}, day=meeting.start_date, number=2,
+        starts_at=datetime.time(14, 30), ends_at=datetime.time(16, 5), summary={"en": "One line"})
+    services.contribution_create(session=second, by=None, speaker_name="Speaker Two", country=georgia)
+    services.note_create(session=second, by=None, question="Only one", country=peru)
+    services.session_create(meeting=meeting, by=None, title={"en": "Day two"}, day=meeting.end_date, number=3)
+    return meeting
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_agenda_tag_writes_what_the_agenda_loops_wrote(language):
+    from pontis.events.selectors import meeting_agenda
+
+    meeting = _varied_agenda()
+    agenda = meeting_agenda(meeting)
+    assert [len(sessions) for _day, sessions in agenda] == [2, 1]
+
+    with translation.override(language):
+        for show_people in (True, False):
+            context = {"agenda": agenda, "meeting": meeting, "show_people": show_people}
+            written = Template(NEW_AGENDA).render(Context(context))
+            assert written == Template(OLD_AGENDA).render(Context(context))
+        empty = {"agenda": [], "meeting": meeting, "show_people": True}
+        assert Template(NEW_AGENDA).render(Context(empty)) == Template(OLD_AGENDA).render(Context(empty))
+    assert "Ms &lt;Moderator&gt;" not in written and "Plain Speaker" not in written  # nobody named without people
+    assert "Why &lt;not&gt;?" in written and "<b>" not in written
+
+
+OLD_REGISTRATION_ROWS = """{% load i18n l10n pontis events_options %}{% translate "Approve" as approve_label %}{% translate "Wait-list" as waitlist_label %}{% translate "Reject" as reject_label %}{% localize off %}{% for r in page.object_list %}<tr>
+<td><input type="checkbox" name="registration" value="{{ r.pk }}" id="sel-{{ r.pk }}" aria-label="{% blocktranslate with name=r.name %}Select {{ name }}{% endblocktranslate %}"></td>
+<td>{{ r.name }}<br><span class="small">{{ r.email }}{% if r.position %} · {{ r.position }}{% endif %}</span></td>
+<td>{{ r.institution_name }}</td><td>{{ r.country }}</td><td>{{ r|choice_label:"gender" }}</td>
+<td><span class="status registration-status registration-status--{{ r.status }}">{{ r|choice_label:"status" }}</span></td>
+<td>{% for a in r.attendance.all %}{{ a.day|day }}{% if not forloop.last %}, {% endif %}{% empty %}–{% endfor %}</td>
+<td class="registration-decide">{% if r.status == 'pending' or r.status == 'waitlisted' %}{% url 'events:registration_decide' meeting.slug r.pk as decide_url %}
+<button class="button button--small" type="submit" name="decision" value="approve" formaction="{{ decide_url }}">{{ approve_label }}</button>
+{% if r.status == 'pending' %}<button class="button button--small button--secondary" type="submit" name="decision" value="waitlist" formaction="{{ decide_url }}">{{ waitlist_label }}</button>{% endif %}
+<button class="button button--small button--danger" type="submit" name="decision" value="reject" formaction="{{ decide_url }}">{{ reject_label }}</button>{% endif %}</td>
+</tr>{% empty %}<tr><td colspan="8">{% translate "No registration yet." %}</td></tr>{% endfor %}{% endlocalize %}"""
+
+NEW_REGISTRATION_ROWS = """{% load i18n events_options %}{% if page.object_list %}{% registration_rows page.object_list meeting %}{% else %}<tr><td colspan="8">{% translate "No registration yet." %}</td></tr>{% endif %}"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_registration_rows_tag_writes_what_the_rows_loop_wrote(language):
+    from django.core.paginator import Paginator
+
+    officer = user_with_role("officer")
+    meeting = _meeting()
+    _people(meeting, officer, PEOPLE[:3], "<b>O'Hara & co</b>")
+    for i, status in enumerate(["pending", "pending", "pending"]):
+        registration, _ = services.registration_request(
+            meeting=meeting, name=f"Waiting \"{i}\"", email=f"w{i}@example.org", gender="man",
+            institution_name="Customs <HQ>", country=Country.objects.get(code="GE"), position="")
+        assert registration.status == status
+    waiting = Registration.objects.filter(meeting=meeting, status="pending").order_by("pk")
+    services.registration_decide(registration=waiting[0], by=officer, decision="waitlist")
+    services.registration_decide(registration=waiting[1], by=officer, decision="reject")
+
+    with translation.override(language):
+        page = Paginator(registrations_for(officer, meeting), 50).get_page(1)
+        context = {"page": page, "meeting": meeting}
+        written = Template(NEW_REGISTRATION_ROWS).render(Context(context))
+        assert written == Template(OLD_REGISTRATION_ROWS).render(Context(context))
+        empty = {"page": Paginator(Registration.objects.none(), 50).get_page(1), "meeting": meeting}
+        assert Template(NEW_REGISTRATION_ROWS).render(Context(empty)) == Template(OLD_REGISTRATION_ROWS).render(
+            Context(empty))
+    assert written.count("<tr>") == 6 and written.count('value="approve"') == 2 and written.count('value="waitlist"') == 1
+    assert "&lt;b&gt;O&#x27;Hara &amp; co&lt;/b&gt;" in written
+
+
+OLD_FIGURES = """{% load i18n %}<ul>{% for name, n in totals.by_institution %}<li>{{ name }}: {{ n }}</li>{% empty %}<li>–</li>{% endfor %}</ul><ul>{% for code, n in totals.by_country %}<li>{{ code }}: {{ n }}</li>{% empty %}<li>–</li>{% endfor %}</ul><ul>{% for name, n in totals.by_role %}<li>{{ name|default:_("Not given") }}: {{ n }}</li>{% empty %}<li>–</li>{% endfor %}</ul>"""
+
+NEW_FIGURES = """{% load i18n events_options %}<ul>{% counted_items totals.by_institution %}</ul><ul>{% counted_items totals.by_country %}</ul><ul>{% counted_items totals.by_role _("Not given") %}</ul>"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_figure_lists_are_written_as_the_loops_wrote_them(language):
+    officer = user_with_role("officer")
+    meeting = _meeting()
+    _people(meeting, officer, [*PEOPLE, ("man", "Police <&> Co", "GE", "", (0,))], "p")
+
+    with translation.override(language):
+        totals, _per_day = attendance_figures(meeting)
+        written = Template(NEW_FIGURES).render(Context({"totals": totals}))
+        assert written == Template(OLD_FIGURES).render(Context({"totals": totals}))
+        empty = {"totals": {"by_institution": [], "by_country": [], "by_role": []}}
+        assert Template(NEW_FIGURES).render(Context(empty)) == Template(OLD_FIGURES).render(Context(empty))
+    assert "Police &lt;&amp;&gt; Co: 1" in written and written.count("<li>") == 12
+
+
+OLD_PANEL_MEETINGS = """{% load i18n pontis events_options %}<ul>
+  {% for m in meetings %}
+    <li><a href="{% meeting_url m %}">{% tr m.title %}</a> – {% meeting_dates m %}{% with hosts=m.host_countries.all %}{% if hosts %} · {% translate "Hosted by" %} {{ hosts|join:", " }}{% endif %}{% endwith %}</li>
+  {% empty %}<li>{% translate "No meeting to show." %}</li>{% endfor %}
+  </ul>"""
+
+NEW_PANEL_MEETINGS = """{% load i18n events_options %}<ul>
+  {% if meetings %}{% panel_meeting_items meetings %}{% else %}<li>{% translate "No meeting to show." %}</li>{% endif %}
+  </ul>"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_panel_meetings_are_written_as_the_loop_wrote_them(language):
+    from pontis.events.selectors.panels import meeting_hosts, panel_meetings_for
+
+    officer = user_with_role("officer")
+    panel, _programme, _by, _lt = make_panel()
+    codes = ["PE", "GE", "MD"]
+    for i in range(4):
+        meeting = make_meeting(kind="panel_meeting", start=datetime.date(2016, 1, 1 + i), days=1 + i % 2)
+        hosts = [Country.objects.get(code=code).pk for code in codes[:i]]
+        services.meeting_update(meeting=meeting, by=None, panel=panel, host_countries=hosts)
+    Meeting.objects.filter(pk=meeting.pk).update(title={"ru": "Встреча <четыре>"})
+
+    with translation.override(language):
+        old = list(Meeting.objects.filter(panel=panel).prefetch_related("host_countries").order_by("-start_date", "slug"))
+        new = meeting_hosts(panel_meetings_for(officer, panel))
+        written = Template(NEW_PANEL_MEETINGS).render(Context({"meetings": new}))
+        assert written == Template(OLD_PANEL_MEETINGS).render(Context({"meetings": old}))
+        assert Template(NEW_PANEL_MEETINGS).render(Context({"meetings": []})) == Template(OLD_PANEL_MEETINGS).render(
+            Context({"meetings": []}))
+        assert [m.host_codes for m in new] == [sorted(codes[:i]) for i in (3, 2, 1, 0)]
+    assert written.count("<li>") == 4 and "&lt;четыре&gt;" in written
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_panel_forms_selects_are_those_django_wrote(language):
+    """The delegate's country and role and the programme's language are written in Python; the same elements,
+    attributes and options as Django's select templates wrote (white space between options aside)."""
+    from django import forms as django_forms
+    from django.test.html import parse_html
+
+    from pontis.events.forms_panels import DelegateForm, ProgrammeForm
+
+    countries = list(Country.objects.filter(code__in=["PE", "GE", "MD"]))
+    with translation.override(language):
+        for form, name in [(DelegateForm(countries=countries, auto_id="delegate-%s"), "country"),
+                           (DelegateForm(countries=countries, auto_id="delegate-%s"), "role"),
+                           (DelegateForm({"country": str(countries[1].pk), "role": "alternate"}, countries=countries),
+                            "country"),
+                           (DelegateForm({"role": "alternate"}, countries=countries), "role"),
+                           (ProgrammeForm(auto_id="programme-%s"), "language")]:
+            field = form[name]
+            django_select = django_forms.Select(choices=field.field.widget.choices)
+            expected = field.as_widget(widget=django_select)
+            assert parse_html(str(field)) == parse_html(expected)
+            assert "<option" in str(field)
+
+
+def test_the_api_lists_give_each_meetings_host_countries_from_one_read(client):
+    """The host countries of a page of meetings are read once for the page (``meeting_hosts``), the same codes
+    as each meeting's ``host_countries``."""
+    meetings = _varied_meetings()
+    meetings[0].host_countries.set(Country.objects.filter(code__in=["PL", "BY", "LT"]))
+    meetings[2].host_countries.set(Country.objects.filter(code__in=["GE"]))
+    expected = {m.slug: sorted(m.host_countries.values_list("code", flat=True)) for m in Meeting.objects.all()}
+    client.force_login(user_with_role("officer"))
+
+    for url in ("/api/v1/meetings", "/api/v1/events"):
+        rows = client.get(url).json()["items"]
+        assert {row["slug"]: row["host_countries"] for row in rows} == expected
+    assert expected[meetings[0].slug] == ["BY", "LT", "PL"] and expected[meetings[1].slug] == []
+
+
+@pytest.mark.parametrize("who", ["anonymous", "officer"])
+def test_the_meeting_page_reads_its_minutes_with_the_meeting(client, who):
+    """Minutes or none, the page costs the same queries: they come in the meeting's own query."""
+    from pontis.events.services.minutes import minutes_publish, minutes_save
+
+    officer = user_with_role("officer")
+    without, published = make_meeting(), make_meeting()
+    minutes = minutes_save(meeting=published, by=officer, executive_summary={"en": "Short"}, body={"en": "Long"})
+    minutes_publish(minutes=minutes, by=officer)
+    if who == "officer":
+        client.force_login(officer)
+
+    small, response = count_queries(lambda: client.get(reverse("events:detail", args=[without.slug])))
+    html = response.content.decode()
+    assert ("minutes-link-title" in html) is (who == "officer")  # staff are offered to write them
+    large, response = count_queries(lambda: client.get(reverse("events:detail", args=[published.slug])))
+
+    assert_flat(small, large)
+    assert reverse("events:minutes", args=[published.slug]) in response.content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("events:detail", args=[published.slug]))
+    assert not [q for q in captured.captured_queries if q["sql"].startswith('SELECT "events_minutes"')]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_panel_pages_kept_empty_forms_are_what_the_forms_write(language):
+    """Staff's empty member and delegate forms are written once per language and member countries, the same
+    HTML as a new form writes; renaming a country (reference data) writes them again."""
+    from pontis.core.forms import bump_reference_version
+    from pontis.events.forms_panels import DelegateForm, MemberForm, written_once
+
+    countries = list(Country.objects.filter(code__in=["PE", "GE"]).order_by("code"))
+    key = ("delegate", *sorted(c.pk for c in countries))
+
+    def delegate():
+        return DelegateForm(countries=countries, auto_id="delegate-%s")
+
+    with translation.override(language):
+        for _i in range(2):
+            assert written_once(("member",), lambda: MemberForm(auto_id="member-%s")) == str(
+                MemberForm(auto_id="member-%s"))
+            assert written_once(key, delegate) == str(delegate())
+        peru = countries[1]
+        peru.name = {**peru.name, language: "Peru <renamed>"}
+        peru.save()
+        try:
+            assert "Peru &lt;renamed&gt;" in written_once(key, delegate)
+        finally:
+            bump_reference_version()  # the test's renaming is rolled back: nothing written with it may stay

@@ -244,3 +244,40 @@ def test_the_candidates_page_writes_one_row_per_candidate_and_the_empty_messages
     assert "No active expert shares this Action's themes and languages." in none
     assert "No vetted expert matches. Try a family name or another word." in found
     assert "No active expert shares" not in html
+
+
+# ---------------------------------------------------------------- filters on reference data without a query
+
+
+def test_reference_filters_are_checked_without_a_query_and_find_what_they_found(client, officer):
+    from pontis.core.models import Language
+
+    client.force_login(officer)
+    theme = ThematicArea.objects.get(code="irregular_thb")
+    english = Language.objects.get(code="en")
+    found = make_profile(family_name="Filtered", themes=("irregular_thb",), languages=(("en", "B2"),), nationality="SN")
+    make_profile(family_name="Other", themes=("mad",), languages=(("en", "B2"),), nationality="SN")
+    filters = {"theme": theme.pk, "language": english.pk, "nationality": Country.objects.get(code="SN").pk}
+    client.get(ROSTER, filters)
+
+    queries = _sql(lambda: client.get(ROSTER, filters))
+    response = client.get(ROSTER, filters)
+
+    reference = ('FROM "core_thematicarea"', 'FROM "core_language"', 'FROM "core_country"')
+    assert not [sql for sql in queries if any(table in sql for table in reference)]
+    assert [row.pk for row in response.context["page"]] == [found.pk]
+
+
+@pytest.mark.parametrize("value", ["99999", "abc", "1.5", " "])
+def test_a_reference_filter_that_does_not_exist_says_so_as_before(value):
+    from django import forms as django_forms
+
+    from pontis.experts.forms import RosterFilterForm
+
+    class Before(django_forms.Form):
+        theme = django_forms.ModelChoiceField(queryset=ThematicArea.objects.all(), required=False)
+
+    form, before = RosterFilterForm({"theme": value}), Before({"theme": value})
+
+    assert form.is_valid() == before.is_valid()
+    assert form.errors.get("theme") == before.errors.get("theme")

@@ -3,7 +3,10 @@ may see per row, and the filter choices. The figures themselves are ``pontis.fee
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from pontis.actions.models import Action, Activity
+from pontis.core.forms import reference_version
 from pontis.core.models import EvaluationCriterion, Region, ThematicArea
 from pontis.core.permissions import get_visible_or_404, visible_to
 
@@ -29,15 +32,18 @@ def indicator_row_activities(user):
     return visible_to(user, Activity)
 
 
-def activities_by_id(ids) -> dict[int, Activity]:
-    """Activities of the rows with their Action's code, in one query (a page of rows, or all for an export)."""
-    return {a.pk: a for a in Activity.objects.filter(pk__id_in=list(ids)).select_related("action")
-            .only("pk", "title", "sequence", "action__code").order_by()}
+def activities_by_id(ids) -> dict[int, tuple[str, dict]]:
+    """Activity id -> (its Action's code, its title) for the rows shown, in one query (a page of rows, or all for
+    an export)."""
+    return {pk: (code, title) for pk, code, title in Activity.objects.filter(pk__id_in=list(ids))
+            .values_list("pk", "action__code", "title").order_by()}
 
 
-def actions_by_id(ids) -> dict[int, Action]:
-    """Code and title of the Actions of the rows, in one query (a page of rows, or all for an export)."""
-    return {a.pk: a for a in Action.objects.filter(pk__id_in=list(ids)).only("pk", "code", "title").order_by()}
+def actions_by_id(ids) -> dict[int, tuple[str, dict]]:
+    """Action id -> (its code, its title) for the rows shown, in one query (a page of rows, or all for an
+    export)."""
+    return {pk: (code, title) for pk, code, title in Action.objects.filter(pk__id_in=list(ids))
+            .values_list("pk", "code", "title").order_by()}
 
 
 def indicator_regions():
@@ -48,6 +54,18 @@ def indicator_themes():
     return ThematicArea.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
+_criterion_labels: dict = {"version": None, "labels": {}}  # per worker: {language: {code: name}}
+
+
 def criterion_labels() -> dict[str, str]:
-    """Evaluation criterion code -> its name in the reader's language (the figures carry codes)."""
-    return {c.code: c.label for c in EvaluationCriterion.objects.all()}
+    """Evaluation criterion code -> its name in the reader's language (the figures carry codes). Reference data:
+    read once per worker, language and reference-data version (``core.forms.reference_version``, which changes
+    whenever a criterion is saved or deleted), as the option lists of ``CachedSelect`` are."""
+    version = reference_version()
+    if _criterion_labels["version"] != version:
+        _criterion_labels.update(version=version, labels={})
+    language = get_language()
+    labels = _criterion_labels["labels"].get(language)
+    if labels is None:
+        labels = _criterion_labels["labels"][language] = {c.code: c.label for c in EvaluationCriterion.objects.all()}
+    return dict(labels)

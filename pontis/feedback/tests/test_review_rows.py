@@ -293,7 +293,7 @@ def test_the_rows_cost_the_same_queries_at_two_data_sizes(officer):
 
     assert (len(few), len(many)) == (1, 81)
     assert_flat(small, large)
-    assert small == 9  # five for the targets, one visibility check and one count of links per table
+    assert small == 8  # six for the targets, one visibility check per table
 
 
 def test_the_exports_hold_every_row(client, officer):

@@ -20,27 +20,31 @@ item the reader may not see is never counted, suggested or hinted at.
 
 from __future__ import annotations
 
+import hashlib
+import html
 import logging
 import math
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from pontis.core.forms import reference_version
 from pontis.core.i18n import content_languages, translate
 from pontis.core.models import Country, Region, ThematicArea, Topic
 
 from .. import meaning, thesaurus
 from ..models import Concept, LibraryItem, PublishedAction, SearchDocument, SearchTerm
-from ..permissions import LibraryItemPolicy, PublishedActionPolicy, visibility_levels
-from ..text import fold, stems, words
+from ..permissions import LibraryItemPolicy, PublishedActionPolicy, reader_class, visibility_levels
+from ..selectors import kept_seconds
+from ..text import fold, stems, token_stems, words
 from . import ranking
 from .index import ACTION, ACTION_TEXT_FIELDS, ITEM_TEXT_FIELDS, KINDS, LIBRARY_KINDS, concept_term
 from .stopwords import is_stopword
@@ -414,9 +418,28 @@ def _facet_values(counts: dict[str, dict[str, int]], filters: dict, refs) -> dic
     return facets
 
 
+# The reference data's codes and labels per (query language, page language), for the current version of the
+# reference data (``core.forms.reference_version`` changes whenever any of it is saved or deleted): read once per
+# worker instead of four queries and some 300 translations per search.
+_references: dict = {"version": None, "entries": {}}
+
+
 def _reference(lang: str, years=()) -> dict:
-    """Codes and labels of the reference data the facets show (four queries, whatever the number of items); the
-    years' labels are set by ``_year_labels`` once the years are known."""
+    """Codes and labels of the reference data the facets show (read once per worker and version of the reference
+    data, see ``_references``); the years' labels are set by ``_year_labels`` once the years are known. The answer
+    is the caller's own: changing its labels changes no other search's."""
+    version = reference_version()
+    if _references["version"] != version:
+        _references.update(version=version, entries={})
+    entry = (lang, translation.get_language())
+    base = _references["entries"].get(entry)
+    if base is None:
+        base = _references["entries"][entry] = _read_reference(lang)
+    return {**base, "labels": {**base["labels"], "year": _year_labels(years)}}
+
+
+def _read_reference(lang: str) -> dict:
+    """The reference data's codes and labels (four queries, whatever the number of items)."""
     themes = list(ThematicArea.objects.only("pk", "code", "name"))
     topics = list(Topic.objects.only("pk", "code", "name"))
     countries = list(Country.objects.only("code", "name"))
@@ -432,7 +455,7 @@ def _reference(lang: str, years=()) -> dict:
             "topic": {t.code: str(translate(t.name, lang)) for t in topics},
             "country": {c.code: str(translate(c.name, lang)) for c in countries},
             "region": {r.code: str(translate(r.name, lang)) for r in regions},
-            "year": _year_labels(years),
+            "year": {},
             "language": {code: str(names[code]) for code in content_languages()},
         },
     }
@@ -450,14 +473,19 @@ _TOKEN = re.compile(r"([^\W_]+)", re.UNICODE)
 
 def highlight(text: str, stem_set: set[str], lang: str) -> SafeString:
     """``text`` escaped, with the words whose stem is in ``stem_set`` wrapped in <mark> (after escaping)."""
-    parts = []
+    # ``html.escape`` is what Django's ``escape`` applies, without its checks for lazy text (``text`` is a str);
+    # escaping goes character by character, so a run of pieces escaped at once reads the same.
+    if not stem_set:
+        return mark_safe(html.escape(text or ""))  # noqa: S308  escaped
+    parts, plain = [], []
     for n, piece in enumerate(_TOKEN.split(text or "")):
-        if not piece:
-            continue
-        if n % 2 == 1 and stem_set and set(stems(piece, lang)) & stem_set:
-            parts.append(f"<mark>{escape(piece)}</mark>")
+        if n % 2 == 1 and not stem_set.isdisjoint(token_stems(piece, lang)):
+            parts.append(html.escape("".join(plain)))
+            parts.append(f"<mark>{html.escape(piece)}</mark>")
+            plain = []
         else:
-            parts.append(escape(piece))
+            plain.append(piece)
+    parts.append(html.escape("".join(plain)))
     return mark_safe("".join(parts))  # noqa: S308  every piece is escaped above
 
 
@@ -471,7 +499,7 @@ def snippet(texts: list[str], stem_set: set[str], lang: str, *, size: int = SNIP
         for text in texts:
             tokens = text.split()
             for n, token in enumerate(tokens):
-                if set(stems(token, lang)) & stem_set:
+                if not stem_set.isdisjoint(token_stems(token, lang)):
                     chosen, start = text, max(0, n - size // 3)
                     break
             else:
@@ -481,7 +509,7 @@ def snippet(texts: list[str], stem_set: set[str], lang: str, *, size: int = SNIP
     piece = " ".join(tokens[start : start + size])
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
-    return mark_safe(escape(prefix) + highlight(piece, stem_set, lang) + escape(suffix))  # noqa: S308
+    return mark_safe(prefix + highlight(piece, stem_set, lang) + suffix)  # noqa: S308  the rest is escaped
 
 
 def item_url(item: LibraryItem) -> str:
@@ -514,15 +542,22 @@ def _why(hit: Hit, concept_labels: dict[int, str], direct: set[int]) -> list[str
     return reasons
 
 
-def _fill_page(hits: list[Hit], stems_by_lang: dict, refs, concept_labels: dict, direct: set[int]) -> None:
-    """Load the objects of the hits shown (a fixed number of queries) and word their title, snippet, reasons."""
+def _fill_page(user, hits: list[Hit], stems_by_lang: dict, refs) -> None:
+    """Load the objects of the hits shown that ``user`` may still open (a fixed number of queries, through the
+    policies: the hits may come from a kept answer) and word their title and snippet."""
     item_ids = [h.object_id for h in hits if h.kind in LIBRARY_KINDS]
     action_ids = [h.object_id for h in hits if h.kind == ACTION]
-    items = {i.pk: i for i in LibraryItem.objects.filter(pk__in=item_ids).prefetch_related("countries")} if item_ids else {}
+    items = (
+        {i.pk: i for i in LibraryItemPolicy().visible_to(user).filter(pk__in=item_ids).prefetch_related("countries")}
+        if item_ids
+        else {}
+    )
     actions = (
         {
             p.pk: p
-            for p in PublishedAction.objects.filter(pk__in=action_ids)
+            for p in PublishedActionPolicy()
+            .visible_to(user)
+            .filter(is_published=True, pk__in=action_ids)
             .select_related("action")
             .prefetch_related("action__countries")
         }
@@ -553,7 +588,6 @@ def _fill_page(hits: list[Hit], stems_by_lang: dict, refs, concept_labels: dict,
         hit.title = highlight(str(title), stem_set, lang)
         hit.snippet = snippet([str(t) for t in texts], stem_set, lang)
         hit.countries = sorted(refs["country_name"].get(c.code, c.code) for c in countries)
-        hit.why = _why(hit, concept_labels, direct)
         # The text language shown, when it is not the reader's: the page says so (lang attribute, marker).
         hit.text_language = title.lang or lang
         hit.is_fallback = bool(getattr(title, "is_fallback", False))
@@ -743,6 +777,53 @@ def _many_matches(user, q: str, lang: str, stems_by_lang: dict, expanded: dict, 
     return facets, _Shown(shown, ranked.count)
 
 
+def cache_seconds() -> int:
+    """How long an answer is kept for a class of readers (0: never): see ``selectors.kept_seconds``."""
+    return kept_seconds()
+
+
+def _cache_key(user, q: str, lang: str, filters: dict, concept, page, per_page: int) -> str:
+    """Everything a kept answer depends on: the reader's class (never a person), the words and their language, the
+    page's language (labels, reasons), the filters, the concept, the page and its size, and the meaning model."""
+    code = concept.code if isinstance(concept, Concept) else str(concept or "").strip()[:80]
+    facts = (
+        reader_class(user),
+        q,
+        lang,
+        translation.get_language(),
+        sorted(filters.items()),
+        code,
+        str(page),
+        per_page,
+        str(getattr(settings, "PONTIS_MEANING_ENCODER", "")),
+    )
+    return "search:" + hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Answer:
+    """A search's answer before the page's objects are read: the hits shown (scored and explained), the count,
+    the page number, the facets and what the query was expanded to. What ``cache_seconds`` keeps."""
+
+    hits: list[Hit]
+    count: int
+    number: int
+    facets: dict[str, list[FacetValue]]
+    expanded: dict
+    concept: object
+    stems_by_lang: dict
+
+
+class _Counted:
+    """The results as the paginator of a kept answer sees them: only their number is known."""
+
+    def __init__(self, count: int):
+        self.length = count
+
+    def __len__(self) -> int:
+        return self.length
+
+
 def search(
     user,
     q: str = "",
@@ -760,12 +841,14 @@ def search(
     per_page=20,
 ) -> SearchResult:
     """Search what ``user`` may see. ``q`` is read in ``lang``; filters are codes (several per dimension: any of
-    them); ``concept`` a concept code (or Concept) to search for. Answers the page's hits, facets and count."""
+    them); ``concept`` a concept code (or Concept) to search for. Answers the page's hits, facets and count.
+
+    The answer is kept for ``cache_seconds()`` per class of reader (``reader_class``: what they may find), query,
+    languages, filters and page; the items of the page are read afresh every time, through the policies, so an
+    item withdrawn or hidden meanwhile is never shown (the counts catch up when the answer expires)."""
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     lang = query_language(lang)
     per_page = max(1, min(int(per_page or 20), MAX_PER_PAGE))
-    if concept is not None and not isinstance(concept, Concept):
-        concept = concept_by_code(str(concept))
     filters = {
         "kind": [k for k in kinds if k in KINDS],
         "theme": list(dict.fromkeys(themes)),
@@ -775,8 +858,37 @@ def search(
         "year": [str(y) for y in dict.fromkeys(years)],
         "language": [code for code in dict.fromkeys(languages) if code in content_languages()],
     }
+    seconds = cache_seconds()
+    answer = None
+    if seconds > 0:
+        key = _cache_key(user, q, lang, filters, concept, page, per_page)
+        answer = cache.get(key)
+    if answer is None:
+        answer = _answer(user, q, lang, filters, concept, page, per_page)
+        if seconds > 0:
+            cache.set(key, answer, seconds)
+    page_obj = Page(answer.hits, answer.number, Paginator(_Counted(answer.count), per_page))
+    page_hits = list(answer.hits)
+    _fill_page(user, page_hits, answer.stems_by_lang, _reference(lang))
+    return SearchResult(
+        q=q,
+        lang=lang,
+        items=[h for h in page_hits if h.obj is not None],
+        count=answer.count,
+        facets=answer.facets,
+        page=page_obj,
+        expanded=answer.expanded,
+        filters=filters,
+        concept=answer.concept,
+    )
+
+
+def _answer(user, q: str, lang: str, filters: dict, concept, page, per_page: int) -> _Answer:
+    if concept is not None and not isinstance(concept, Concept):
+        concept = concept_by_code(str(concept))
     stems_by_lang = query_stems(q, lang)
-    expanded = expand_query(q, lang, concept)
+    with thesaurus.checked_once():
+        expanded = expand_query(q, lang, concept)
     browse = not any(stems_by_lang.values()) and not expanded
     chosen_years = {int(y) for y in filters["year"] if y.isdigit()}
     refs = _reference(lang)
@@ -786,7 +898,6 @@ def search(
         many = _many_matches(user, q, lang, stems_by_lang, expanded, filters, refs, page=page_number, per_page=per_page)
     if many is not None:
         facets, shown = many
-        page_obj = Paginator(shown, per_page).get_page(page)
     else:
         if browse and q:
             rows = []  # only function words: nothing to look for
@@ -797,12 +908,12 @@ def search(
         if q and not browse:
             hits = _meaning_facets(user, _meaning(q, lang, hits, user, filters["kind"]))
         facets, shown = _facets(hits, filters, refs)
-        page_obj = Paginator(shown, per_page).get_page(page)
+    page_obj = Paginator(shown, per_page).get_page(page)
     page_hits = list(page_obj.object_list)
     concept_labels = _concept_labels(sorted({cid for h in page_hits for cid, _w in h.concepts} | set(expanded)), lang)
     direct = {cid for cid, w in expanded.items() if w >= 1.0}
-    _fill_page(page_hits, stems_by_lang, refs, concept_labels, direct)
-    page_hits = [h for h in page_hits if h.obj is not None]
+    for hit in page_hits:
+        hit.why = _why(hit, concept_labels, direct)
     expanded_view = {
         "words": list(stems_by_lang.get(lang, {}).values()),
         "concepts": [
@@ -811,14 +922,12 @@ def search(
             if concept_labels.get(cid)
         ],
     }
-    return SearchResult(
-        q=q,
-        lang=lang,
-        items=page_hits,
+    return _Answer(
+        hits=page_hits,
         count=len(shown),
+        number=page_obj.number,
         facets=facets,
-        page=page_obj,
         expanded=expanded_view,
-        filters=filters,
         concept=concept,
+        stems_by_lang=stems_by_lang,
     )

@@ -226,19 +226,29 @@ def rank(
         branches.append((body, list(params)))
 
     branch("SELECT 'total', '', COUNT(*), CAST(NULL AS BIGINT) FROM items i", [])
-    where, params = _where(conditions)
-    branch(f"SELECT 'count', '', COUNT(*), CAST(NULL AS BIGINT) FROM items i{where}", params)
+    if conditions:  # without filters the count is the total
+        where, params = _where(conditions)
+        branch(f"SELECT 'count', '', COUNT(*), CAST(NULL AS BIGINT) FROM items i{where}", params)
     for dimension, column in _DIMENSION_COLUMNS.items():
         where, params = _where(conditions, skip=dimension)
         value = "CAST(i.year AS VARCHAR(10))" if dimension == "year" else f"i.{column}"
         branch(f"SELECT %s, {value}, COUNT(*), CAST(NULL AS BIGINT) FROM items i{where} GROUP BY {value}", [dimension, *params])
     where, params = _where(conditions, skip="language")
-    extra = where.replace(" WHERE ", " AND ", 1)
-    branch(
-        "SELECT 'language', d.language, COUNT(*), CAST(NULL AS BIGINT) FROM md d INNER JOIN items i ON i.kind = d.kind AND "
-        f"i.object_id = d.object_id WHERE d.is_original = %s{extra} GROUP BY d.language",
-        [True, *params],
-    )
+    if where:
+        extra = where.replace(" WHERE ", " AND ", 1)
+        branch(
+            "SELECT 'language', d.language, COUNT(*), CAST(NULL AS BIGINT) FROM md d INNER JOIN items i ON i.kind = d.kind"
+            f" AND i.object_id = d.object_id WHERE d.is_original = %s{extra} GROUP BY d.language",
+            [True, *params],
+        )
+    else:
+        # Every matching document belongs to an item, and an item has one document per language: counting the
+        # original documents per language counts the items, without joining them.
+        branch(
+            "SELECT 'language', d.language, COUNT(*), CAST(NULL AS BIGINT) FROM md d WHERE d.is_original = %s "
+            "GROUP BY d.language",
+            [True],
+        )
     order = f"ORDER BY i.score DESC, {kind_order}, i.object_id"
     limit = int(top) if conditions else max(int(top), int(top_filtered))
     branch(
@@ -272,6 +282,7 @@ def rank(
     ranked.top.sort(key=lambda row: (-row[2], _order(kinds, row[0]), row[1]))
     ranked.top_filtered.sort(key=lambda row: (-row[2], _order(kinds, row[0]), row[1]))
     if not conditions:
+        ranked.count = ranked.total
         ranked.top_filtered = ranked.top[:top_filtered]
         ranked.top = ranked.top[:top]
     return ranked

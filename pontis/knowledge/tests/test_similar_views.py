@@ -217,3 +217,22 @@ def test_the_page_does_not_wait_for_the_suggestions_its_panel_fetches_them(clien
     assert 'href="?similar=1#similar-elsewhere"' in page  # without JavaScript, a link shows them in the page
     panel = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "zqxstaffword" in panel and str(world["senegal"].title["en"]) in panel
+
+
+def test_the_panel_counts_every_pin_and_dismissal_from_the_marks_it_read(client, world):
+    """The "Forget n pins and dismissals" count comes from the marks read for the suggestions (one per target)."""
+    from pontis.knowledge.wiring.similar import panel_context
+    from tests.queries import count_queries
+
+    client.force_login(world.officer)
+    for view, target in (("pin", world["senegal"].pk), ("dismiss", world["peru"].pk)):
+        client.post(panel_url(world, view), {"target_kind": "action", "target_id": target}, **HTMX)
+    response = client.get(panel_url(world), **HTMX)
+    assert response.context["panel"]["marked"] == SimilarMark.objects.filter(source_id=world.request.pk).count() == 2
+    assert "Forget 2 pins and dismissals" in response.content.decode()
+    request = response.wsgi_request
+    queries, panel = count_queries(lambda: panel_context(request, "request", world.request))
+    assert panel["marked"] == 2
+    client.post(panel_url(world, "reset"), {"confirmed": "1"})
+    assert client.get(panel_url(world), **HTMX).context["panel"]["marked"] == 0
+    assert count_queries(lambda: panel_context(request, "request", world.request))[0] == queries

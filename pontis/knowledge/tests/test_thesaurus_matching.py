@@ -115,3 +115,27 @@ def test_the_label_table_is_read_once_until_the_thesaurus_changes(loaded, django
         thesaurus.match_concepts("торговля людьми", "ru")
     ConceptLabel.objects.filter(concept__code="thb", language="es", preferred=True).update(text="trata de gente")
     assert loaded["thb"] in thesaurus.match_concepts("trata de gente", "es")
+
+
+def test_inside_checked_once_the_table_is_compared_with_the_database_once(loaded):
+    from tests.queries import count_queries
+
+    def readings():
+        found = thesaurus.match_concepts("trata de personas", "es")
+        thesaurus.expand(found)
+        thesaurus.with_ancestors(found)
+        return found
+
+    separate, found = count_queries(readings)
+    with thesaurus.checked_once():
+        once, found_once = count_queries(readings, warm=False)
+    assert found_once == found
+    assert separate == 3 and once == 1
+
+
+def test_a_change_made_after_checked_once_shows_at_the_next_reading(loaded):
+    with thesaurus.checked_once():
+        assert not thesaurus.match_concepts("zorblax", "en")
+    concept = Concept.objects.create(code="zorblax")
+    ConceptLabel.objects.create(concept=concept, language="en", text="zorblax", preferred=True)
+    assert concept.pk in thesaurus.match_concepts("zorblax", "en")

@@ -22,11 +22,13 @@ PANEL_TEMPLATE = "knowledge/similar/_panel.html"
 def panel_context(request, kind: str, obj) -> dict:
     """The panel's context for ``obj`` (which the reader may see and be shown suggestions for)."""
     user = request.user
-    suggestions = similar.suggestions_for(user, similar.build_source(kind, obj))
+    source = similar.build_source(kind, obj)
+    suggestions = similar.suggestions_for(user, source)
     may_mark = can(user, "create", SimilarMark)
     marked = 0
     if may_mark:
-        marked = SimilarMark.objects.filter(source_kind=kind, source_id=obj.pk).count()
+        pinned, dismissed = similar.marks_of(source)  # already read for the suggestions: one mark per target
+        marked = len(pinned) + len(dismissed)
     return {
         "placement": "side", "template": PANEL_TEMPLATE, "title": _("Similar elsewhere"),
         "kind": kind, "source_id": obj.pk, "dom_id": f"similar-elsewhere-{kind}-{obj.pk}",

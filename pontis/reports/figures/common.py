@@ -15,8 +15,7 @@ import contextlib
 import contextvars
 
 from django.db import connections, transaction
-from django.db.models import F, Func, IntegerField, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from pontis.actions.models import Action
 from pontis.core.models import Country, Region, ThematicArea
@@ -67,18 +66,6 @@ def in_period(filters: Filters, start: str, end: str | None = None) -> Q:
     return q
 
 
-class _Count(Func):
-    function = "COUNT"
-    template = "COUNT(*)"
-    output_field = IntegerField()
-
-
-def count_of(queryset):
-    """A correlated subquery counting the rows of ``queryset`` (0 when none), to annotate each row of a vocabulary
-    (region, theme, country) with one query for the whole breakdown."""
-    return Coalesce(Subquery(queryset.order_by().values(n=_Count()).values("n")[:1], output_field=IntegerField()), Value(0))
-
-
 def place_map(kind: str) -> str:
     """SQL of the pairs (action_id, place) an Action belongs to: its regions (its own and its countries', each
     once) or its thematic areas."""
@@ -94,29 +81,6 @@ def place_map(kind: str) -> str:
             f"WHERE {country}.{q('region_id')} IS NOT NULL"
         )
     return f"SELECT {themes}.{q('action_id')} AS place_action, {themes}.{q('thematicarea_id')} AS place FROM {themes}"
-
-
-def by_place(queryset, *, kind: str, action: str, measure: str, how: str) -> list:
-    """One breakdown by region or thematic area (``kind``) in one GROUP BY: the rows of ``queryset`` (already
-    filtered), each joined to the places of its Action (``action``, a path to the Action's id), ``how`` being
-    "distinct" (count the distinct values of ``measure``, e.g. people) or "sum" (sum ``measure``). An Action in
-    two places counts in both. Answers the active places in their order, each ``(place, n)`` (0 when none).
-
-    A plain join on a derived table, the same SQL on PostgreSQL and SQLite: the correlated subquery per place it
-    replaces read the whole table once per place."""
-    inner = queryset.order_by().values(
-        place_action=F(action), place_measure=measure if not isinstance(measure, str) else F(measure)
-    )
-    sql, params = inner.query.get_compiler(using=inner.db).as_sql()
-    aggregate = "COUNT(DISTINCT t.place_measure)" if how == "distinct" else "SUM(t.place_measure)"
-    query = (
-        f"SELECT p.place, {aggregate} FROM ({sql}) t INNER JOIN ({place_map(kind)}) p "
-        f"ON p.place_action = t.place_action GROUP BY p.place"
-    )
-    with connections[inner.db].cursor() as cursor:
-        cursor.execute(query, params)
-        counts = {place: n or 0 for place, n in cursor.fetchall()}
-    return places_counted(kind, counts)
 
 
 def places_counted(kind: str, counts: dict) -> list:
@@ -180,8 +144,6 @@ __all__ = [
     "ACTION_THEMES",
     "actions_in",
     "actions_of_place",
-    "by_place",
-    "count_of",
     "figures_cursor",
     "figures_settings",
     "in_period",

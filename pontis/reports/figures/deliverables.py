@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from pontis.actions.models import Deliverable
 from pontis.core.models import DeliverableType
 
-from .common import actions_in, count_of
+from .actions import actions_found
 from .filters import Filters
 from .registry import BREAKDOWN, NUMBER, Result, Row, figure
 
@@ -19,8 +18,10 @@ UNIT_DELIVERABLES = _("deliverables")
 POLICY_TYPES = ("policy", "strategy")
 
 
-def deliverables_in(filters: Filters):
-    return Deliverable.objects.filter(action__in=actions_in(filters).values("pk"))
+def _counts(filters: Filters) -> dict[tuple[int, str], int]:
+    """The deliverables of the Actions counted in "Actions", by (type id, status), from the Action facts
+    (``actions_found``)."""
+    return actions_found(filters)["deliverables"]
 
 
 @figure("deliverables.by_type", label=_("Deliverables by type"), unit=UNIT_DELIVERABLES, kind=BREAKDOWN, chart="bar",
@@ -28,9 +29,11 @@ def deliverables_in(filters: Filters):
         definition=_("Deliverables of the Actions counted in \"Actions\", whatever their status, by type. Types "
                      "without a deliverable are left out."))
 def deliverables_by_type(filters: Filters) -> Result:
-    types = (DeliverableType.objects.annotate(n=count_of(deliverables_in(filters).filter(type_id=OuterRef("pk"))))
-             .filter(n__gt=0).order_by("sort_order", "code"))
-    return Result("deliverables.by_type", rows=tuple(Row(t.code, t.label or t.code, t.n) for t in types))
+    counts: dict[int, int] = {}
+    for (type_id, _status), n in _counts(filters).items():
+        counts[type_id] = counts.get(type_id, 0) + n
+    types = DeliverableType.objects.filter(pk__in=counts).order_by("sort_order", "code") if counts else ()
+    return Result("deliverables.by_type", rows=tuple(Row(t.code, t.label or t.code, counts[t.pk]) for t in types))
 
 
 @figure("deliverables.by_status", label=_("Deliverables by status"), unit=UNIT_DELIVERABLES, kind=BREAKDOWN,
@@ -38,7 +41,9 @@ def deliverables_by_type(filters: Filters) -> Result:
         definition=_("Deliverables of the Actions counted in \"Actions\", by their status today (drafted, "
                      "validated, endorsed, adopted)."))
 def deliverables_by_status(filters: Filters) -> Result:
-    counts = dict(deliverables_in(filters).values_list("status").annotate(n=Count("id")).order_by())
+    counts: dict[str, int] = {}
+    for (_type_id, status), n in _counts(filters).items():
+        counts[status] = counts.get(status, 0) + n
     rows = tuple(Row(code, str(label), counts.get(code, 0)) for code, label in Deliverable.Status.choices)
     return Result("deliverables.by_status", rows=rows)
 
@@ -48,5 +53,7 @@ def deliverables_by_status(filters: Filters) -> Result:
         definition=_("Deliverables of the Actions counted in \"Actions\" whose type is \"Policy\" or \"Strategy\" "
                      "and whose status is \"Adopted\"."))
 def policies_adopted(filters: Filters) -> Result:
-    value = deliverables_in(filters).filter(type__code__in=POLICY_TYPES, status=Deliverable.Status.ADOPTED).count()
+    policies = set(DeliverableType.objects.filter(code__in=POLICY_TYPES).values_list("pk", flat=True))
+    value = sum(n for (type_id, status), n in _counts(filters).items()
+                if type_id in policies and status == Deliverable.Status.ADOPTED)
     return Result("deliverables.policies_adopted", value=value)

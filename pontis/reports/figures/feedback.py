@@ -7,13 +7,14 @@ import statistics
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pontis.core.facility import RAPID_REACTION_DAYS, days_on_clock
+from pontis.core.facility import RAPID_REACTION_DAYS
 from pontis.core.models import Region, ThematicArea
-from pontis.feedback.indicators import headline_indicators
+from pontis.feedback.indicators import knowledge_figure, satisfaction_figure
 
-from .common import actions_of_place, figures_settings
+from . import columns
+from .actions import actions_found
 from .filters import Filters
-from .registry import NUMBER, Result, figure, shared
+from .registry import NUMBER, Result, data_as_of, figure, shared
 
 UNIT_SHARE = _("share (0 to 1)")
 UNIT_POINTS = _("points on the answer scale")
@@ -21,20 +22,18 @@ UNIT_DAYS = _("days")
 UNIT_SHARE_ACTIONS = _("share of Actions (0 to 1)")
 
 
-def _indicators(filters: Filters):
-    """The feedback indicators of the filters: the region and theme as objects, the period as dates. Computed for
-    no particular reader: a figure behind fewer than five respondents is suppressed for everyone (the feedback
-    rule, docs/feedback.md)."""
-    codes = [c for c in (filters.region, filters.theme) if c]
-    region = theme = None
-    if filters.region:
-        region = Region.objects.filter(code=filters.region).first()
-    if filters.theme:
-        theme = ThematicArea.objects.filter(code=filters.theme).first()
-    if codes and ((filters.region and region is None) or (filters.theme and theme is None)):
+def _sums(filters: Filters) -> dict | None:
+    """The sums behind the satisfaction rate and the knowledge gain of the filters (``columns.feedback_sums``, from
+    the feedback facts kept as columns; the same numbers as ``headline_indicators`` reads from the database), shared
+    by the two figures; None for a region or theme that does not exist. Computed for no particular reader: a figure
+    behind fewer than five respondents is suppressed for everyone (the feedback rule, docs/feedback.md)."""
+    if (filters.region and not Region.objects.filter(code=filters.region).exists()) or (
+        filters.theme and not ThematicArea.objects.filter(code=filters.theme).exists()
+    ):
         return None
-    with figures_settings():  # their aggregates over the responses are large enough to be JIT-compiled
-        return headline_indicators(region=region, theme=theme, date_from=filters.date_from, date_to=filters.date_to, user=None)
+    sums = shared(f"feedback-sums:{filters.key}", lambda: columns.feedback_sums(filters))
+    data_as_of(sums["as_of"])
+    return sums
 
 
 def _from_indicator(figure_id: str, value, note_text: str) -> Result:
@@ -65,10 +64,10 @@ def _from_indicator(figure_id: str, value, note_text: str) -> Result:
     ),
 )
 def satisfaction(filters: Filters) -> Result:
-    result = _indicators(filters)
+    sums = _sums(filters)
     return _from_indicator(
         "feedback.satisfaction",
-        result and result.satisfaction_rate,
+        sums and satisfaction_figure(sums, reveal=False),
         gettext("%(count)s satisfied answers of %(total)s, from %(respondents)s people."),
     )
 
@@ -88,10 +87,10 @@ def satisfaction(filters: Filters) -> Result:
     ),
 )
 def knowledge_gain(filters: Filters) -> Result:
-    result = _indicators(filters)
+    sums = _sums(filters)
     return _from_indicator(
         "feedback.knowledge_gain",
-        result and result.knowledge_gain,
+        sums and knowledge_figure(sums, reveal=False),
         gettext("%(count)s matched pairs of answers, from %(respondents)s people."),
     )
 
@@ -100,18 +99,9 @@ def knowledge_gain(filters: Filters) -> Result:
 
 
 def _launch_days(filters: Filters) -> list[int]:
-    """Days from request to launch of the Actions of the place launched in the period (one query, shared by the
-    two rapid-reaction figures through the figures cache)."""
-
-    def compute() -> list[int]:
-        qs = actions_of_place(filters).filter(requested_on__isnull=False, launched_on__isnull=False)
-        if filters.date_from:
-            qs = qs.filter(launched_on__gte=filters.date_from)
-        if filters.date_to:
-            qs = qs.filter(launched_on__lte=filters.date_to)
-        return [days_on_clock(requested, launched) for requested, launched in qs.values_list("requested_on", "launched_on")]
-
-    return shared(f"launch-days:{filters.key}", compute)
+    """Days from request to launch of the Actions of the place launched in the period (whatever their status; those
+    with both dates), shared by the two rapid-reaction figures with the Action figures (``actions_found``)."""
+    return actions_found(filters)["launch_days"]
 
 
 @figure(

@@ -133,8 +133,14 @@ def compute_as_of(
     group = tuple(sorted(set(group))) if group is not None else None
 
     def run() -> tuple[Result, datetime.datetime]:
-        result = definition.query(filters)
-        return (suppress(result, reveal=reveal) if definition.people else result), timezone.now()
+        now = timezone.now()
+        token = _data_time.set([now])
+        try:
+            result = definition.query(filters)
+            as_of = min(_data_time.get())
+        finally:
+            _data_time.reset(token)
+        return (suppress(result, reveal=reveal) if definition.people else result), as_of
 
     # Shared by every reader of the same figure, filters and suppression (off in the test profile); the key holds
     # the language too (cached_figures), the labels being translated. Once older than PONTIS_FIGURES_CACHE_SECONDS
@@ -145,6 +151,18 @@ def compute_as_of(
         run,
         refresh=lambda: refresh_queue(filters, reveal=reveal, figure_ids=group),
     )
+
+
+# The times of the data a figure read, while it is computed: now, and the time of any facts kept that it read.
+_data_time: contextvars.ContextVar[list | None] = contextvars.ContextVar("figures_data_time", default=None)
+
+
+def data_as_of(when: datetime.datetime) -> None:
+    """Say that the figure being computed read data as of ``when`` (facts kept as columns, ``facts.py``): its
+    "data as of" is then the earliest such time, not the time it was computed."""
+    times = _data_time.get()
+    if times is not None:
+        times.append(when)
 
 
 def compute_group_as_of(

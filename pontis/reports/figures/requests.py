@@ -7,17 +7,17 @@ history (no source request) show that requests were received in earlier years, b
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Min
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Min
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pontis.intake.models import Request, RequestStatus
 
-from .common import actions_of_place
+from .actions import actions_found
 from .filters import Filters
-from .registry import NUMBER, SERIES, Result, Row, figure
+from .registry import NUMBER, SERIES, Result, Row, figure, shared
 
 UNIT_REQUESTS = _("requests")
 
@@ -39,17 +39,31 @@ def _requests_of_place(filters: Filters):
     return qs
 
 
-def _yearly(filters: Filters, *, approved: bool) -> tuple[list[Row], int | None]:
-    """The rows by year (known years counted, years before the first recorded request unknown) and that first year.
+def _first_year() -> int | None:
+    """The year of the first request ever recorded in Pontis (one query, shared by the four request figures)."""
 
-    Three queries whatever the data: the first request ever recorded, the years of the imported history (Actions
-    without a request in Pontis) of the region, theme and country, and the counts by year."""
+    def compute():
+        first = Request.objects.filter(submitted_at__isnull=False).aggregate(first=Min("submitted_at"))["first"]
+        return timezone.localtime(first).year if first else None
+
+    return shared("requests-first-year", compute)
+
+
+def _yearly(filters: Filters, *, approved: bool) -> tuple[list[Row], int | None]:
+    """The rows by year (known years counted, years before the first recorded request unknown) and that first year,
+    shared by the total and the series.
+
+    The years of the imported history (Actions without a request in Pontis) of the region, theme and country come
+    from the Action facts (``actions_found``); the first request ever recorded and the counts by year are one query
+    each."""
+    return shared(f"requests-yearly:{int(approved)}:{filters.key}", lambda: _yearly_rows(filters, approved=approved))
+
+
+def _yearly_rows(filters: Filters, *, approved: bool) -> tuple[list[Row], int | None]:
     date_field = "decided_at" if approved else "submitted_at"
-    history = actions_of_place(filters).filter(source_request__isnull=True).annotate(
-        y=ExtractYear(Coalesce("requested_on", "start_date")))
-    first = Request.objects.filter(submitted_at__isnull=False).aggregate(first=Min("submitted_at"))["first"]
-    first_year = timezone.localtime(first).year if first else None
-    span = history.aggregate(low=Min("y"), high=Max("y"))
+    first_year = _first_year()
+    low, high = actions_found(filters)["history"]
+    span = {"low": low, "high": high}
 
     requests = _requests_of_place(filters).filter(**{f"{date_field}__isnull": False})
     if approved:

@@ -16,25 +16,29 @@ The file holds the valid activities only, in identifier order; it is byte-for-by
 
 Readers never build. ``refresh()`` reads and checks every Action in scope (minutes at size), so it runs in the task
 worker (``build_run``, queued by ``build_queue``) or in ``export_iati``, and stores the file it built in the one
-``IatiFile`` row with the fingerprint of the sources it read. The public route (``current_file``) and the staff page
-(``file_status``) answer from that row (its bytes also kept in the shared cache, by ETag, and in each process for
-``recheck_seconds()``); when the sources' fingerprint no longer matches, or the file is older than
-``REBUILD_SECONDS``, they queue one build and keep answering the last file until it is done.
+``IatiFile`` row with the fingerprint of the sources it read. The public route (``file_state``, then ``file_body``
+only when it sends the file) and the staff page (``file_status``) answer from that row (its bytes, and their gzip
+form, also kept in the shared cache, by ETag, and in each process for ``recheck_seconds()``); when the sources'
+fingerprint no longer matches, or the file is older than ``REBUILD_SECONDS``, they queue one build and keep
+answering the last file until it is done.
 """
 
 from __future__ import annotations
 
 import datetime
+import gzip
 import hashlib
 import time
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.http import RFC3986_SUBDELIMS
 from lxml import etree
 
 from pontis.actions.models import Action, Activity, Deliverable
@@ -49,9 +53,12 @@ from .validate import validate_activity
 
 VERSION = "2.03"
 FILE_ROW = 1  # the one ``IatiFile`` row
-FILE_CACHE_KEY = "reports:iati:file:"  # + the ETag: the file's bytes, shared by the web processes (the row is kept)
+FILE_CACHE_KEY = "reports:iati:bytes:"  # + the ETag: the file's bytes, shared by the web processes (the row is kept)
+GZIP_CACHE_KEY = "reports:iati:gzip:"  # + the ETag: the same file, gzip-compressed once for the clients that accept it
+GZIP_LEVEL = 6  # a sixteenth of the size at size (13 MB to 0.8 MB), in well under a second, once per file
 FILE_CACHE_SECONDS = 86400
 FINGERPRINT_KEY = "reports:iati:fingerprint"
+STAFF_CACHE_KEY = "reports:iati:staff:"  # + the last build and the fingerprint: the staff page's totals and rows
 REBUILD_SECONDS = 3600  # a bound on staleness for the changes no ``updated_at`` shows (such as a country added)
 QUEUE_CLAIM_SECONDS = 600  # a build asked for and not started after this is asked for again (its task was lost)
 RUNNING_SECONDS = 1800  # a build started longer ago and not finished is no longer shown as under way
@@ -361,43 +368,36 @@ def _store(published: PublishedFile, *, fingerprint: str) -> None:
         IatiFile.objects.create(pk=FILE_ROW, **values)
 
 
-# This process's copy of the file it served last, with the time it stops being used: the file is megabytes at
-# size, and reading it from the shared cache (or the row) on every request costs more than serving it.
+# This process's copy of the file it served last (``file_state``), with the time it stops being used: the file is
+# megabytes at size, and reading it from the shared cache (or the row) on every request costs more than serving it.
+# Its bytes (and their gzip form) are added to the copy when a response first needs them (``file_body``), so that a
+# conditional request (304) never reads them at all.
 _local: dict[str, tuple[float, dict]] = {}
 
 
-def _kept_file(state: IatiFile) -> dict:
-    """The bytes of the file ``state`` describes: this process's copy if it is the same file, else the shared
-    cache's (by ETag: the same key is always the same bytes), else the row's (then kept in the cache)."""
-    local = _local.get("file")
-    if local is not None and local[1]["etag"] == state.etag:
-        return local[1]
-    found = cache.get(FILE_CACHE_KEY + state.etag)
-    if found is None:
-        row = IatiFile.objects.filter(pk=FILE_ROW).values("content", "etag", "last_modified").first()
-        found = {"content": bytes(row["content"]), "etag": row["etag"], "last_modified": row["last_modified"]}
-        cache.set(FILE_CACHE_KEY + found["etag"], found, FILE_CACHE_SECONDS)
-    return found
+def gzipped(content: bytes) -> bytes:
+    """The file's gzip form: the same bytes for the same file in every process (no time stamp in the header)."""
+    return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def remember(published: PublishedFile) -> None:
-    """Serve ``published`` (just built and stored by ``refresh``) from now on: put it in the shared cache and
-    forget this process's copy and the fingerprint read before it was built."""
-    cache.set(
-        FILE_CACHE_KEY + published.etag,
-        {"content": published.content, "etag": published.etag, "last_modified": published.last_modified},
+    """Serve ``published`` (just built and stored by ``refresh``) from now on: put its bytes and their gzip form
+    (made here, once per file) in the shared cache and forget this process's copy and the fingerprint read before
+    it was built."""
+    cache.set_many(
+        {FILE_CACHE_KEY + published.etag: published.content, GZIP_CACHE_KEY + published.etag: gzipped(published.content)},
         FILE_CACHE_SECONDS,
     )
     cache.delete(FINGERPRINT_KEY)
     _local.clear()
 
 
-def current_file(*, exact: bool = True) -> dict | None:
-    """The last file built, as the API serves it (``content``, ``etag``, ``last_modified``), or None if none was
-    ever built. Never builds: when its sources changed since (or it is older than ``REBUILD_SECONDS``), a build is
-    queued for the task worker and the last file is answered meanwhile. ``exact=False`` (the public route) trusts
-    a fingerprint read, and this process's copy of the file, for ``recheck_seconds()``: a harvester may see a
-    change up to that long after it is built."""
+def file_state(*, exact: bool = True) -> dict | None:
+    """The last file built, without its bytes (``etag``, ``last_modified``), or None if none was ever built: what a
+    conditional request needs. Never builds: when its sources changed since (or it is older than
+    ``REBUILD_SECONDS``), a build is queued for the task worker and the last file is answered meanwhile.
+    ``exact=False`` (the public route) trusts a fingerprint read, and this process's copy, for
+    ``recheck_seconds()``: a harvester may see a change up to that long after it is built."""
     seconds = recheck_seconds()
     local = _local.get("file")
     if not exact and seconds > 0 and local is not None and local[0] > time.monotonic():
@@ -405,11 +405,41 @@ def current_file(*, exact: bool = True) -> dict | None:
     state = _ask_if_stale(_state(), exact=exact)
     if state is None or not state.etag:
         return None
-    found = _kept_file(state)
+    if local is not None and local[1]["etag"] == state.etag:
+        kept = local[1]  # the same file: its bytes, if this process read them, are still good
+    else:
+        kept = {"etag": state.etag, "last_modified": state.last_modified}
     _local.clear()
     if seconds > 0:
-        _local["file"] = (time.monotonic() + seconds, found)
-    return found
+        _local["file"] = (time.monotonic() + seconds, kept)
+    return kept
+
+
+def file_body(kept: dict, *, compressed: bool = False) -> bytes:
+    """The bytes of the file ``kept`` describes (``file_state``), or their gzip form: this process's copy, else the
+    shared cache's (by ETag: the same key is always the same bytes), else the row's (the gzip form is then made
+    from them once); then kept in both. If another build was stored since ``kept`` was read, ``kept`` is moved to
+    that file (its ``etag`` and ``last_modified`` always describe the bytes answered)."""
+    name = "gzip" if compressed else "content"
+    body = kept.get(name)
+    if body is not None:
+        return body
+    key = (GZIP_CACHE_KEY if compressed else FILE_CACHE_KEY) + kept["etag"]
+    body = cache.get(key)
+    if body is None:
+        if compressed:
+            body = gzipped(file_body(kept, compressed=False))
+            key = GZIP_CACHE_KEY + kept["etag"]  # the file may have moved on while its bytes were read
+        else:
+            row = IatiFile.objects.filter(pk=FILE_ROW).values("content", "etag", "last_modified").first()
+            if row["etag"] != kept["etag"]:  # a newer build was stored since: answer it, whole
+                kept.pop("gzip", None)
+                kept.update(etag=row["etag"], last_modified=row["last_modified"])
+            body = bytes(row["content"])
+            key = FILE_CACHE_KEY + kept["etag"]
+        cache.set(key, body, FILE_CACHE_SECONDS)
+    kept[name] = body
+    return body
 
 
 def file_status(*, exact: bool = True) -> dict:
@@ -456,66 +486,143 @@ FIELD_PAGES = {
 }
 
 
+# The address of each page a row links to, worked out once per URL configuration and prefix (``reverse`` with a
+# marker in place of the code), then the code put in per row, quoted as ``reverse`` quotes it.
+_ADDRESS_MARKER = "iati-code-marker"
+_addresses: dict = {}
+
+
+def _address(url_name: str, code: str) -> str:
+    if not code or "/" in code:  # not a code ``reverse`` would take: let it say so
+        return reverse(url_name, kwargs={"code": code})
+    key = (url_name, get_urlconf(), get_script_prefix())
+    pattern = _addresses.get(key)
+    if pattern is None:
+        pattern = _addresses[key] = reverse(url_name, kwargs={"code": _ADDRESS_MARKER})
+    return pattern.replace(_ADDRESS_MARKER, quote(code, safe=RFC3986_SUBDELIMS + "/~:@"))
+
+
 def field_url(field_name: str, code: str) -> str:
     url_name = FIELD_PAGES.get(field_name, "actions:detail")
-    return reverse(url_name, kwargs={"code": code}) if url_name else ""
+    return _address(url_name, code) if url_name else ""
 
 
 def staff_actions():
-    """The Actions the staff page lists, in code order, with their publication, identifier and last check (a
-    queryset: the page reads one page of it)."""
-    return candidates().select_related("publication", "iati_identifier", "iati_record").order_by("code")
+    """The Actions the staff page lists, in code order (a queryset: the page reads one page of it, the columns it
+    shows only, with ``staff_listing``)."""
+    return candidates().order_by("code")
 
 
-def staff_summary() -> dict:
-    """The page's totals over every Action in scope, in one query: ``in_scope`` (every Action listed),
-    ``included`` (in the file), ``left_out`` (checked and left out), ``unchecked`` (not checked yet: new in scope
-    since the last build, or before the first) and ``checked_at`` (the latest check)."""
+def staff_cache_key(status: dict) -> str | None:
+    """The key under which the staff page's totals and rows are kept for ``recheck_seconds()`` (None: not kept).
+    They change only with a build (the only writer of the checks' records: ``status["stamp"]``) or with the sources
+    (the Actions in scope and their titles: the fingerprint, read again as often as the public file reads it)."""
+    if recheck_seconds() <= 0:
+        return None
+    return f"{STAFF_CACHE_KEY}{status['stamp']}:{_fingerprint(exact=False)}"
+
+
+def staff_summary(*, key: str | None = None) -> dict:
+    """The page's totals over every Action in scope, in one query (or kept under ``key``): ``in_scope`` (every
+    Action listed), ``included`` (in the file), ``left_out`` (checked and left out), ``unchecked`` (not checked
+    yet: new in scope since the last build, or before the first) and ``checked_at`` (the latest check)."""
+    if key is not None:
+        found = cache.get(key + ":totals")
+        if found is not None:
+            return found
     totals = candidates().aggregate(
         total=Count("pk"),
         included=Count("pk", filter=Q(iati_record__published=True)),
         left_out=Count("pk", filter=Q(iati_record__checked_at__isnull=False, iati_record__published=False)),
         checked_at=Max("iati_record__checked_at"),
     )
-    return {
+    summary = {
         "in_scope": totals["total"],
         "included": totals["included"],
         "left_out": totals["left_out"],
         "unchecked": totals["total"] - totals["included"] - totals["left_out"],
         "checked_at": totals["checked_at"],
     }
+    if key is not None:
+        cache.set(key + ":totals", summary, recheck_seconds())
+    return summary
 
 
-def staff_rows(language: str, actions=None) -> list[dict]:
-    """The Actions in the IATI scope (public now, or in the file before; ``actions``, one page of
-    ``staff_actions()``, or all of them), with their last check: in the file or left out, and each problem in
-    ``language`` with the page where its field is edited."""
+# What a row of the staff page shows of each Action, its publication, identifier and last check.
+STAFF_COLUMNS = (
+    "code",
+    "title",
+    "publication__is_published",
+    "iati_identifier__identifier",
+    "iati_record__published",
+    "iati_record__checked_at",
+    "iati_record__last_updated",
+    "iati_record__problems",
+)
+
+
+def staff_listing(actions=None, *, key: str | None = None) -> list[dict]:
+    """The Actions of ``actions`` (one page of ``staff_actions()``, or all of them), with their last check, in
+    every language (``staff_rows`` picks the reader's): the columns the page shows only, in one query, or kept
+    under ``key`` (with the page's bounds)."""
     if actions is None:
         actions = staff_actions()
+    if key is not None:
+        low, high = actions.query.low_mark, actions.query.high_mark
+        key = f"{key}:rows:{low}:{high}"
+        found = cache.get(key)
+        if found is not None:
+            return found
+    listing = [
+        {
+            "code": code,
+            "title": title,
+            "public": bool(public),
+            "identifier": identifier or "",
+            "included": bool(included),
+            "checked_at": checked_at,
+            "last_updated": last_updated,
+            "problems": problems or [],
+        }
+        for code, title, public, identifier, included, checked_at, last_updated, problems in actions.values_list(
+            *STAFF_COLUMNS
+        )
+    ]
+    if key is not None:
+        cache.set(key, listing, recheck_seconds())
+    return listing
+
+
+def staff_rows(language: str, listing: list[dict] | None = None) -> list[dict]:
+    """The rows of the page: the Actions of ``listing`` (``staff_listing()``: by default every Action in scope)
+    with the address of their page, whether they are in the file or left out, and each problem in ``language``
+    with the page where its field is edited."""
+    if listing is None:
+        listing = staff_listing()
     rows = []
-    for action in actions:
-        record = getattr(action, "iati_record", None)  # None: never checked
-        identifier = getattr(action, "iati_identifier", None)
+    for entry in listing:
+        code = entry["code"]
         problems = []
-        for problem in record.problems if record else []:
+        for problem in entry["problems"]:
             messages = problem.get("messages") or {}
             problems.append(
                 {
                     "field": problem.get("field", ""),
                     "layer": problem.get("layer", ""),
                     "message": messages.get(language) or messages.get(settings.LANGUAGE_CODE) or "",
-                    "url": field_url(problem.get("field", ""), action.code),
+                    "url": field_url(problem.get("field", ""), code),
                 }
             )
-        publication = getattr(action, "publication", None)
         rows.append(
             {
-                "action": action,
-                "identifier": identifier.identifier if identifier else "",
-                "public": bool(publication and publication.is_published),
-                "record": record,
-                "included": bool(record and record.published),
-                "checked": bool(record and record.checked_at),
+                "action": {"code": code, "title": entry["title"]},
+                "url": _address("actions:detail", code),
+                "identifier": entry["identifier"],
+                "public": entry["public"],
+                "included": entry["included"],
+                "checked": bool(entry["checked_at"]),
+                "checked_at": entry["checked_at"],
+                "last_updated": entry["last_updated"],
                 "problems": problems,
             }
         )

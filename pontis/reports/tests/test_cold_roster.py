@@ -19,7 +19,6 @@ from pontis.experts.tests.factories import make_profile
 from pontis.reports.figures import registry
 from pontis.reports.figures.common import actions_of_place
 from pontis.reports.figures.filters import Filters
-from pontis.reports.figures.people import _roster_sql
 from tests.queries import assert_flat, count_queries
 
 from .test_figures import action, activity, deploy, world
@@ -150,20 +149,26 @@ def test_the_edges_of_eu_membership_count_on_the_first_and_last_day():
     assert got["experts.eu"] == {"eu": 2, "non_eu": 2}
 
 
-def test_a_refresh_of_every_figure_reads_the_roster_once(settings):
+def test_a_refresh_of_every_figure_reads_the_deployments_once_and_then_not_while_the_facts_are_fresh(settings):
     from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
 
     settings.PONTIS_FIGURES_CACHE_SECONDS = 300
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cold-roster"}}
     cache.clear()
     try:
         edge_cases()
-        roster_sql = _roster_sql(Filters())[0][:40]
-        from django.test.utils import CaptureQueriesContext
+        table = Deployment._meta.db_table
 
-        with CaptureQueriesContext(connection) as ctx:
+        def deployment_reads(ctx):
+            return sum(table in q["sql"] for q in ctx.captured_queries)
+
+        with CaptureQueriesContext(connection) as ctx:  # no roster facts kept yet: read once, for every figure
             registry.refresh_all(Filters(), reveal=True)
-        assert sum(q["sql"].startswith(roster_sql) for q in ctx.captured_queries) == 1
+        assert deployment_reads(ctx) == 1
+        with CaptureQueriesContext(connection) as ctx:  # other filters, the facts kept and fresh
+            registry.refresh_all(Filters(region="west_africa"), reveal=True)
+        assert deployment_reads(ctx) == 0
     finally:
         cache.clear()
 
