@@ -55,7 +55,7 @@ def request_approve_panel(request, obj) -> dict | None:
 
 def _cache_seconds() -> int:
     """How long a complementarity panel or the Actions at risk are kept (0: never; always 0 in tests)."""
-    return getattr(settings, "PONTIS_COMPLEMENTARITY_CACHE_SECONDS", min(settings.PONTIS_FIGURES_CACHE_SECONDS, 60))
+    return settings.PONTIS_COMPLEMENTARITY_CACHE_SECONDS
 
 
 def _names_html(items, shared_ids: set, separator: str) -> str:

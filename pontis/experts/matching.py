@@ -427,10 +427,7 @@ def ranking(ctx: ActivityContext, weights: dict, limit: int = 50) -> list[Ranked
 def ranking_cache_seconds() -> int:
     """How long a ranking is kept: ``PONTIS_MATCHING_CACHE_SECONDS``, by default a minute (0, no keeping, when the
     figures are not kept either: the test profile)."""
-    seconds = getattr(settings, "PONTIS_MATCHING_CACHE_SECONDS", None)
-    if seconds is None:
-        seconds = min(settings.PONTIS_FIGURES_CACHE_SECONDS, 60)
-    return int(seconds)
+    return settings.PONTIS_MATCHING_CACHE_SECONDS
 
 
 def ranking_key(ctx: ActivityContext, weights: dict, limit: int) -> str:

@@ -52,20 +52,6 @@ def actions_of_place(filters: Filters):
     return qs
 
 
-def places_filtered(filters: Filters) -> bool:
-    return bool(filters.region or filters.theme or filters.country)
-
-
-def in_period(filters: Filters, start: str, end: str | None = None) -> Q:
-    """Objects dated from ``start`` to ``end`` (or on the day ``start`` when ``end`` is None) that meet the period."""
-    q = Q()
-    if filters.date_to:
-        q &= Q(**{f"{start}__lte": filters.date_to})
-    if filters.date_from:
-        q &= Q(**{f"{end or start}__gte": filters.date_from})
-    return q
-
-
 def place_map(kind: str) -> str:
     """SQL of the pairs (action_id, place) an Action belongs to: its regions (its own and its countries', each
     once) or its thematic areas."""
@@ -132,22 +118,12 @@ def figures_settings(using: str = "default"):
         _tuned.reset(token)
 
 
-@contextlib.contextmanager
-def figures_cursor(using: str = "default"):
-    """A cursor for one large figure query, inside ``figures_settings``."""
-    with figures_settings(using), connections[using].cursor() as cursor:
-        yield cursor
-
-
 __all__ = [
     "ACTION_COUNTRIES",
     "ACTION_THEMES",
     "actions_in",
     "actions_of_place",
-    "figures_cursor",
     "figures_settings",
-    "in_period",
     "place_map",
     "places_counted",
-    "places_filtered",
 ]

@@ -3,8 +3,10 @@ reference the columns are compared with (``test_facts.py``) over generated facil
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import connections
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from pontis.actions.models import Activity, Deliverable
@@ -15,13 +17,32 @@ from pontis.reports.figures.common import (
     ACTION_COUNTRIES,
     actions_in,
     actions_of_place,
-    figures_cursor,
-    in_period,
+    figures_settings,
     place_map,
     places_counted,
-    places_filtered,
 )
 from pontis.reports.figures.filters import Filters
+
+
+def places_filtered(filters: Filters) -> bool:
+    return bool(filters.region or filters.theme or filters.country)
+
+
+def in_period(filters: Filters, start: str, end: str | None = None) -> Q:
+    """Objects dated from ``start`` to ``end`` (or on the day ``start`` when ``end`` is None) that meet the period."""
+    q = Q()
+    if filters.date_to:
+        q &= Q(**{f"{start}__lte": filters.date_to})
+    if filters.date_from:
+        q &= Q(**{f"{end or start}__gte": filters.date_from})
+    return q
+
+
+@contextlib.contextmanager
+def figures_cursor(using: str = "default"):
+    """A cursor for one large figure query, inside ``figures_settings``."""
+    with figures_settings(using), connections[using].cursor() as cursor:
+        yield cursor
 
 
 def deployments_in(filters: Filters):
