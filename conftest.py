@@ -83,3 +83,10 @@ def _no_facts_kept_between_tests():
     facts._kept.clear()
     yield
     facts._kept.clear()
+
+
+@pytest.fixture(autouse=True)
+def _iati_copies_in_a_temporary_directory(settings, tmp_path_factory):
+    """The web host's copies of the IATI file (``reports/iati/publish.file_dir``) go to a directory of the test's
+    own, never into the checkout's ``var/``."""
+    settings.PONTIS_IATI_FILE_DIR = tmp_path_factory.mktemp("iati")

@@ -309,6 +309,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"  # never served directly: downloads go through permission-checked views
 MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
+# This host's own copies of the public IATI file, written from the database after each build (never shared).
+PONTIS_IATI_FILE_DIR = Path(env("PONTIS_IATI_FILE_DIR", VAR_DIR / "iati"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

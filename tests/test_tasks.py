@@ -134,9 +134,36 @@ def test_run_worker_batch_queues_due_tasks_and_runs_them(counting_periodic_task,
     # db_worker closes "old" connections between tasks; inside the test's transaction that would close the test's
     # own connection (on PostgreSQL), so it is left open here.
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-    call_command("run_worker", "--batch", "--interval", "0", verbosity=0)
+    call_command("run_worker", "--batch", "--interval", "0", "--nice", "0", verbosity=0)
     assert len(calls) == 1
     assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
 
-    call_command("run_worker", "--batch", "--interval", "0", verbosity=0)  # within the hour: nothing new
+    call_command("run_worker", "--batch", "--interval", "0", "--nice", "0", verbosity=0)  # within the hour: nothing new
     assert len(calls) == 1
+
+
+def test_the_worker_runs_at_a_lower_priority_than_the_web_and_only_lowers_it_once(monkeypatch):
+    from pontis.core.management.commands import run_worker
+
+    niceness = {"now": 0}
+
+    def nice(increment):
+        niceness["now"] += increment
+        return niceness["now"]
+
+    monkeypatch.setattr(run_worker.os, "nice", nice)
+    assert run_worker.lower_priority(10) == 10
+    assert run_worker.lower_priority(10) == 10  # a second call (a second command) lowers nothing more
+    assert run_worker.lower_priority(5) == 10  # never raised again
+    assert run_worker.lower_priority(40) == 19  # the system's lowest
+
+
+def test_run_worker_lowers_its_priority_before_it_runs_anything(monkeypatch):
+    from pontis.core.management.commands import run_worker
+
+    asked = []
+    monkeypatch.setattr(run_worker, "lower_priority", asked.append)
+    monkeypatch.setattr(run_worker, "call_command", lambda *a, **k: asked.append(a[0]))
+    monkeypatch.setattr(run_worker, "periodic_enqueue_due", lambda: [])
+    call_command("run_worker", "--batch", "--nice", "7", verbosity=0)
+    assert asked == [7, "db_worker"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import statistics
+from collections import namedtuple
 
 from django.db import connection
 from django.db.models import CharField, Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
@@ -12,9 +13,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pontis.accounts.models import Institution, User
 from pontis.core import registry
 from pontis.core.i18n import translate
-from pontis.core.models import Country
+from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature
 from pontis.core.selectors import followed_ids
 
 from .models import (
@@ -26,6 +28,7 @@ from .models import (
     Deliverable,
     FicheVersion,
     FollowUp,
+    SelfAssessment,
     stage_days,
 )
 from .permissions import ActivityDocumentPolicy, ActivityPolicy, DeliverablePolicy, visible_actions
@@ -122,17 +125,13 @@ def action_detail_queryset():
 
 
 def action_page_queryset():
-    """What an Action's page shows of its Action, read once: its partners, deliverables (with their type) and fiche
-    versions. Its places, themes and goals are read as labels (``facts_of``), activities apart, only those listed
-    (``activities_listed``); the self-assessment and follow-ups only on a completed Action (``closure_of``).
-    Loading every activity of a large Action with its country and languages, and every deliverable's files, was
-    most of the page's cost."""
-    return with_dates(Action.objects).select_related("region", "lead_country", "owner").prefetch_related(
-        Prefetch("partners", queryset=ActionPartner.objects.select_related(
-            "institution", "operational_focal_point", "strategic_focal_point")),
-        Prefetch("deliverables", queryset=Deliverable.objects.select_related("type")),
-        Prefetch("fiche_versions", queryset=FicheVersion.objects.order_by("number")),
-    )
+    """What an Action's page reads of its Action with it: its region and owner (the page shows no lead country).
+    Its places, themes and goals are read as labels (``facts_of``); its activities (only those listed, with its
+    dates) and its partners, deliverables and fiche versions as plain rows (``action_page_activities``,
+    ``action_page_parts``); the self-assessment and follow-ups only on a completed Action (``closure_of``). Loading
+    every activity of a large Action with its country and languages, and every deliverable's files, was most of the
+    page's cost; the prefetches and the dates' subqueries, compiled for each page, most of what remained."""
+    return Action.objects.select_related("region", "owner")
 
 
 # The lists of an Action's facts: (key, many-to-many field, column of the related row's number or None).
@@ -210,20 +209,158 @@ def api_parts_of(action) -> dict:
     return parts
 
 
-def activities_listed(action, *, limit: int | None) -> tuple[list, int]:
-    """The first ``limit`` activities of ``action`` in their order (every one with ``None``) with their type, and how
-    many it has: two indexed reads whatever the Action's size."""
-    qs = Activity.objects.filter(action=action).select_related("type").order_by("sequence", "id")
-    if limit is None:
-        rows = list(qs)
-        return rows, len(rows)
-    return list(qs[:limit]), qs.count()
+PageScore = namedtuple("PageScore", "feature score comment")
+PageFollowUp = namedtuple("PageFollowUp", "pk months due_on reminded_at outcome recorded_at")
+
+
+@functools.cache
+def _closure_sql() -> dict[str, str]:
+    qn = connection.ops.quote_name
+    s, f, g = functools.partial(_qn_column, SelfAssessment), functools.partial(_qn_column, FollowUp), GoodPracticeFeature._meta
+    return {
+        "scores": (
+            f"SELECT g.{qn('code')}, g.{qn('name')}, s.{s('score')}, s.{s('comment')} FROM {_qn_table(SelfAssessment)} s "
+            f"INNER JOIN {qn(g.db_table)} g ON g.{qn(g.pk.column)} = s.{s('feature')} "
+            f"WHERE s.{s('action')} = %s ORDER BY g.{qn('number')}, s.{s('id')}"),
+        "follow_ups": (
+            f"SELECT f.{f('id')}, f.{f('months')}, f.{f('due_on')}, f.{f('reminded_at')}, f.{f('outcome')}, "
+            f"f.{f('recorded_at')} FROM {_qn_table(FollowUp)} f WHERE f.{f('action')} = %s ORDER BY f.{f('months')}, "
+            f"f.{f('id')}"),
+    }
 
 
 def closure_of(action) -> dict:
-    """The closure part of a completed Action's page: its self-assessment (with each feature) and follow-ups, read
-    when the page shows them (querysets, evaluated by the template)."""
-    return {"scores": action.self_assessment.select_related("feature"), "follow_ups": action.follow_ups.all()}
+    """The closure part of a completed Action's page (nothing read for another): its self-assessment (each
+    feature's label, score and comment) and follow-ups, as plain rows in their order; a follow-up's
+    ``reminded_at`` and ``recorded_at`` say whether (the page shows no more of them)."""
+    if action.status != Action.Status.COMPLETED:
+        return {"scores": [], "follow_ups": []}
+    sql, name, due = _closure_sql(), _json(GoodPracticeFeature, "name"), _date(FollowUp, "due_on")
+    scores = [PageScore(translate(name(names)) or code, score, comment)
+              for code, names, score, comment in _fetch(sql["scores"], [action.pk])]
+    follow_ups = [PageFollowUp(pk, months, due(due_on), reminded_at is not None, outcome, recorded_at is not None)
+                  for pk, months, due_on, reminded_at, outcome, recorded_at in _fetch(sql["follow_ups"], [action.pk])]
+    return {"scores": scores, "follow_ups": follow_ups}
+
+
+# ---------------------------------------------------------------- the Action page's own lists, read as plain rows
+#
+# The Action page reads its activities, partners, deliverables and fiche versions through statements written once
+# per process from the models (as ``_fact_rows``): compiling the querysets and prefetches for each page cost several
+# times more than running them (about 10,000 Python calls of a page's 70,000 at stress size).
+
+PageActivity = namedtuple("PageActivity", "pk sequence type title status start_date end_date online place")
+PagePartner = namedtuple("PagePartner", "pk institution operational_focal_point strategic_focal_point")
+PageDeliverable = namedtuple("PageDeliverable", "pk title type status evidence")
+PageVersion = namedtuple("PageVersion", "number status agreed_on")
+
+
+def _qn_table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _qn_column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _json(model, name: str):
+    """``value -> python value`` of a translated (JSON) column read by hand, as the field reads it."""
+    field = model._meta.get_field(name)
+    return lambda value: field.from_db_value(value, None, connection)
+
+
+def _date(model, name: str):
+    """``value -> date or None``: SQLite answers dates read by hand (and their MIN and MAX) as text."""
+    return model._meta.get_field(name).to_python
+
+
+@functools.cache
+def _page_activities_sql(limited: bool) -> str:
+    a, c = "a", functools.partial(_qn_column, Activity)
+    t = ActivityType._meta
+    qn = connection.ops.quote_name
+    live = f"a.{c('status')} <> %s"
+    return (
+        f"SELECT a.{c('id')}, a.{c('sequence')}, t.{qn('code')}, t.{qn('name')}, a.{c('title')}, a.{c('status')}, "
+        f"a.{c('start_date')}, a.{c('end_date')}, a.{c('online')}, a.{c('place')}, COUNT(*) OVER (), "
+        f"MIN(CASE WHEN {live} THEN a.{c('start_date')} END) OVER (), "
+        f"MAX(CASE WHEN {live} THEN COALESCE(a.{c('end_date')}, a.{c('start_date')}) END) OVER () "
+        f"FROM {_qn_table(Activity)} {a} INNER JOIN {qn(t.db_table)} t ON t.{qn(t.pk.column)} = a.{c('type')} "
+        f"WHERE a.{c('action')} = %s ORDER BY a.{c('sequence')}, a.{c('id')}" + (" LIMIT %s" if limited else "")
+    )
+
+
+def action_page_activities(action, *, limit: int | None) -> tuple[list[PageActivity], int]:
+    """The first ``limit`` activities of ``action`` in their order (every one with ``None``), as rows with the
+    type's label, and how many it has, in one statement. Sets ``action.dates_from`` and ``action.dates_to`` as
+    ``with_dates`` annotates them (its own dates, else the first start and last end of its activities that are not
+    cancelled), read by the same statement."""
+    params = [Activity.Status.CANCELLED, Activity.Status.CANCELLED, action.pk] + ([limit] if limit is not None else [])
+    rows = _fetch(_page_activities_sql(limit is not None), params)
+    title, name = _json(Activity, "title"), _json(ActivityType, "name")
+    start, end = _date(Activity, "start_date"), _date(Activity, "end_date")
+    types: dict = {}  # a few types for many rows: each label made once
+    shown = [PageActivity(pk, sequence, types.get(type_code) or types.setdefault(
+                type_code, translate(name(type_name)) or type_code), title(text), status, start(begins), end(ends),
+                bool(online), place)
+             for pk, sequence, type_code, type_name, text, status, begins, ends, online, place, *_rest in rows]
+    total, first_start, last_end = (rows[0][10], start(rows[0][11]), end(rows[0][12])) if rows else (0, None, None)
+    action.dates_from = action.start_date or first_start
+    action.dates_to = action.end_date or last_end
+    return shown, total
+
+
+@functools.cache
+def _page_parts_sql() -> dict[str, str]:
+    qn = connection.ops.quote_name
+    p, d, v = (functools.partial(_qn_column, m) for m in (ActionPartner, Deliverable, FicheVersion))
+    i, u, t = Institution._meta, User._meta, DeliverableType._meta
+    people = ", ".join(f"{who}.{qn(u.get_field(name).column)}" for who in ("o", "s")
+                       for name in ("given_name", "family_name", "email"))
+    return {
+        "partners": (
+            f"SELECT p.{p('id')}, i.{qn(i.get_field('name').column)}, i.{qn(i.get_field('acronym').column)}, {people} "
+            f"FROM {_qn_table(ActionPartner)} p INNER JOIN {qn(i.db_table)} i ON i.{qn(i.pk.column)} = p.{p('institution')} "
+            f"LEFT OUTER JOIN {qn(u.db_table)} o ON o.{qn(u.pk.column)} = p.{p('operational_focal_point')} "
+            f"LEFT OUTER JOIN {qn(u.db_table)} s ON s.{qn(u.pk.column)} = p.{p('strategic_focal_point')} "
+            f"WHERE p.{p('action')} = %s ORDER BY p.{p('id')}"),
+        "deliverables": (
+            f"SELECT d.{d('id')}, d.{d('title')}, t.{qn('code')}, t.{qn('name')}, d.{d('status')}, d.{d('evidence')} "
+            f"FROM {_qn_table(Deliverable)} d INNER JOIN {qn(t.db_table)} t ON t.{qn(t.pk.column)} = d.{d('type')} "
+            f"WHERE d.{d('action')} = %s ORDER BY d.{d('id')}"),
+        "versions": (
+            f"SELECT v.{v('number')}, v.{v('status')}, v.{v('agreed_on')} FROM {_qn_table(FicheVersion)} v "
+            f"WHERE v.{v('action')} = %s ORDER BY v.{v('number')}, v.{v('id')}"),
+    }
+
+
+def _person(given_name, family_name, email) -> str | None:
+    """A focal point as the page names them (``str(user)``), or None for nobody."""
+    return None if email is None else str(User(given_name=given_name, family_name=family_name, email=email))
+
+
+def action_page_parts(action) -> dict[str, list]:
+    """What the Action page lists of ``action`` beside its activities, as plain rows in their order: its partners
+    (institution and focal points as the page names them), deliverables (with their type's label) and fiche
+    versions. Three indexed reads, without a model instance per row."""
+    sql = _page_parts_sql()
+    name, title, type_name = _json(Institution, "name"), _json(Deliverable, "title"), _json(DeliverableType, "name")
+    agreed = _date(FicheVersion, "agreed_on")
+    partners = [PagePartner(pk, str(Institution(name=name(names), acronym=acronym)), _person(*operational),
+                            _person(*strategic))
+                for pk, names, acronym, *people in _fetch(sql["partners"], [action.pk])
+                for operational, strategic in [(people[:3], people[3:])]]
+    deliverables = [PageDeliverable(pk, title(text), translate(type_name(type_names)) or type_code, status, evidence)
+                    for pk, text, type_code, type_names, status, evidence in _fetch(sql["deliverables"], [action.pk])]
+    versions = [PageVersion(number, status, agreed(agreed_on))
+                for number, status, agreed_on in _fetch(sql["versions"], [action.pk])]
+    return {"partners": partners, "deliverables": deliverables, "versions": versions}
 
 
 def action_fiche_queryset():

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import functools
 import re
+from html import escape as html_escape
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -24,10 +27,11 @@ from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
 from pontis.core.following import follow, unfollow
 from pontis.core.http import require_http_methods, require_POST
+from pontis.core.i18n import translate
+from pontis.core.markup import escaped, fields_once
 from pontis.core.permissions import can, get_visible_or_404, permission_required
 from pontis.core.selectors import cached_figures
 from pontis.core.templatetags.dates import day
-from pontis.core.templatetags.pontis import tr
 from pontis.core.uploads import CONTENT_EXTENSIONS, download_response, stored_name
 from pontis.intake.forms import OwnerForm
 from pontis.intake.models import Request
@@ -35,6 +39,7 @@ from pontis.intake.selectors import requests_owned_or_followed
 
 from . import forms, selectors, services
 from .models import FICHE_TEXT_SECTIONS, Action, Activity, ActivityDocument, Deliverable, FicheVersion
+from .permissions import sees_every_action
 
 # Each page declares its access once, by a verb of the policies in actions/permissions.py. Pages inside one Action
 # (its fiche, activities, deliverables, follow-ups) open for whoever may view Actions; the Action and its parts are
@@ -57,20 +62,55 @@ def action_list(request):
         data = form.cleaned_data
         filters = {"q": data["q"], "status": data["status"], "region": data["region"].code if data["region"] else "",
                    "theme": data["theme"].code if data["theme"] else "", "year": data["year"] or ""}
-    page = Paginator(selectors.actions_listed(request.user, **filters), 25).get_page(request.GET.get("page"))
-    themes = selectors.theme_labels_of(page.object_list)
+    # The rows as plain values (LIST_ROW_FIELDS), not Actions: a model instance per row was a tenth of the page.
+    listed = selectors.actions_listed(request.user, **filters).values_list(*LIST_ROW_FIELDS, named=True)
+    page = Paginator(listed, 25).get_page(request.GET.get("page"))
+    actions = list(page.object_list)
+    themes = selectors.theme_labels_of(actions)
     # Each row shaped once here, and written in one piece (action_rows_html): the template only places it.
-    url, statuses = detail_url_of(), dict(Action.Status.choices)
-    rows = [{"action": a, "url": url(a.code), "title": conditional_escape(tr(a.title)),
-             "region": a.region or "—", "themes": "; ".join(themes[a.pk]), "dates": dates_html(a),
-             "status": str(statuses.get(a.status, a.status))} for a in page.object_list]
+    url, statuses, language = detail_url_of(), _status_labels(translation.get_language()), translation.get_language()
+    regions = {}  # a region's name, once per page
+    rows = []
+    for a in actions:
+        region = regions.get(a.region__code)
+        if region is None:
+            region = regions[a.region__code] = (
+                "—" if a.region__code is None else translate(a.region__name, language) or a.region__code)
+        rows.append({"action": a, "url": url(a.code), "title": _title_html(a.title, language), "region": region,
+                     "themes": "; ".join(themes[a.pk]), "dates": dates_html(a), "status": statuses.get(a.status, a.status)})
+    # The filters' markup is the same for everyone who sends the same filters (core.markup.fields_once).
+    fields = fields_once(form, lambda: render_to_string("actions/_list_filters.html", {"form": form}))
     return render(request, "actions/action_list.html", {"form": form, "page": page, "rows": rows,
-                                                        "rows_html": action_rows_html(rows)})
+                                                        "rows_html": action_rows_html(rows), "filter_fields": fields})
+
+
+# What a row of the Actions list shows (the dates as ``selectors.with_dates`` annotates them; the start and end
+# dates tell ``dates_html`` nothing more in a list, but keep a row the shape of an Action for it).
+LIST_ROW_FIELDS = ("pk", "code", "title", "status", "start_date", "end_date", "dates_from", "dates_to",
+                   "region__code", "region__name")
+
+
+@functools.lru_cache(maxsize=16)
+def _status_labels(language: str) -> dict:
+    """The Actions' status labels in ``language`` (the active one, part of the key)."""
+    return {value: str(label) for value, label in Action.Status.choices}
+
+
+def _title_html(value, language: str) -> str:
+    """``conditional_escape(tr(value))`` with ``language`` the active one: a title in the reader's language, or
+    a fallback marked with its language (``{% tr %}``'s ``format_html`` cost more than the rest of a row)."""
+    text = translate(value, language)
+    if not text:
+        return ""
+    if text.is_fallback:
+        return mark_safe(f'<span lang="{escaped(text.lang)}">{escaped(text)}</span> '  # noqa: S308 - escaped
+                         f'<span class="fallback-note">({_fallback_note(text.lang, language)})</span>')
+    return mark_safe(escaped(text))  # noqa: S308 - escaped
 
 
 def action_rows_html(rows) -> str:
     """The rows of the Actions list as its template wrote them, one ``{% for %}`` iteration per row."""
-    esc = conditional_escape
+    esc = escaped
     return mark_safe("".join(
         f'\n    <tr><td><a href="{esc(r["url"])}">{esc(r["action"].code)}</a></td><td>{esc(r["title"])}</td>\n'
         f'    <td>{esc(r["region"])}</td><td>{esc(r["themes"])}</td>\n    <td>{esc(r["dates"])}</td>\n'
@@ -100,6 +140,31 @@ def _day_html(value, language) -> str:
 
 def _day(value) -> str:
     return _day_html(value, translation.get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _fallback_note(lang, language) -> str:
+    """The note after a text shown in another language (``lang``), escaped, in ``language`` (the active one)."""
+    return conditional_escape(_("in %(language)s") % {"language": dict(settings.LANGUAGES).get(lang, lang)})
+
+
+def _tr_html(value, language=None) -> str:
+    """``{% tr value %}`` as a template writes it (escaped; a fallback marked with its language), for rows written
+    in Python: the tag's ``format_html`` and the language's name cost more than the rest of a row. ``language``:
+    the active one, when the caller has it already."""
+    language = language or translation.get_language()
+    text = translate(value, language)
+    if text.is_fallback:
+        return (f'<span lang="{_plain_escape(text.lang)}">{_plain_escape(text)}</span> '
+                f'<span class="fallback-note">({_fallback_note(text.lang, language)})</span>')
+    return _plain_escape(text)
+
+
+def _plain_escape(text: str) -> str:
+    """``conditional_escape(text)`` of a text that is never marked safe (a name, a place read from the database):
+    the same characters escaped, without the wrappers that cost more than the escaping in a row written a hundred
+    times."""
+    return html_escape(text)
 
 
 def _time(value) -> str:
@@ -134,19 +199,59 @@ def activity_rows_html(action, activities) -> str:
     statuses = {value: conditional_escape(label) for value, label in Activity.Status.choices}
     # One reverse() for the rows' links: each differs from it by the activity's id alone (its last part).
     before, _mark, after = conditional_escape(reverse("actions:activity", args=[action.code, 1])).rpartition("/1/")
-    rows = []
+    rows, language = [], translation.get_language()  # asked once for the rows' days and titles
     for a in activities:
-        dates = _day(a.start_date) or "?"
+        dates = _day_html(a.start_date, language) or "?"
         if a.end_date and a.end_date != a.start_date:
-            dates = f"{dates} – {_day(a.end_date)}"
-        name = conditional_escape(str(a.type))
+            dates = f"{dates} – {_day_html(a.end_date, language)}"
+        name = _plain_escape(str(a.type))
         if a.title:
-            name = f"{name} – {conditional_escape(tr(a.title))}"
+            name = f"{name} – {_tr_html(a.title, language)}"
         rows.append(f'<tr><td>{a.sequence}</td><td><a href="{before}/{a.pk}/{after}">{name}</a></td>\n'
-                    f'<td>{dates}</td><td>{online if a.online else conditional_escape(a.place or "—")}</td>'
+                    f'<td>{dates}</td><td>{online if a.online else _plain_escape(a.place or "—")}</td>'
                     f'<td>{statuses.get(a.status, conditional_escape(a.status))}</td></tr>\n')
     return mark_safe("".join(rows))
 
+
+def partners_html(partners) -> str:
+    """The Action page's list of partner institutions (``selectors.action_page_parts`` rows), as its template wrote
+    them with three ``{% translate %}`` per partner."""
+    esc = conditional_escape
+    if not partners:
+        return mark_safe(f"<li>{_('No partner yet.')}</li>")
+    # As the template's tags wrote them: a ``{% translate %}`` literal and its translation are safe, not escaped.
+    operational, strategic = _("Operational focal point"), _("Strategic focal point")
+    return mark_safe("".join(
+        f'<li>{esc(p.institution)}<br><span class="small">{operational}: {esc(p.operational_focal_point or "—")} · '
+        f'{strategic}: {esc(p.strategic_focal_point or "—")}</span></li>' for p in partners))
+
+
+def versions_html(action, versions) -> str:
+    """The Action page's list of fiche versions (``selectors.action_page_parts`` rows), as its template wrote them
+    with a ``{% url %}`` and a ``{% blocktranslate %}`` per version."""
+    esc = conditional_escape
+    url, statuses = esc(reverse("actions:fiche", args=[action.code])), dict(FicheVersion.Status.choices)
+    rows = []
+    for v in versions:
+        agreed = f" ({esc(_day(v.agreed_on))})" if v.agreed_on else ""
+        rows.append(f'<li><a href="{url}?v={esc(localize(v.number))}">{_("Version %(n)s") % {"n": esc(localize(v.number))}}'
+                    f"</a> – {esc(statuses.get(v.status, v.status))}{agreed}</li>")
+    return mark_safe("".join(rows))
+
+
+def deliverable_rows_html(action, deliverables) -> str:
+    """The rows of the Action page's deliverables table (``selectors.action_page_parts`` rows), as its template
+    wrote them with a ``{% url %}`` and a ``{% tr %}`` per deliverable."""
+    esc = conditional_escape
+    if not deliverables:
+        return mark_safe(f'<tr><td colspan="4">{_("No deliverable yet.")}</td></tr>')
+    statuses = dict(Deliverable.Status.choices)
+    # One reverse() for the rows' links: each differs from it by the deliverable's id alone (its last part).
+    before, _mark, after = esc(reverse("actions:deliverable", args=[action.code, 1])).rpartition("/1/")
+    return mark_safe("".join(
+        f'<tr><td><a href="{before}/{d.pk}/{after}">{_tr_html(d.title)}</a></td><td>{esc(d.type)}</td>'
+        f'<td>{esc(statuses.get(d.status, d.status))}</td><td>{esc(d.evidence or "—")}</td></tr>\n'
+        for d in deliverables))
 
 
 def _facts_text(facts: dict[str, list[str]]) -> dict[str, str]:
@@ -154,17 +259,91 @@ def _facts_text(facts: dict[str, list[str]]) -> dict[str, str]:
     return {key: (", " if key == "countries" else "; ").join(labels) or "—" for key, labels in facts.items()}
 
 
+@functools.lru_cache(maxsize=16)
+def page_labels(language) -> dict[str, str]:
+    """The fixed wording of the Action page in ``language`` (the active one, part of the key), escaped, as its
+    template's ``{% translate %}`` tags wrote it (a tag's literal is safe, and so is its translation): made once per process and language (fifty tags were a sixth of
+    the page's own work)."""
+    labels = {
+        "action_fiche": _("Action Fiche"),
+        "activities": _("Activities"),
+        "approved_on": _("Approved on"),
+        "cancel_the_action": _("Cancel the Action"),
+        "cancelled": _("Cancelled"),
+        "change": _("Change"),
+        "change_goals": _("Change the SDG targets and GCM objectives"),
+        "change_partners": _("Add or change partners and focal points"),
+        "close_the_action": _("Close the Action"),
+        "closed_once_reported": _("The Action can be closed once every activity is reported or cancelled."),
+        "closure": _("Closure"),
+        "comment": _("Comment"),
+        "countries": _("Countries"),
+        "dates": _("Dates"),
+        "deliverables": _("Deliverables"),
+        "evidence": _("Evidence"),
+        "facts": _("Facts"),
+        "feature": _("Feature"),
+        "fiche_agreed_on": _("Fiche agreed on"),
+        "final_report": _("Final report"),
+        "first_activity_delivered": _("First activity delivered"),
+        "gcm_objectives": _("GCM objectives"),
+        "history_of_changes": _("History of changes"),
+        "lessons_learnt": _("Lessons learnt"),
+        "manage": _("Manage"),
+        "no_activity_yet": _("No activity yet: they come from the agreed Action Fiche."),
+        "nobody_yet": _("nobody yet"),
+        "not_recorded_yet": _("not recorded yet"),
+        "number": _("No."),
+        "open_the_action_fiche": _("Open the Action Fiche"),
+        "outcome_follow_ups": _("Outcome follow-ups"),
+        "outcome_observed": _("Outcome observed"),
+        "owner": _("Owner:"),
+        "partner_institutions": _("Partner institutions"),
+        "place": _("Place"),
+        "plan_an_activity": _("Plan an activity"),
+        "reason_for_cancellation": _("Reason for cancellation"),
+        "record_the_outcome": _("Record the outcome"),
+        "region": _("Region"),
+        "register_a_deliverable": _("Register a deliverable"),
+        "requested_on": _("Requested on"),
+        "score": _("Score (1-5)"),
+        "sdg_targets": _("SDG targets"),
+        "self_assessment": _("Self-assessment against the ten features of good practice"),
+        "status": _("Status"),
+        "the_owning_officer": _("the owning officer"),
+        "thematic_areas": _("Thematic areas"),
+        "title": _("Title"),
+        "topics": _("Topics"),
+        "type": _("Type"),
+    }
+    return {key: mark_safe(text) for key, text in labels.items()}  # noqa: S308 - the catalogue's own wording
+
+
+def _page_action(user, code):
+    """The Action of its page, fetched and authorised: those who see every Action (``sees_every_action``, the
+    policy's own condition) read it by its code alone, without the policy's list as a subquery; anyone else through
+    ``get_visible_or_404``. 404 for an Action the person may not see, exactly like a missing one."""
+    if not sees_every_action(user):
+        return get_visible_or_404(user, selectors.action_page_queryset(), code=code)
+    try:
+        return selectors.action_page_queryset().get(code=code)
+    except Action.DoesNotExist:
+        raise Http404 from None
+
+
 @permission_required(Action, "view")
 def action_detail(request, code):
-    action = get_visible_or_404(request.user, selectors.action_page_queryset(), code=code)
+    action = _page_action(request.user, code)
     user = request.user
     # A large Action (a hundred activities and more) lists the first ones and a link to all: the page stays quick.
-    shown, activities_total = selectors.activities_listed(
+    shown, activities_total = selectors.action_page_activities(
         action, limit=None if request.GET.get("activities") == "all" else ACTIVITIES_SHOWN)
+    parts = selectors.action_page_parts(action)
     may_close = can(user, "close", action) and action.status == Action.Status.ONGOING
     close_blockers = services.action_close_blockers(action) if may_close else {}
     return render(request, "actions/action_detail.html", {
         "action": action, "clock_html": clock_html(action.clock()), "facts": _facts_text(selectors.facts_of(action)),
+        "label": page_labels(translation.get_language()),
         "may_plan_activity": can(user, "create", Activity), "may_register_deliverable": can(user, "create", Deliverable),
         # Offered only when closing would be accepted: the service's own check, and what stands in the way if not.
         "may_close": may_close and not close_blockers, "close_blockers": list(close_blockers.values()),
@@ -174,9 +353,10 @@ def action_detail(request, code):
         "may_change_goals": can(user, "change", action),
         "may_assign_owner": can(user, "assign_owner", action), "may_see_owner": can(user, "see_mine", Action),
         "reason_form": forms.ReasonForm(), "follow_up_form": forms.FollowUpForm(),
-        "partners": action.partners.all(), "activities": shown, "activities_total": activities_total,
-        "activity_rows": activity_rows_html(action, shown),
-        "deliverables": action.deliverables.all(), "versions": action.fiche_versions.all(), **selectors.closure_of(action),
+        "partners_html": partners_html(parts["partners"]), "dates_html": dates_html(action, explain=True),
+        "activities": shown, "activities_total": activities_total, "activity_rows": activity_rows_html(action, shown),
+        "deliverable_rows": deliverable_rows_html(action, parts["deliverables"]),
+        "versions_html": versions_html(action, parts["versions"]), **selectors.closure_of(action),
         "panels": registry.detail_panels_for("actions.Action", request, action),
     })
 
@@ -711,18 +891,74 @@ def request_approve(request, pk):
 
 @permission_required(Action, "see_at_risk")
 def at_risk(request):
-    items = selectors.actions_at_risk_pages()
+    items = _KeptRiskRows(timezone.localdate(), translation.get_language())
     page = Paginator(items, 25).get_page(request.GET.get("page"))
-    return render(request, "actions/at_risk.html", {"page": page, "rows_html": at_risk_rows_html(page.object_list)})
+    return render(request, "actions/at_risk.html", {"page": page, "rows_html": page.object_list.html})
 
 
-def at_risk_rows_html(items) -> str:
+class _ShownRiskRows(list):
+    """The rows of one page of Actions needing attention and their markup (``html``): the ``(action, reason)``
+    items when just read, only as many stand-ins when the page was kept (the template asks whether there are any)."""
+
+    def __init__(self, items, html: str):
+        super().__init__(items)
+        self.html = mark_safe(html)  # noqa: S308 - written escaped by at_risk_rows_html
+
+
+class _KeptRiskRows:
+    """The Actions needing attention for a Paginator, their count and each page's rows kept a short time in the
+    shared cache: everyone who may open the page sees every Action at risk alike (the selector takes no reader),
+    so they are kept per day (the clocks count to today, in the reader's zone) and language, for at most
+    ``PONTIS_COMPLEMENTARITY_CACHE_SECONDS`` (a minute; 0 in tests, never kept). Finding and explaining them read
+    the open activities, fiches and confirmed experts of a page of Actions on every visit."""
+
+    def __init__(self, today, language: str):
+        self.today, self.language = today, language
+        self.seconds = min(settings.PONTIS_COMPLEMENTARITY_CACHE_SECONDS, settings.PONTIS_FIGURES_CACHE_SECONDS, 60)
+        self._pages = None
+        self._count = None
+
+    def _source(self):
+        if self._pages is None:  # built only when something is not kept (its querysets cost a few thousand calls)
+            self._pages = selectors.actions_at_risk_pages(today=self.today)
+        return self._pages
+
+    def _kept(self, key: str, compute):
+        value = cache.get(key) if self.seconds > 0 else None
+        if value is None:
+            value = compute()
+            if self.seconds > 0:
+                cache.set(key, value, self.seconds)
+        return value
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._kept(f"actions:at-risk:count:{self.today.isoformat()}", lambda: self._source().count())
+        return self._count
+
+    __len__ = count
+
+    def __getitem__(self, index: slice) -> _ShownRiskRows:
+        start, stop, _step = index.indices(self.count())
+
+        read = []
+
+        def rows():
+            read.extend(self._source()[start:stop])
+            return len(read), str(at_risk_rows_html(read, today=self.today))
+
+        n, html = self._kept(f"actions:at-risk:rows:{self.today.isoformat()}:{self.language}:{start}:{stop}", rows)
+        return _ShownRiskRows(read or range(n), html)
+
+
+def at_risk_rows_html(items, *, today=None) -> str:
     """The rows of the Actions needing attention, ``(action, reason)``, as the page's template wrote them with a
-    ``{% url %}``, a ``{% tr %}`` and the clock's include per row."""
-    esc, url = conditional_escape, detail_url_of()
+    ``{% url %}``, a ``{% tr %}`` and the clock's include per row; the clocks count to ``today`` (default: today)."""
+    esc, url, language = escaped, detail_url_of(), translation.get_language()
+    today = today or timezone.localdate()
     return mark_safe("".join(
-        f'<tr><td><a href="{esc(url(action.code))}">{esc(action.code)} · {esc(tr(action.title))}</a></td>'
-        f'<td>{clock_html(action.clock())}</td><td>{esc(reason)}</td></tr>\n' for action, reason in items))
+        f'<tr><td><a href="{esc(url(action.code))}">{esc(action.code)} · {_title_html(action.title, language)}</a></td>'
+        f'<td>{clock_html(action.clock(today))}</td><td>{esc(reason)}</td></tr>\n' for action, reason in items))
 
 
 def clock_html(clock: dict) -> str:

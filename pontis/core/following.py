@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
 from . import audit
+from .awaiting import prepared_rows
 from .errors import NotAllowed
 from .models import Follow
 from .permissions import can, ensure
@@ -57,9 +58,19 @@ def unfollow(user, obj, *, by) -> bool:
 
 
 def is_following(user, obj) -> bool:
+    """Whether ``user`` follows ``obj`` (one query; asked by the follow button of every object page, so its
+    statement is written once per worker, see ``core.awaiting.prepared_rows``)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return Follow.objects.filter(user=user, **_key(obj)).exists()
+    key = _key(obj)
+    if not isinstance(obj.pk, int):
+        return Follow.objects.filter(user=user, **key).exists()
+    values = {"user": user.pk, "target_type": key["target_type"].pk, "target_id": obj.pk}
+    return bool(prepared_rows("core.following.is_following", _follow_row, values))
+
+
+def _follow_row(*, user, target_type, target_id):
+    return Follow.objects.filter(user=user, target_type=target_type, target_id=target_id).order_by().values_list("pk")[:1]
 
 
 def followers(obj):

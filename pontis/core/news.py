@@ -96,10 +96,26 @@ def shown(value) -> str:
     return str(value)
 
 
+class _Params(dict):
+    """A notification's parameters while it is worded: each is made readable (``shown``) once for its title, body
+    and heading, rather than once for each of them."""
+
+    __slots__ = ("_shown",)
+
+    def shown(self) -> dict:
+        try:
+            return self._shown
+        except AttributeError:
+            self._shown = {key: shown(value) for key, value in self.items()}
+            return self._shown
+
+
 def fill(text, params: dict) -> str:
     """``text`` (a lazy string with named placeholders) filled with the parameters as people read them."""
     if text is None:
         return ""
+    if isinstance(params, _Params):
+        return str(text) % params.shown()
     return str(text) % {key: shown(value) for key, value in (params or {}).items()}
 
 
@@ -119,7 +135,7 @@ def render(note, reader=None) -> Rendered:
     event = _events.get(note.event)
     if event is None:
         return Rendered(gettext("There is an update."), "", "")
-    params = note.params if isinstance(note.params, dict) else {}
+    params = _Params(note.params if isinstance(note.params, dict) else {})
     try:
         return Rendered(_word(event.title, params, reader), _word(event.body, params, reader),
                         _word(event.about, params, reader))

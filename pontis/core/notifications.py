@@ -8,9 +8,11 @@ import logging
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 
 from . import news
+from .awaiting import prepared_rows
 from .errors import NotAllowed
 from .models import Notification, OutboxEmail
 from .tasks import send_email, send_notification_email
@@ -109,6 +111,13 @@ def notifications_mark_all_read(*, by) -> int:
     return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
 
 
+def _unread_count(*, user):
+    # Counted per recipient (no row: none unread) so that the statement is written once per worker, then only run
+    # (``core.awaiting.prepared_rows``): the count is on every page of a signed-in person.
+    return (Notification.objects.filter(recipient=user, read_at__isnull=True).order_by()
+            .values("recipient").annotate(unread=Count("pk")).values_list("unread"))
+
+
 def notifications_unread_count(user, request=None) -> int:
     """The person's unread news (one COUNT), kept on ``request`` so a page asks it once however often it shows."""
     if not getattr(user, "is_authenticated", False):
@@ -116,7 +125,8 @@ def notifications_unread_count(user, request=None) -> int:
     cached = getattr(request, "_pontis_unread_count", None) if request is not None else None
     if cached is not None:
         return cached
-    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    rows = prepared_rows("core.notifications_unread_count", _unread_count, {"user": user.pk})
+    count = rows[0][0] if rows else 0
     if request is not None:
         request._pontis_unread_count = count
     return count

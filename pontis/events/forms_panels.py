@@ -8,11 +8,12 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core.forms import CachedSelect, DateField, Picker, reference_version
 from pontis.core.models import Country, Region
-from pontis.core.once import OneTimeTokenForm, OneTimeTokenMixin
+from pontis.core.once import OneTimeTokenForm, OneTimeTokenMixin, new_key
 
 from .models import AccessLevel, Minutes, Panel, PanelDelegate
 
@@ -100,6 +101,19 @@ class ProgrammeForm(OneTimeTokenForm):
         lang = self.cleaned_data["language"]
         lines = [line.strip()[:300] for line in self.cleaned_data["topics"].splitlines()]
         return [{lang: line} for line in lines if line]
+
+
+# The one-time key the programme form is first written with, replaced by a fresh key on each page (``new_key``
+# never gives it: a random UUID's hex has its version digit, 4, in it).
+_KEY_MARK = "0" * 32
+
+
+def programme_form_html() -> str:
+    """``{{ programme_form }}`` of a panel's page: the empty ``ProgrammeForm``, written once (``written_once``) and
+    given a fresh one-time key on each page."""
+    html = written_once(("programme",), lambda: ProgrammeForm(auto_id="programme-%s",
+                                                               initial={"idempotency_key": _KEY_MARK}))
+    return mark_safe(html.replace(f'value="{_KEY_MARK}"', f'value="{new_key()}"'))  # noqa: S308 - Django's own HTML
 
 
 class HostOfferForm(forms.Form):

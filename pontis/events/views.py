@@ -8,7 +8,13 @@ from pontis.core import selectors as reference
 from pontis.core.permissions import can, public
 
 from .models import Meeting
-from .selectors import meeting_agenda, meeting_list_rows, meeting_page_queryset, meeting_years
+from .selectors import (
+    meeting_agenda,
+    meeting_list_rows,
+    meeting_page_queryset,
+    meeting_reference_names,
+    meeting_years,
+)
 from .selectors.materials import meeting_get_for
 from .selectors.registration import registration_for_user, registration_is_open  # protection: honours registration links
 from .views_materials import materials_page  # protection: materials section and noindex
@@ -51,7 +57,8 @@ def meeting_detail(request, slug):
     # personal data (never a donor observer).
     show_people = meeting.is_public or can(request.user, "see_personal_data", User)
     return materials_page(request, meeting, "events/meeting_detail.html", {  # + materials, noindex
-        "meeting": meeting, "agenda": meeting_agenda(meeting), "may_change": can(request.user, "change", meeting),
+        "meeting": meeting, "names": meeting_reference_names(meeting), "agenda": meeting_agenda(meeting),
+        "may_change": can(request.user, "change", meeting),
         "show_people": show_people, "own_registration": registration_for_user(meeting, request.user),
         "registration_open": registration_is_open(meeting),
     })

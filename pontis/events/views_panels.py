@@ -63,7 +63,7 @@ def panel_detail(request, slug):
             "delegate_form": forms.written_once(
                 ("delegate", *sorted(c.pk for c in countries)),
                 lambda: forms.DelegateForm(countries=countries, auto_id="delegate-%s")),
-            "programme_form": forms.ProgrammeForm(auto_id="programme-%s"),
+            "programme_form": forms.programme_form_html(),
             "link_meetings": selectors.panel_meeting_choices(panel),
         })
     return render(request, "events/panel_detail.html", context)

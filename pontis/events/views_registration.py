@@ -27,6 +27,7 @@ from pontis.core.http import client_ip, require_http_methods, require_POST
 from pontis.core.permissions import permission_required, public
 
 from . import services
+from .forms_panels import written_once
 from .forms_registration import CapacityForm, DecisionForm, InvitationForm, RegistrationForm, SelfCheckInForm
 from .models import Meeting, Registration
 from .selectors import registration as selectors
@@ -251,18 +252,22 @@ def check_in_start(request, slug, key):
 
 @permission_required(Registration, "manage")
 def manage(request, slug):
-    meeting = selectors.meeting_for_staff(request.user, slug)
+    meeting = selectors.meeting_for_staff(request.user, slug, with_activity=False)  # the page reads activity_id
     status = request.GET.get("status", "")
     status = status if status in Registration.Status.values else ""
-    page = Paginator(selectors.registrations_for(request.user, meeting, status=status), PAGE_SIZE).get_page(
+    page = Paginator(selectors.registration_values_for(request.user, meeting, status=status), PAGE_SIZE).get_page(
         request.GET.get("page"))
     totals, per_day = selectors.attendance_figures(meeting)
     counts = selectors.registration_counts(meeting)
     return render(request, "events/registration_manage.html", {
-        "meeting": meeting, "page": page, "status": status, "statuses": Registration.Status.choices,
+        "meeting": meeting, "page": page, "rows": selectors.registration_rows(page.object_list), "status": status,
+        "statuses": Registration.Status.choices,
         "counts": counts, "status_counts": [(label, counts[value]) for value, label in Registration.Status.choices],
         "decision_form": DecisionForm(),
-        "invitation_form": InvitationForm(), "capacity_form": CapacityForm(initial={"capacity": meeting.capacity}),
+        # Empty forms that depend on nothing but the language (and the places): written once per worker.
+        "invitation_form": written_once(("invitation",), InvitationForm),
+        "capacity_form": written_once(("capacity", meeting.capacity),
+                                      lambda: CapacityForm(initial={"capacity": meeting.capacity})),
         "days": selectors.meeting_days(meeting), "totals": totals, "per_day": per_day,
         "genders": Registration.Gender.choices,
     })

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pontis.accounts.models import Role
+from pontis.core.awaiting import LocalDays, prepared_tasks, url_of_pk
 from pontis.core.permissions import can
-from pontis.core.registry import Task, task_is_new, tasks_query
+from pontis.core.registry import Task, task_is_new
 
 from .models import ExpertProfile, Invitation
 from .selectors import profiles_awaiting_vetting, profiles_erasure_requested
@@ -24,15 +25,26 @@ VETTING_DUE_DAYS = 14  # a registration waiting longer than this is shown as ove
 
 
 def _profile_tasks(rows, total, *, kind, since, due_days=None, more_url=""):
-    today = timezone.localdate()
+    days = LocalDays()
+    today = days.today
+    url = url_of_pk("experts:profile")
     tasks = []
     for p in rows:
         started = since(p)
-        due = timezone.localtime(started).date() + datetime.timedelta(days=due_days) if due_days and started else None
-        tasks.append(Task(kind=kind, label=p.full_name or p.email, url=reverse("experts:profile", args=[p.pk]),
-                          since=started, due=due, overdue=bool(due and due < today), new=task_is_new(started),
+        due = days.day(started) + datetime.timedelta(days=due_days) if due_days and started else None
+        tasks.append(Task(kind=kind, label=p.full_name or p.email, url=url(p.pk),
+                          since=started, due=due, overdue=bool(due and due < today), new=days.is_new(started),
                           total=total, more_url=more_url))
     return tasks
+
+
+def _to_vet():
+    return profiles_awaiting_vetting().only("pk", "given_name", "family_name", "email", "created_at").order_by("created_at")
+
+
+def _to_erase():
+    return profiles_erasure_requested().only("pk", "given_name", "family_name", "email", "erasure_requested_at").order_by(
+        "erasure_requested_at")
 
 
 def vet_tasks(user) -> list[Task]:
@@ -40,8 +52,7 @@ def vet_tasks(user) -> list[Task]:
     keeps this a handful of rows among 100,000."""
     if not can(user, "vet", ExpertProfile):
         return []
-    qs = profiles_awaiting_vetting().only("pk", "given_name", "family_name", "email", "created_at").order_by("created_at")
-    rows, total = tasks_query(qs)
+    rows, total = prepared_tasks("experts.vet_tasks", _to_vet, {})
     return _profile_tasks(rows, total, kind=_("Vet the expert"), since=lambda p: p.created_at, due_days=VETTING_DUE_DAYS,
                           more_url=reverse("experts:roster") + "?status=registered")
 
@@ -50,22 +61,23 @@ def erasure_tasks(user) -> list[Task]:
     """Staff: experts who asked for their data to be erased, not yet anonymised."""
     if not can(user, "anonymise", ExpertProfile):
         return []
-    qs = profiles_erasure_requested().only("pk", "given_name", "family_name", "email", "erasure_requested_at").order_by(
-        "erasure_requested_at")
-    rows, total = tasks_query(qs)
+    rows, total = prepared_tasks("experts.erasure_tasks", _to_erase, {})
     return _profile_tasks(rows, total, kind=_("Answer the request to erase the expert's data"),
                           since=lambda p: p.erasure_requested_at, due_days=30)
+
+
+def _pending_invitations(*, user):
+    return (Invitation.objects.filter(profile__user=user, status=Invitation.Status.PENDING)
+            .select_related("activity__action").only("pk", "created_at", "start_date", "activity__sequence",
+                                                     "activity__action__code")
+            .order_by("start_date", "pk"))
 
 
 def invitation_tasks(user) -> list[Task]:
     """Experts: invitations to an activity not yet answered (due before the activity starts)."""
     if not user.has_role(Role.EXPERT):
         return []
-    qs = (Invitation.objects.filter(profile__user=user, status=Invitation.Status.PENDING)
-          .select_related("activity__action").only("pk", "created_at", "start_date", "activity__sequence",
-                                                   "activity__action__code")
-          .order_by("start_date", "pk"))
-    rows, total = tasks_query(qs)
+    rows, total = prepared_tasks("experts.invitation_tasks", _pending_invitations, {"user": user.pk})
     today = timezone.localdate()
     return [Task(kind=_("Answer the invitation"), label=_("Action %(code)s, activity %(n)s, from %(date)s")
                  % {"code": i.activity.action.code, "n": i.activity.sequence, "date": i.start_date},

@@ -137,8 +137,11 @@ def roster(request):
     form = RosterFilterForm(request.GET or None)
     queryset = selectors.roster_base()
     filtered = form.is_bound and any(value for key, value in request.GET.items() if key not in CURSOR_PARAMS)
+    count_key = None
     if form.is_valid():
-        queryset = selectors.roster_search(queryset, **form.search_kwargs())
+        search = form.search_kwargs()
+        queryset = selectors.roster_search(queryset, **search)
+        count_key = selectors.roster_count_key(search)
     elif form.is_bound:
         queryset = queryset.none()
     query = request.GET.copy()
@@ -148,7 +151,7 @@ def roster(request):
     # every worker for a few minutes (an index-only scan of 100,000 entries, 40-70 ms, on every page otherwise).
     count = None if filtered else cached_figures("experts.roster_size", selectors.roster_size)
     page = roster_page(queryset, request.GET, rows=selectors.roster_page_queryset, per_page=ROSTER_PER_PAGE,
-                       cap=ROSTER_COUNT_CAP, count=count, base_query=query.urlencode())
+                       cap=ROSTER_COUNT_CAP, count=count, base_query=query.urlencode(), count_key=count_key)
     page.object_list = selectors.roster_rows(page.object_list)
     return render(request, "experts/roster.html", {"form": form, "page": page, "query": query.urlencode()})
 
@@ -456,7 +459,8 @@ FIND_LIMIT = 10  # experts shown for a search of the whole roster on the candida
 
 @permission_required(ExpertProfile, "match")
 def activity_experts(request, activity_id):
-    activity = _activity(request, activity_id)
+    # The page shows the activity, its type, country and Action: not its languages (matching reads them itself).
+    activity = get_visible_or_404(request.user, selectors.activity_matching_queryset(), pk=activity_id)
     # The weights form was sent when it carries its own fields; a search alone keeps the default weights and rules.
     weights_given = "size" in request.GET or any(key.startswith("w_") for key in request.GET)
     form = WeightsForm(request.GET if weights_given else None)
@@ -483,7 +487,7 @@ def activity_experts(request, activity_id):
     return render(request, "experts/activity_experts.html", {
         "activity": activity, "form": form, "ranked": ranked, "team": team, "team_ids": {c.profile.pk for c in team},
         "rule_result": [(matching.RULES[r], ok) for r, ok in rule_result.items()], "parts": matching.PARTS,
-        "weights": weights, **people, "invitation_form": InvitationForm(),
+        "weights": weights, **people,
         "invited_ids": {i.profile_id for i in people["invitations"]},
         "deployed_ids": {d.profile_id for d in people["deployments"] if d.status != "cancelled"},
         "find_form": find_form, "found": found, "found_more": found_more, "find_limit": FIND_LIMIT, "keep": keep,

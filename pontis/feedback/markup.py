@@ -8,22 +8,26 @@ and the indicators review most of their Python calls; the same markup put togeth
   page: the address is reversed once with stand-ins, and each row's values are quoted as ``reverse`` quotes them
   and put in their places. A value ``reverse`` would refuse (not matching its converter: an empty text, a slash)
   goes through ``reverse`` itself, so that it fails the same way.
-- ``escaped(value)`` is ``conditional_escape`` for plain values (texts, numbers, safe markup; never a lazy text).
+- ``escaped`` and ``fields_once`` are the house's (``pontis.core.markup``), named here for the feedback pages.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape
 from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
+from pontis.core.markup import escaped, fields_once
+
+__all__ = ["addresses", "escaped", "fields_once"]
+
 # What each of Django's path converters used here accepts (``django.urls.converters``).
 _CONVERTERS = {"str": re.compile(r"[^/]+"), "int": re.compile(r"[0-9]+"), "slug": re.compile(r"[-a-zA-Z0-9_]+")}
 _PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # the characters ``reverse`` leaves unquoted in a path
+_UNQUOTED = re.compile(r"[-A-Za-z0-9_.~]+")  # texts ``quote`` answers unchanged (codes, slugs, ids): not quoted
 
 
 def _stand_in(kind: str, position: int):
@@ -48,13 +52,7 @@ def addresses(name: str, *kinds: str) -> Callable[..., str]:
             text = str(value)
             if not pattern.fullmatch(text):
                 return reverse(name, args=values)
-            texts.append(quote(text, safe=_PATH_SAFE))
+            texts.append(text if _UNQUOTED.fullmatch(text) else quote(text, safe=_PATH_SAFE))
         return "".join(piece if i is None else texts[i] for i, piece in parts)
 
     return address
-
-
-def escaped(value) -> str:
-    """``conditional_escape(value)`` without its wrappers, for the plain values of a row (never a lazy text)."""
-    html = getattr(value, "__html__", None)
-    return html() if html is not None else escape(str(value))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
@@ -20,12 +21,13 @@ from pontis.actions.models import Action, Activity, FollowUp
 from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
 from pontis.core.http import require_http_methods, require_POST
+from pontis.core.i18n import translate
 from pontis.core.permissions import get_visible_or_404, permission_required
-from pontis.core.templatetags.pontis import tr
+from pontis.core.templatetags.pontis import _language_name
 from pontis.events.models import Meeting
 
 from . import forms_builder as forms
-from .markup import addresses, escaped
+from .markup import addresses, escaped, fields_once
 from .models import Question, Questionnaire
 from .selectors import builder as selectors
 from .services import builder as services
@@ -84,10 +86,28 @@ _LIST_ROW = ('<tr><td><a href="{}">{}</a><br><span class="small">{}</span></td>\
 _STATUS_CLASS = {Questionnaire.Status.OPEN: " status--ok", Questionnaire.Status.DRAFT: " status--warn"}
 
 
+def _title_writer():
+    """``escaped(tr(value))`` for the titles of one page: the note of a title shown in another language ("in
+    English") is translated once per page and language instead of once per title."""
+    notes: dict[str, str] = {}
+
+    def title(value) -> str:
+        text = translate(value)
+        if not text.is_fallback:
+            return escaped(str(text))
+        note = notes.get(text.lang)
+        if note is None:
+            note = notes[text.lang] = escaped(_("in %(language)s") % {"language": _language_name(text.lang)})
+        return f'<span lang="{escaped(text.lang)}">{escaped(str(text))}</span> <span class="fallback-note">({note})</span>'
+
+    return title
+
+
 def _target_addresses() -> dict:
+    """The addresses of one page's rows (and its ``title`` writer, ``_title_writer``)."""
     return {"detail": addresses("feedback:builder_detail", "int"),
             "activity": addresses("actions:activity", "str", "int"), "action": addresses("actions:detail", "str"),
-            "meeting": addresses("events:detail", "slug")}
+            "meeting": addresses("events:detail", "slug"), "title": _title_writer()}
 
 
 def target_html(q, urls: dict | None = None) -> str:
@@ -99,10 +119,10 @@ def target_html(q, urls: dict | None = None) -> str:
             escaped(urls["activity"](q.activity.action.code, q.activity_id)), escaped(q.activity)))
     if q.action_id:
         return mark_safe('<a href="{}">{} · {}</a>'.format(  # noqa: S308 - every value escaped
-            escaped(urls["action"](q.action.code)), escaped(q.action.code), escaped(tr(q.action.title))))
+            escaped(urls["action"](q.action.code)), escaped(q.action.code), urls["title"](q.action.title)))
     if q.meeting_id:
         return mark_safe('<a href="{}">{}</a>'.format(  # noqa: S308 - every value escaped
-            escaped(urls["meeting"](q.meeting.slug)), escaped(tr(q.meeting.title))))
+            escaped(urls["meeting"](q.meeting.slug)), urls["title"](q.meeting.title)))
     if q.follow_up_id:
         # As {% blocktranslate %} writes it: the values escaped, the translation as it is.
         return mark_safe(_("Action %(code)s, follow-up after %(months)s months") % {  # noqa: S308
@@ -125,19 +145,26 @@ def list_rows_html(questionnaires) -> list[str]:
         return numbers[value]
 
     return [mark_safe(_LIST_ROW.format(  # noqa: S308 - every value escaped
-        escaped(urls["detail"](q.pk)), escaped(tr(q.title)), purposes.get(q.purpose, escaped(q.purpose)),
+        escaped(urls["detail"](q.pk)), urls["title"](q.title), purposes.get(q.purpose, escaped(q.purpose)),
         target_html(q, urls), _STATUS_CLASS.get(q.status, ""), statuses.get(q.status, escaped(q.status)),
         number(q.question_count), number(q.version_count), number(q.response_count))) for q in questionnaires]
+
+
+def filters_html(form: forms.QuestionnaireFilterForm) -> str:
+    """The list's filter fields (``feedback/builder_list__filters.html``), kept by the worker per language and
+    values (``markup.fields_once``): the same for every reader who sends the same filters."""
+    return fields_once(form, lambda: render_to_string("feedback/builder_list__filters.html", {"form": form}))
 
 
 @permission_required(Questionnaire, "view")
 def questionnaire_list(request):
     form = forms.QuestionnaireFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {"status": "", "purpose": "", "target": ""}
-    page = Paginator(selectors.questionnaire_list_rows(request.user, filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.questionnaire_list_page_rows(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "feedback/builder_list.html", {
-        "page": page, "rows": list_rows_html(page.object_list), "form": form, "filtered": any(filters.values())})
+        "page": page, "rows": list_rows_html(page.object_list), "form": form,
+        "filters_html": filters_html(form), "filtered": any(filters.values())})
 
 
 @permission_required(Questionnaire, "view")

@@ -12,8 +12,9 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format, get_format, localize, number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pontis.core import audit
@@ -23,7 +24,7 @@ from pontis.core.permissions import can, permission_required
 
 from .forms_indicators import ReviewForm
 from .indicators import Figure, Indicators, ReviewRows, indicators, review_targets
-from .markup import addresses, escaped
+from .markup import addresses, escaped, fields_once
 from .models import Response
 from .selectors.indicators import (
     actions_by_id,
@@ -93,6 +94,46 @@ def figure_rows(current: Indicators, previous: Indicators | None, criteria_label
     return rows
 
 
+# The figures' table, as feedback/indicators_table.html writes it (the review page's own, with the previous period;
+# a test compares the two in every language): ten rows through the template cost more than the rest of the review's
+# own markup.
+_FIGURES_TABLE = ('<div class="table-wrap" role="region" tabindex="0" aria-labelledby="indicators-caption">'
+                  '<table class="indicators-table">\n<caption id="indicators-caption">{}</caption>\n'
+                  '<thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+                  '<th scope="col">{}</th></tr></thead>\n<tbody>{}</tbody>\n</table></div>\n')
+_FIGURE_ROW = '<tr>\n<th scope="row">{}</th>\n<td>{}</td>\n<td>{}</td>\n<td>{}</td>\n</tr>'
+
+
+def figures_table_html(figures: list[dict]) -> str:
+    """The table of ``figure_rows`` with the previous period, as ``feedback/indicators_table.html`` renders it."""
+    rows = "".join(_FIGURE_ROW.format(
+        escaped(row["label"]),
+        ('<span class="tag">{}</span>' if row["figure"] is not None and row["figure"].suppressed else "{}").format(
+            escaped(row["shown"])),
+        escaped(row["counts"]), escaped(row["previous_shown"])) for row in figures)
+    return mark_safe(_FIGURES_TABLE.format(  # noqa: S308 - every value escaped
+        escaped(_("Figures and the counts behind them")), escaped(_("Figure")), escaped(_("Value")),
+        escaped(_("Counts")), escaped(_("Previous period")), rows))
+
+
+def pages_html(page, *, query: str, param: str, anchor: str, label: str) -> str:
+    """One table's page links, as ``feedback/review__pagination.html`` renders them (``label`` as ``{% translate
+    ... as label %}`` gives it: the translation, escaped); a test compares the two in every language."""
+    if page.paginator.num_pages <= 1:
+        return "\n"
+    start = "?" + (escaped(query) + "&amp;" if query else "") + escaped(param) + "="
+    end = "#" + escaped(anchor)
+    previous = (f'<a href="{start}{escaped(localize(page.previous_page_number()))}{end}" rel="prev">'
+                f'{escaped(_("Previous"))}</a>' if page.has_previous() else "")
+    following = (f'<a href="{start}{escaped(localize(page.next_page_number()))}{end}" rel="next">'
+                 f'{escaped(_("Next"))}</a>' if page.has_next() else "")
+    where = _("Page %(n)s of %(total)s") % {"n": escaped(localize(page.number)),
+                                            "total": escaped(localize(page.paginator.num_pages))}
+    return mark_safe(  # noqa: S308 - every value escaped, the translation as {% blocktranslate %} writes it
+        f'\n<nav class="pagination" aria-label="{escaped(label)}">\n  {previous}\n  <span>{where}</span>\n'
+        f'  {following}\n</nav>\n\n')
+
+
 def _review(request):
     """The chosen scope and its figures (totals from one aggregate per figure, not from the rows), with the rows
     by Action and by activity as ``ReviewRows`` (ids first; each view computes the figures of the rows it
@@ -112,24 +153,44 @@ def _review(request):
                   "period_text": _period_text(chosen)}
 
 
-def _figures_shown(row) -> dict:
-    return {"row": row, "satisfaction": shown(row.satisfaction_rate, share=True),
-            "women": shown(row.women_share, share=True), "response": shown(row.response_rate, share=True)}
+def _shares_shown():
+    """``shown(figure, share=True)`` for the rows of one table: the same values recur from row to row (a dash,
+    "suppressed", 100 %), each written once (``number_format`` costs a few dozen calls)."""
+    written: dict = {}
+    separator = get_format("DECIMAL_SEPARATOR", get_language(), use_l10n=True)
+
+    def share(figure: Figure | None) -> str:
+        key = None if figure is None else (figure.suppressed, figure.value)
+        text = written.get(key)
+        if text is None:
+            if figure is not None and not figure.suppressed and figure.value is not None and 0 <= figure.value <= 1:
+                # As number_format writes a share rounded to one decimal (below 1,000: no thousands separator).
+                text = f"{round(figure.value * 100, 1):.1f}".replace(".", separator) + " %"
+            else:
+                text = shown(figure, share=True)
+            written[key] = text
+        return text
+
+    def figures(row) -> dict:
+        return {"row": row, "satisfaction": share(row.satisfaction_rate), "women": share(row.women_share),
+                "response": share(row.response_rate)}
+
+    return figures
 
 
 def action_lines(rows: ReviewRows, ids) -> list[dict]:
     """The lines of the table by Action for ``ids`` (a page of ``rows.ids``, or all of them), in their order: the
     Action's id (``pk``), ``code``, ``title`` in the reader's language and its figures."""
-    figures, actions = rows.rows(ids), actions_by_id(ids)
-    return [{"pk": pk, "code": actions[pk][0], "title": translate(actions[pk][1]), **_figures_shown(figures[pk])}
+    figures, actions, shares = rows.rows(ids), actions_by_id(ids), _shares_shown()
+    return [{"pk": pk, "code": actions[pk][0], "title": translate(actions[pk][1]), **shares(figures[pk])}
             for pk in ids if pk in actions]
 
 
 def activity_lines(rows: ReviewRows, ids) -> list[dict]:
     """The lines of the table by activity for ``ids``, in their order: the activity's id (``pk``), its Action's
     ``code``, its ``title`` and its figures."""
-    figures, activities = rows.rows(ids), activities_by_id(ids)
-    return [{"pk": pk, "code": activities[pk][0], "title": translate(activities[pk][1]), **_figures_shown(figures[pk])}
+    figures, activities, shares = rows.rows(ids), activities_by_id(ids), _shares_shown()
+    return [{"pk": pk, "code": activities[pk][0], "title": translate(activities[pk][1]), **shares(figures[pk])}
             for pk in ids if pk in activities]
 
 
@@ -181,12 +242,18 @@ def _pages_query(request, *, keep: str | None = None) -> str:
     return query.urlencode()
 
 
+def form_html(form: ReviewForm) -> str:
+    """The period form's fields as ``{{ form }}`` renders them, kept by the worker per language, reference data
+    and values (``markup.fields_once``): the same for every reader who sends the same filters."""
+    return fields_once(form, lambda: str(form))
+
+
 @permission_required(Indicators, "view")
 def review(request):
     """The review: the figures of the period, then 25 rows a page by Action and by activity (each table paged on
     its own, the filters kept in the links)."""
     form, review = _review(request)
-    context = {"form": form, "review": review, "may_export": can(request.user, "export", Indicators),
+    context = {"form": form, "form_html": form_html(form), "review": review, "may_export": can(request.user, "export", Indicators),
                "query": _pages_query(request)}
     if review is not None:
         action_page = Paginator(review["actions"].ids, ROWS_PER_PAGE).get_page(request.GET.get(ACTION_PAGE))
@@ -194,11 +261,14 @@ def review(request):
         action_rows = action_lines(review["actions"], action_page.object_list)
         activity_rows = activity_lines(review["activities"], activity_page.object_list)
         context.update({
-            "action_page": action_page, "action_rows": action_rows, "action_rows_html": action_rows_html(action_rows),
+            "figures_html": figures_table_html(review["figures"]), "action_page": action_page, "action_rows": action_rows, "action_rows_html": action_rows_html(action_rows),
             "activity_page": activity_page, "activity_rows": activity_rows,
             "activity_rows_html": activity_rows_html(activity_rows),
-            "action_pages_query": _pages_query(request, keep=ACTIVITY_PAGE),
-            "activity_pages_query": _pages_query(request, keep=ACTION_PAGE)})
+            "action_pages_html": pages_html(action_page, query=_pages_query(request, keep=ACTIVITY_PAGE),
+                                            param=ACTION_PAGE, anchor="by-action", label=_("Pages of Actions")),
+            "activity_pages_html": pages_html(activity_page, query=_pages_query(request, keep=ACTION_PAGE),
+                                              param=ACTIVITY_PAGE, anchor="by-activity",
+                                              label=_("Pages of activities"))})
     return render(request, "feedback/review_page.html", context)
 
 
@@ -216,7 +286,8 @@ def _value(figure: Figure | None, share: bool):
 def review_xlsx(request):
     form, review = _review(request)
     if review is None:
-        return render(request, "feedback/review_page.html", {"form": form, "review": None}, status=400)
+        return render(request, "feedback/review_page.html", {"form": form, "form_html": form_html(form),
+                                                             "review": None}, status=400)
     review = _all_lines(review)
     header = [_("Figure"), _("Value (a percentage for shares)"), _("Count"), _("Total"), _("Respondents"), _("Suppressed"),
               _("Previous period"), _("Previous respondents")]
@@ -249,7 +320,8 @@ def review_xlsx(request):
 def review_pdf(request):
     form, review = _review(request)
     if review is None:
-        return render(request, "feedback/review_page.html", {"form": form, "review": None}, status=400)
+        return render(request, "feedback/review_page.html", {"form": form, "form_html": form_html(form),
+                                                             "review": None}, status=400)
     review = _all_lines(review)
     html = render_to_string("feedback/review_pdf.html", {"review": review}, request=request)
     name = f"indicators-{review['year']}-{review['part']}"

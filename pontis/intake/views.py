@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import html
+import datetime
+import functools
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError, ValidationFailed
 from pontis.core.following import follow, unfollow
 from pontis.core.http import require_GET, require_http_methods, require_POST
+from pontis.core.i18n import translate
+from pontis.core.markup import escaped, fields_once
 from pontis.core.permissions import can, get_visible_or_404, permission_required
 from pontis.core.templatetags.dates import day
 from pontis.core.templatetags.form_errors import field_anchor
@@ -48,21 +51,44 @@ PAGE_SIZE = 25
 # list page's cost. Each helper says which template it renders exactly; a test compares the two.
 
 
-def _escape(value) -> str:
-    """What ``conditional_escape`` answers, without its wrappers: a list row escapes a dozen values, and the
-    wrappers were most of the cost."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+# What ``conditional_escape`` answers, without its wrappers: a list row escapes a dozen values, and the wrappers
+# were most of the cost.
+_escape = escaped
 
 
 def request_name_html(r) -> str:
     """The request's name as ``intake/_request_name.html`` renders it (its title in the reader's language, a
     fallback marked, or what stands for a missing title)."""
+    return name_html(r.title, r.status, r.created_at, translation.get_language())
+
+
+def request_title_text(r) -> str:
+    """The request's name as ``intake/_request_name.html`` renders it with ``plain`` (the page's title): its title
+    in the reader's language without the fallback's mark, or what stands for a missing title."""
     if r.title:
-        return mark_safe(_escape(tr(r.title)))  # noqa: S308 - escaped
-    if r.status == Request.Status.DRAFT:
-        return mark_safe(_("Untitled draft, started %(started)s") % {"started": _escape(day(r.created_at))})  # the date escaped
+        return mark_safe(_escape(str(translate(r.title))))  # noqa: S308 - escaped
+    return request_name_html(r)
+
+
+@functools.lru_cache(maxsize=64)
+def _fallback_note(lang: str, language: str) -> str:
+    """The note after a title shown in another language (``lang``), escaped, in ``language`` (the active one, part
+    of the key): what ``{% tr %}`` writes after the text."""
+    return _escape(_("in %(language)s") % {"language": dict(settings.LANGUAGES).get(lang, lang)})
+
+
+def name_html(title, status: str, created_at, language: str) -> str:
+    """``request_name_html`` from a row's values, ``language`` being the active one: ``{% tr %}`` written here
+    (its ``format_html`` cost more than the rest of a row)."""
+    if title:
+        text = translate(title, language)
+        if text and text.is_fallback:
+            return mark_safe(  # noqa: S308 - escaped
+                f'<span lang="{_escape(text.lang)}">{_escape(text)}</span> '
+                f'<span class="fallback-note">({_fallback_note(text.lang, language)})</span>')
+        return mark_safe(_escape(text))  # noqa: S308 - escaped
+    if status == Request.Status.DRAFT:
+        return mark_safe(_("Untitled draft, started %(started)s") % {"started": _escape(day(created_at))})  # the date escaped
     return mark_safe(_("Untitled request"))  # as {% translate %} shows it
 
 
@@ -82,12 +108,18 @@ def clock_html(clock: dict) -> str:
     return mark_safe(f'<span class="status status--{_escape(clock["level"])}">{text}</span>')  # noqa: S308
 
 
-def _action_code(r) -> str:
-    """The code of the request's Action (the reverse side of the Action's link, loaded with the request), or ""."""
-    try:
-        return r.action.code if r.action else ""
-    except ObjectDoesNotExist:
-        return ""
+@functools.lru_cache(maxsize=4096)
+def _clock_badge(days, running: bool, language: str) -> str:
+    """``clock_html`` of a list row's clock (``selectors.clock_of``), kept per days, state and language (the active
+    one, part of the key): a list shows the same few hundred badges again and again."""
+    return clock_html(selectors.clock_of(days, running))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(value: datetime.date, language: str) -> str:
+    """``day(value)`` in ``language`` (the active one, part of the key): a date's format costs more than the rest
+    of its row. A date and time is given as its day in the reader's zone, which is what ``day`` shows of it."""
+    return day(value)
 
 
 def list_row_html(row: dict) -> str:
@@ -124,18 +156,29 @@ def _detail_urls():
 
 
 def _list_rows(requests) -> list[dict]:
-    labels = selectors.labels_of(requests)
+    """The rows of a page of ``selectors.request_list_rows`` (plain values), each shaped once."""
+    requests = list(requests)
+    labels = selectors.labels_of_ids([r.pk for r in requests])
     url = _detail_urls()
+    language = translation.get_language()
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()  # the clocks' end, in the reader's zone as ``Request.days_elapsed`` counts it
+    statuses = {}
     rows = []
     for r in requests:
         label = labels[r.pk]
+        status = statuses.get(r.status)
+        if status is None:
+            status = statuses[r.status] = selectors.status_label(r.status)
+        submitted = r.submitted_at.astimezone(zone).date() if r.submitted_at else None
+        days, running = selectors.days_on_clock_of(submitted, r.status, r.decided_at, today, zone)
         row = {
-            "request": r, "url": url(r.pk), "name": request_name_html(r),
+            "request": r, "url": url(r.pk), "name": name_html(r.title, r.status, r.created_at, language),
             "institutions": ", ".join(label["institutions"]), "countries": ", ".join(label["countries"]) or "—",
-            "themes": ", ".join(label["themes"]) or "—", "status": selectors.status_label(r.status),
-            "action_code": _action_code(r),
-            "submitted": day(r.submitted_at) if r.submitted_at else "—",
-            "clock": clock_html(selectors.clock(r)),
+            "themes": ", ".join(label["themes"]) or "—", "status": status,
+            "action_code": r.action__code or "",
+            "submitted": _day_text(submitted, language) if submitted else "—",
+            "clock": _clock_badge(days, running, language),
         }
         row["html"] = list_row_html(row)
         rows.append(row)
@@ -150,10 +193,13 @@ def request_list(request):
         data = form.cleaned_data
         filters = {"status": data["status"], "country": data["country"].code if data["country"] else "",
                    "theme": data["theme"].code if data["theme"] else "", "q": data["q"].strip()}
-    page = Paginator(selectors.requests_listed(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.request_list_rows(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _list_rows(page.object_list)
+    # The filters' markup is the same for everyone who sends the same filters (markup.fields_once).
+    fields = fields_once(form, lambda: render_to_string("intake/_list_filters.html", {"form": form}))
     return render(request, "intake/list.html", {
-        "page": page, "rows": rows, "form": form, "may_create": can(request.user, "create", Request),
+        "page": page, "rows": rows, "form": form, "filter_fields": fields,
+        "may_create": can(request.user, "create", Request),
     })
 
 
@@ -274,9 +320,14 @@ def request_detail(request, pk):
     may = {verb: can(user, verb, obj) for verb in
            ("edit", "submit", "withdraw", "answer", "ask_info", "forward", "reject", "decide", "note", "see_internal",
             "delete_draft", "assign_owner")}
+    clock = selectors.clock(obj)
     context = {
         "obj": obj,
-        "clock": selectors.clock(obj),
+        "clock": clock,
+        # The name, the clock and the status written here rather than by two includes and the model's display.
+        "name_html": request_name_html(obj), "title_text": request_title_text(obj),
+        "clock_html": mark_safe(clock_html(clock) + "\n"),  # noqa: S308 - built escaped
+        "status_label": selectors.status_label(obj.status),
         "comments": selectors.comments_for(user, obj),
         "decisions": selectors.decisions_of(obj),
         "may": may,

@@ -261,12 +261,13 @@ def published_action_for(user, slug: str) -> tuple[PublishedAction | None, str |
     visible = PublishedActionPolicy().visible_to(user).exclude(action__status=Action.Status.CANCELLED)
     activities = Activity.objects.select_related("type", "country").exclude(
         status=Activity.Status.CANCELLED).order_by("start_date", "id")
+    # The countries come with their regions in one query; the short name is unique, so no order is needed.
     found = visible.select_related("action", "action__region", "action__lead_country").prefetch_related(
-        "action__countries", "action__themes", "action__countries__region",
+        Prefetch("action__countries", queryset=Country.objects.select_related("region")), "action__themes",
         Prefetch("action__partners", queryset=ActionPartner.objects.select_related("institution", "institution__country")
                  .order_by("institution__acronym", "id")),
         Prefetch("action__activities", queryset=activities),
-    ).filter(slug=slug).first()
+    ).filter(slug=slug).order_by().first()
     if found is not None:
         return found, None
     redirect = SlugRedirect.objects.filter(kind="action", old_slug=slug).first()

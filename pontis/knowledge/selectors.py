@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import CharField, Prefetch, Value, prefetch_related_objects
 from django.http import Http404
 from django.utils import translation
 
 from pontis.actions.models import Action, Deliverable
+from pontis.core.forms import reference_version
+from pontis.core.i18n import translate
 from pontis.core.models import Country, ThematicArea
 from pontis.core.permissions import visible_to
 from pontis.events.models import Meeting
@@ -26,15 +28,25 @@ def _policy():
     return LibraryItemPolicy()
 
 
-def items_visible_to(user, filters: dict | None = None):
+# What a row of the library list shows.
+ROW_FIELDS = ("pk", "kind", "slug", "status", "visibility", "title", "summary", "year")
+
+
+def items_visible_to(user, filters: dict | None = None, *, prefetch: bool = True):
     """Items ``user`` may see, newest year first, with what a list row shows prefetched (a fixed number of
-    queries whatever the number of items). ``filters``: ``kind``, ``theme`` (code), ``country`` (code),
-    ``year``, ``status`` (staff only see other statuses anyway), ``action`` (an Action's id)."""
+    queries whatever the number of items; ``prefetch=False``: a row's fields, ``ROW_FIELDS``, and the caller
+    reads ``item_places``). ``filters``:
+    ``kind``, ``theme`` (code), ``country`` (code), ``year``, ``status`` (staff only see other statuses anyway),
+    ``action`` (an Action's id)."""
     filters = filters or {}
-    queryset = _policy().visible_to(user).prefetch_related(
-        Prefetch("countries", queryset=Country.objects.order_by("code")),
-        Prefetch("themes", queryset=ThematicArea.objects.all()),
-    )
+    queryset = _policy().visible_to(user)
+    if prefetch:
+        queryset = queryset.prefetch_related(
+            Prefetch("countries", queryset=Country.objects.order_by("code")),
+            Prefetch("themes", queryset=ThematicArea.objects.all()),
+        )
+    else:  # a list row: not the long texts of the sections
+        queryset = queryset.only(*ROW_FIELDS)
     if filters.get("kind"):
         queryset = queryset.filter(kind=filters["kind"])
     # Filters on many-to-many links go through a subquery: a row never repeats, and no DISTINCT is needed.
@@ -49,6 +61,54 @@ def items_visible_to(user, filters: dict | None = None):
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     return queryset.order_by("-year", "slug")
+
+
+# Names and order of the countries and thematic areas a list row shows, per language, for the current version of
+# the reference data (``core.forms.reference_version`` changes whenever any of it is saved or deleted): read once
+# per worker instead of a join and a translation per link on every list page.
+_place_names: dict = {"version": None, "languages": {}}
+
+
+def _places_reference() -> dict:
+    version = reference_version()
+    if _place_names["version"] != version:
+        _place_names.update(version=version, languages={})
+    language = translation.get_language()
+    found = _place_names["languages"].get(language)
+    if found is None:
+        countries = Country.objects.order_by("code").values_list("pk", "code", "name")
+        themes = ThematicArea.objects.order_by("sort_order", "code").values_list("pk", "code", "name")
+        # (place in the order, name as ``str()`` gives it in the active language), by id.
+        found = _place_names["languages"][language] = {
+            "countries": {pk: (n, str(translate(name) or code)) for n, (pk, code, name) in enumerate(countries)},
+            "themes": {pk: (n, str(translate(name) or code)) for n, (pk, code, name) in enumerate(themes)},
+        }
+    return found
+
+
+def item_places(items) -> dict:
+    """``{item id: (country names, thematic area names)}`` of ``items`` (which the reader may see), in the order
+    the prefetches of ``items_visible_to`` give (countries by code, areas in their order), named as ``str()``
+    names them in the active language: one query of the links' ids; the names are the worker's."""
+    ids = [item.pk for item in items]
+    places = {pk: ([], []) for pk in ids}
+    if not ids:
+        return places
+    links = (LibraryItem.countries.through.objects.filter(libraryitem_id__in=ids)
+             .annotate(kind=Value(0)).values_list("kind", "libraryitem_id", "country_id")
+             .union(LibraryItem.themes.through.objects.filter(libraryitem_id__in=ids)
+                    .annotate(kind=Value(1)).values_list("kind", "libraryitem_id", "thematicarea_id"), all=True))
+    reference = _places_reference()
+    names = (reference["countries"], reference["themes"])
+    found = {pk: ([], []) for pk in ids}
+    for kind, pk, target in links:
+        name = names[kind].get(target)
+        if name is not None:
+            found[pk][kind].append(name)
+    for pk, (countries, themes) in found.items():
+        places[pk][0].extend(name for _n, name in sorted(countries))
+        places[pk][1].extend(name for _n, name in sorted(themes))
+    return places
 
 
 def item_years(user) -> list[int]:
@@ -107,34 +167,107 @@ def item_detail_queryset():
     )
 
 
-def item_get_for(user, slug: str) -> LibraryItem:
+def item_page_queryset():
+    """An item as its page reads it: the row and its deliverable type; the tags come from ``item_facts``."""
+    return LibraryItem.objects.select_related("deliverable_type")
+
+
+def item_get_for(user, slug: str, queryset=None) -> LibraryItem:
     """The item at ``slug`` if ``user`` may see it, following a former short name (the caller compares
     ``item.slug`` with the address and answers a permanent redirect). Raises ``Http404`` for a missing item and
-    for one the reader may not see, alike."""
+    for one the reader may not see, alike. ``queryset`` (default ``item_detail_queryset()``) says what is read
+    with it."""
     slug = (slug or "")[:200]
-    visible = _policy().visible_to(user).values("pk")
-    item = item_detail_queryset().filter(pk__in=visible, slug=slug).first()
-    if item is not None:
+    queryset = item_detail_queryset() if queryset is None else queryset
+    policy = _policy()
+    # The short name is unique: the row is read by it and the policy answers for that row (``can_view`` holds the
+    # same conditions as ``visible_to``), without a subquery over every visible item.
+    # What is prefetched is read only for an item the reader may see.
+    item = next(iter(queryset.prefetch_related(None).filter(slug=slug).order_by()[:1]), None)
+    if item is not None and policy.can_view(user, item):
+        prefetch_related_objects([item], *queryset._prefetch_related_lookups)
         return item
+    visible = policy.visible_to(user).values("pk")
     target = SlugRedirect.objects.filter(kind="item", old_slug=slug).values_list("target_id", flat=True).first()
     if target is not None:
-        item = item_detail_queryset().filter(pk__in=visible, pk=target).first()
+        item = queryset.filter(pk__in=visible, pk=target).first()
         if item is not None:
             return item
     raise Http404
 
 
-def item_links_for(user, item: LibraryItem) -> dict:
+def item_links_for(user, item: LibraryItem, linked: dict | None = None) -> dict:
     """What an item links to that ``user`` may see: Actions (actions policy), deliverables of those Actions,
-    experts (experts policy; named only where the reader may see them) and meetings (events policy)."""
+    experts (experts policy; named only where the reader may see them) and meetings (events policy).
 
-    actions = list(visible_to(user, Action).filter(library_items=item).order_by("-code"))
+    ``linked`` (from ``item_facts``, optional): the ids the item links to, per kind, whoever reads. A kind it
+    links nothing of is then not asked for; the others are still read through their policy, for this reader."""
+
+    def linked_to(kind, queryset):
+        if linked is None:
+            return queryset.filter(library_items=item)
+        return queryset.filter(pk__in=linked[kind]) if linked[kind] else None
+
+    actions = linked_to("actions", visible_to(user, Action))
+    actions = list(actions.order_by("-code")) if actions is not None else []
     action_ids = [a.pk for a in actions]
-    deliverables = list(Deliverable.objects.filter(library_items=item, action_id__in=action_ids)
-                        .select_related("action", "type").order_by("action__code", "id"))
-    experts = list(visible_to(user, ExpertProfile).filter(library_items=item).order_by("family_name", "given_name"))
-    meetings = list(visible_to(user, Meeting).filter(library_items=item).order_by("-start_date"))
+    deliverables = linked_to("deliverables", Deliverable.objects.all()) if action_ids else None
+    deliverables = list(deliverables.filter(action_id__in=action_ids).select_related("action", "type")
+                        .order_by("action__code", "id")) if deliverables is not None else []
+    experts = linked_to("experts", visible_to(user, ExpertProfile))
+    experts = list(experts.order_by("family_name", "given_name")) if experts is not None else []
+    meetings = linked_to("meetings", visible_to(user, Meeting))
+    meetings = list(meetings.order_by("-start_date")) if meetings is not None else []
     return {"actions": actions, "deliverables": deliverables, "experts": experts, "meetings": meetings}
+
+
+# The tags of an item's page, in the order its template lists them.
+FACT_NAMES = ("countries", "themes", "topics", "concepts", "sdg_targets", "gcm_objectives", "languages", "features")
+LINK_NAMES = ("actions", "deliverables", "experts", "meetings")
+
+
+def _read_facts(item: LibraryItem) -> dict:
+    """The item's tags as its page shows them, in the reader's language (nine queries), and the ids it links to
+    per kind (one query)."""
+    facts = {name: [str(obj) for obj in getattr(item, name).all()]
+             for name in FACT_NAMES if name not in ("concepts", "sdg_targets")}
+    facts["concepts"] = [str(c) for c in item.concepts.prefetch_related("labels")]
+    facts["sdg_targets"] = [(t.code, str(t)) for t in item.sdg_targets.all()]
+    through = LibraryItem.actions.through.objects.filter(libraryitem_id=item.pk)
+    rows = through.annotate(kind=Value("actions", output_field=CharField())).values_list("kind", "action_id").union(*(
+        getattr(LibraryItem, name).through.objects.filter(libraryitem_id=item.pk)
+        .annotate(kind=Value(name, output_field=CharField())).values_list("kind", f"{field}_id")
+        for name, field in (("deliverables", "deliverable"), ("experts", "expertprofile"), ("meetings", "meeting"))
+    ), all=True)
+    linked = {name: [] for name in LINK_NAMES}
+    for kind, pk in rows:
+        linked[kind].append(pk)
+    facts["linked"] = linked
+    return facts
+
+
+def item_facts(item: LibraryItem) -> dict:
+    """The countries, themes, topics, concepts, SDG targets, GCM objectives, languages and features of ``item`` as
+    its page shows them (names in the active language; SDG targets as (code, name)), and under ``linked`` the ids
+    of the Actions, deliverables, experts and meetings it links to (``item_links_for`` reads those the reader may
+    see). The same for every reader allowed to open the item, so it is kept ``kept_seconds()`` per item, version
+    of the item (its ``updated_at``: every change of its tags and links saves it), version of the reference data
+    and language. The caller has checked that the reader may see ``item``."""
+    seconds = kept_seconds()
+    if seconds <= 0:
+        return _read_facts(item)
+    key = (f"library:facts:{item.pk}:{item.updated_at.timestamp() if item.updated_at else ''}:"
+           f"{reference_version()}:{translation.get_language()}")
+    found = cache.get(key)
+    if found is None:
+        found = _read_facts(item)
+        cache.set(key, found, seconds)
+    return found
+
+
+def item_files(item: LibraryItem) -> list[LibraryFile]:
+    """The files of an item the reader may see (the caller checked), in the order they were added."""
+    return list(LibraryFile.objects.filter(item=item).order_by("id"))
 
 
 def items_for_action(user, action) -> list[LibraryItem]:

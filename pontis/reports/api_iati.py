@@ -3,7 +3,8 @@
 It holds only what the facility publishes (the Actions shown on the portal, and those withdrawn since, as
 cancelled), each checked against the schema, the codelists and the standard's rules; an Action that fails is left
 out and listed for staff on /reports/iati/. The route never builds: it serves the last file built by the task
-worker (``iati.publish.file_state``) and, when its sources changed since (read again at most once a minute),
+worker (``iati.publish.file_state``), from a copy on the web host's local disk (``iati.publish.file_open``, sent
+by gunicorn with sendfile) and, when its sources changed since (read again at most once a minute),
 queues a build and keeps serving that file until the new one is ready. ``ETag`` and ``Last-Modified`` let a
 harvester ask again cheaply (304, decided before the file's bytes are read). A client that accepts gzip gets the
 file compressed once per build (a sixteenth of its size), with its own ETag. Before the first file is built it
@@ -12,7 +13,7 @@ answers 503 with ``Retry-After``.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -59,10 +60,11 @@ def iati_activities(request: HttpRequest):
     last_modified = int(kept["last_modified"].timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        body = publish.file_body(kept, compressed=compressed)  # may have moved ``kept`` to a newer file
+        # This host's copy on disk, streamed (gunicorn hands it to sendfile): the 13 MB never pass through Python.
+        stream = publish.file_open(kept, compressed=compressed)  # may have moved ``kept`` to a newer file
         etag = gzip_etag(kept["etag"]) if compressed else kept["etag"]
         last_modified = int(kept["last_modified"].timestamp())
-        response = HttpResponse(body, content_type=f"{XML}; charset=utf-8")
+        response = FileResponse(stream, content_type=f"{XML}; charset=utf-8", filename="activities.xml")
         response["Content-Disposition"] = 'inline; filename="activities.xml"'
         if compressed:
             response["Content-Encoding"] = "gzip"

@@ -12,6 +12,19 @@ from . import dates
 
 register = template.Library()
 
+# The languages' names by code, built once per ``settings.LANGUAGES`` (rebuilt only if a test swaps the setting):
+# every fallback title of a page asked ``dict(settings.LANGUAGES)`` anew. The names stay lazy, so each is worded
+# in the reader's language when shown.
+_language_names: tuple[object, dict] = (None, {})
+
+
+def _language_name(code):
+    global _language_names
+    languages = settings.LANGUAGES
+    if _language_names[0] is not languages:
+        _language_names = (languages, dict(languages))
+    return _language_names[1].get(code, code)
+
 
 @register.simple_tag
 def tr(value):
@@ -20,12 +33,11 @@ def tr(value):
     if not text:
         return ""
     if text.is_fallback:
-        names = dict(settings.LANGUAGES)
         return format_html(
             '<span lang="{}">{}</span> <span class="fallback-note">({})</span>',
             text.lang,
             text,
-            _("in %(language)s") % {"language": names.get(text.lang, text.lang)},
+            _("in %(language)s") % {"language": _language_name(text.lang)},
         )
     return text
 

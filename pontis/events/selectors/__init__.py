@@ -6,6 +6,7 @@ from .meetings import (  # noqa: F401
     meeting_hosts,
     meeting_list_rows,
     meeting_page_queryset,
+    meeting_reference_names,
     meeting_years,
     meetings_for,
 )

@@ -29,6 +29,14 @@ def materials_open_to(user, registration_ids=()):
     return Material.objects.filter(Visitor(user, registration_ids).material_q()).select_related("meeting")
 
 
+# What the page shows of a material and decides with (its level), and of its session and contribution their
+# names (``str()``): the texts, files and audit fields of each row are not read.
+_PAGE_FIELDS = ("id", "meeting", "session", "contribution", "kind", "title", "original_name", "size", "access",
+                "access_roles", "session__id", "session__number", "session__title", "contribution__id",
+                "contribution__speaker_name", "contribution__title", "contribution__session",
+                "contribution__session__id", "contribution__session__number", "contribution__session__title")
+
+
 @dataclass
 class MaterialRow:
     material: Material
@@ -42,7 +50,7 @@ def materials_for_page(user, meeting: Meeting, registration_ids=()) -> list[Mate
     Two queries at most, whatever the number of materials: the materials, and the visitor's approved
     registrations or delegations when a level asks for them."""
     who = Visitor(user, registration_ids)
-    rows = list(Material.objects.filter(meeting=meeting).select_related(*_RELATED)
+    rows = list(Material.objects.filter(meeting=meeting).select_related(*_RELATED).only(*_PAGE_FIELDS)
                 .order_by("session__day", "session__order", "contribution__order", "uploaded_at", "id"))
     result = []
     for material in rows:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from django.db.models import Prefetch
+from django.db.models import F, IntegerField, Prefetch, Value
 
 from pontis.core.i18n import translate
+from pontis.core.models import Country, Language, ThematicArea
 from pontis.core.permissions import visible_to
 
 from ..models import Contribution, DiscussionNote, Meeting, Session
@@ -68,9 +69,29 @@ def meeting_detail_queryset():
 
 
 def meeting_page_queryset():
-    """``meeting_detail_queryset`` with the meeting's minutes (or none) read in the same query: the page links to
-    them."""
-    return meeting_detail_queryset().select_related("minutes")
+    """A meeting for its page, with its country, region and minutes (or none) read in the same query: the page
+    links to them. Its host countries, languages and thematic areas come from ``meeting_reference_names``."""
+    return Meeting.objects.select_related("country", "region", "minutes")
+
+
+def meeting_reference_names(meeting: Meeting) -> dict[str, list[str]]:
+    """The names of the meeting's host countries (``hosts``), working languages (``languages``) and thematic areas
+    (``themes``), each as ``str()`` of the item gives it and in its model's order, read in one statement instead of
+    three prefetches."""
+    def names(model, link: str, kind: int, sort_order: bool):
+        order = F("sort_order") if sort_order else Value(0, output_field=IntegerField())
+        return (model.objects.filter(**{link: meeting}).order_by()
+                .annotate(list_kind=Value(kind, output_field=IntegerField()), list_order=order)
+                .values_list("list_kind", "list_order", "code", "name"))
+
+    rows = (names(Country, "hosted_meetings", 0, False)
+            .union(names(Language, "meetings", 1, False), names(ThematicArea, "meetings", 2, True), all=True)
+            .order_by("list_kind", "list_order", "code"))
+    result: dict[str, list[str]] = {"hosts": [], "languages": [], "themes": []}
+    keys = ("hosts", "languages", "themes")
+    for kind, _order, code, name in rows:
+        result[keys[kind]].append(str(translate(name) or code))
+    return result
 
 
 def meeting_agenda(meeting: Meeting) -> list[tuple]:

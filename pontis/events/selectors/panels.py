@@ -34,7 +34,7 @@ def panel_members(panel: Panel):
 def panel_delegates_for(user, panel: Panel):
     """The panel's delegates ``user`` may see by name (members and staff; nobody else), by country; staff also see
     former delegates (inactive)."""
-    return (visible_to(user, PanelDelegate).filter(panel=panel).select_related("country", "user")
+    return (visible_to(user, PanelDelegate).filter(panel=panel).select_related("country")
             .order_by("country__code", "name"))
 
 
@@ -54,10 +54,17 @@ def panel_programmes_for(user, panel: Panel):
     """The work programmes ``user`` may see, newest year first, each with its ordered topics, the topic's meeting
     and the host offers ``user`` may see (members and staff)."""
     offers = visible_to(user, HostOffer).select_related("country").order_by("country__code")
-    topics = WorkProgrammeTopic.objects.select_related("meeting").prefetch_related(
-        Prefetch("host_offers", queryset=offers, to_attr="visible_offers")).order_by("order")
+    # Of a topic's and a programme's meeting, only what is shown of it (a link: its address and title).
+    topics = (WorkProgrammeTopic.objects.select_related("meeting")
+              .only("id", "programme", "order", "title", "meeting", *_link_fields("meeting"))
+              .prefetch_related(Prefetch("host_offers", queryset=offers, to_attr="visible_offers")).order_by("order"))
     return (visible_to(user, WorkProgramme).filter(panel=panel).select_related("presented_at")
+            .only("id", "panel", "year", "status", "notes", "presented_at", *_link_fields("presented_at"))
             .prefetch_related(Prefetch("topics", queryset=topics, to_attr="ordered_topics")).order_by("-year"))
+
+
+def _link_fields(relation: str) -> tuple:
+    return tuple(f"{relation}__{name}" for name in ("id", "slug", "title"))
 
 
 def programme_get_for(user, panel: Panel, year: int) -> WorkProgramme:

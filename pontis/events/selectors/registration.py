@@ -8,6 +8,7 @@ totals and once on each day.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -70,9 +71,12 @@ def country_by_code(code: str) -> Country | None:
     return Country.objects.filter(code=(code or "").strip().upper()).first()
 
 
-def meeting_for_staff(user, slug: str) -> Meeting:
-    """A meeting for its staff pages (404 for a meeting that does not exist; the view declares staff access)."""
-    meeting = Meeting.objects.filter(meeting_q(user), slug=slug).select_related("activity").first()
+def meeting_for_staff(user, slug: str, *, with_activity: bool = True) -> Meeting:
+    """A meeting for its staff pages (404 for a meeting that does not exist; the view declares staff access), with
+    its activity read in the same query unless ``with_activity`` is False (a page that shows only whether there is
+    one)."""
+    meeting = Meeting.objects.filter(meeting_q(user), slug=slug)
+    meeting = (meeting.select_related("activity") if with_activity else meeting).first()
     if meeting is None:
         raise Http404
     return meeting
@@ -120,6 +124,55 @@ def registrations_for(user, meeting: Meeting, *, status: str = ""):
     if status in Status.values:
         queryset = queryset.filter(status=status)
     return queryset.order_by("requested_at", "id")
+
+
+# What a row of the staff's list shows: read as values (no model instance, no prefetch per page), the country's
+# name and code with them, and the page's days present in one more read (``registration_rows``).
+_ROW_FIELDS = ("pk", "name", "email", "position", "institution_name", "gender", "status", "country__name",
+               "country__code")
+
+
+@dataclass(slots=True)
+class RegistrationRow:
+    """One row of the staff's list of registrations: ``country`` as ``str(registration.country)`` gives it and
+    ``days`` the days present, in order."""
+
+    pk: int
+    name: str
+    email: str
+    position: str
+    institution_name: str
+    gender: str
+    status: str
+    country: str
+    days: list
+
+
+def registration_values_for(user, meeting: Meeting, *, status: str = ""):
+    """``registrations_for`` as the values a row of the staff's list shows (to page; ``registration_rows`` makes
+    the page's rows)."""
+    queryset = visible_to(user, Registration).filter(meeting=meeting)
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("requested_at", "id").values_list(*_ROW_FIELDS)
+
+
+def registration_rows(values) -> list[RegistrationRow]:
+    """The rows of a page of ``registration_values_for``, each with its days present (one query for the page)."""
+    values = list(values)
+    days: dict[int, list] = {row[0]: [] for row in values}
+    if days:
+        for registration_id, day in (Attendance.objects.filter(registration_id__in=list(days)).order_by("day")
+                                     .values_list("registration_id", "day")):
+            days[registration_id].append(day)
+    countries: dict[str, str] = {}  # str(country) by code: a page's people come from a few countries
+    rows = []
+    for pk, name, email, position, institution, gender, status, country_name, country_code in values:
+        country = countries.get(country_code)
+        if country is None:
+            country = countries[country_code] = str(translate(country_name) or country_code)
+        rows.append(RegistrationRow(pk, name, email, position, institution, gender, status, country, days[pk]))
+    return rows
 
 
 def registration_counts(meeting: Meeting) -> dict:

@@ -8,7 +8,7 @@ language by the tests."""
 from __future__ import annotations
 
 from django import template
-from django.template.defaultfilters import linebreaks_filter
+from django.template.defaultfilters import filesizeformat, linebreaks_filter
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -18,7 +18,8 @@ from django.utils.translation import ngettext
 from pontis.core.templatetags.dates import day as day_text
 from pontis.core.templatetags.pontis import tr
 
-from .events_options import title_text
+from ..models import Material
+from .events_options import _address, _choice_labels, _csrf_input, title_text
 
 register = template.Library()
 
@@ -112,3 +113,59 @@ def agenda_days(agenda, meeting, show_people):
             f'    <ol class="agenda">\n    {rows}\n    </ol>\n  '
         )
     return mark_safe("".join(days))  # noqa: S308 - every value escaped above
+
+
+def _material_item(row, may_set_access: bool, words: dict, labels: tuple, addresses: tuple, csrf: str) -> str:
+    m = row.material
+    title = conditional_escape(title_text(m.title))
+    if not row.can_open:
+        return ('\n      <li class="materials__item materials__item--restricted">\n        \n'
+                f"          <span>{title}</span>\n"
+                f'          <span class="tag tag--restricted">{words["restricted"]}</span>\n        \n      </li>\n      ')
+    kinds, accesses = labels
+    download, edit, access, delete = addresses
+    pk = m.pk
+    tools = ""
+    if may_set_access:
+        hidden = f'<span class="visually-hidden"> {title}</span>'
+        tools = (
+            f'\n            <span class="tag">{conditional_escape(accesses.get(m.access, m.access))}</span>\n'
+            '            <span class="materials__actions small">\n'
+            f'              <a href="{edit(pk)}">{words["change"]}{hidden}</a>\n'
+            f'              <a href="{access(pk)}">{words["who"]}{hidden}</a>\n'
+            f'              <form method="post" action="{delete(pk)}" class="inline-form">{csrf}<button type="submit" '
+            f'class="link-button link-button--danger">{words["delete"]}{hidden}</button></form>\n'
+            "            </span>\n          "
+        )
+    return (
+        '\n      <li class="materials__item">\n        \n'
+        f'          <a href="{download(pk)}">{title}</a>\n'
+        f'          <span class="small muted">{conditional_escape(kinds.get(m.kind, m.kind))} · '
+        f"{conditional_escape(filesizeformat(m.size))}</span>\n"
+        f"          {tools}\n        \n      </li>\n      "
+    )
+
+
+@register.simple_tag(takes_context=True)
+def material_groups_html(context, groups, may_set_access):
+    """The groups of a meeting's materials section (``selectors.materials.material_grouped``): each group's
+    heading and its items (a link, kind and size, and for staff the access level and the change, access and
+    delete actions; a restricted item's title only), as ``events/materials_section.html``'s loops wrote them."""
+    # The template's own words ({% translate %}): not escaped, as the template wrote them.
+    words = {"change": _("Change"), "who": _("Who may open it"), "delete": _("Delete"),
+             "restricted": _("Restricted"), "whole": _("The meeting as a whole")}
+    labels = (_choice_labels(Material, "kind"), _choice_labels(Material, "access"))
+    addresses = tuple(_address(f"events:materials_{name}") for name in ("download", "edit", "access", "delete"))
+    csrf = _csrf_input(context) if may_set_access else ""
+    parts = []
+    for session, contribution, rows in groups:
+        if contribution:
+            heading = conditional_escape(str(contribution))
+        elif session:
+            heading = conditional_escape(str(session))
+        else:
+            heading = words["whole"]
+        items = "".join(_material_item(row, may_set_access, words, labels, addresses, csrf) for row in rows)
+        parts.append(f'\n    <h3 class="materials__group">{heading}</h3>\n    <ul class="materials__list">\n'
+                     f"      {items}\n    </ul>\n  ")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above

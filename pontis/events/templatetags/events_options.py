@@ -12,20 +12,21 @@ in a small per-worker memory."""
 
 import datetime
 import functools
+import html
 
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pontis.core.templatetags.dates import day
 from pontis.core.templatetags.pontis import tr
 
-from ..models import Registration
+from ..models import HostOffer, PanelDelegate, Registration
 
 register = template.Library()
 
@@ -167,10 +168,12 @@ def _decide_address(slug: str):
 
 @register.simple_tag
 def registration_rows(registrations, meeting):
-    """The rows of the staff's list of registrations (``registration_manage.html``): each person's box to tick,
+    """The rows of the staff's list of registrations (``registration_manage.html``; ``registrations``:
+    ``selectors.registration.registration_rows``): each person's box to tick,
     name, contact, institution, country, gender, status, days present and decision buttons. One call writes the
     page's rows; the markup is the one the template's loop wrote (ids as plain digits, as under ``localize off``)."""
     decide_url = _decide_address(meeting.slug)
+    _esc = html.escape  # what django.utils.html.escape writes, for the plain strings of a row, without its wrapping
     # As {% translate %} writes them: the template's own words, not escaped.
     labels = {"approve": _("Approve"), "waitlist": _("Wait-list"), "reject": _("Reject")}
     select = _("Select %(name)s")
@@ -180,12 +183,12 @@ def registration_rows(registrations, meeting):
     rows = []
     for r in registrations:
         pk = r.pk
-        name = escape(r.name)
-        days = ", ".join(escape(_day(a.day)) for a in r.attendance.all()) or "–"
-        position = f" · {escape(r.position)}" if r.position else ""
+        name = _esc(r.name)
+        days = ", ".join(_esc(_day(day)) for day in r.days) or "–"
+        position = f" · {_esc(r.position)}" if r.position else ""
         decide = ""
         if r.status == pending or r.status == waitlisted:
-            url = escape(decide_url(pk))
+            url = _esc(decide_url(pk))
             decide = (f'\n<button class="button button--small" type="submit" name="decision" value="approve" '
                       f'formaction="{url}">{labels["approve"]}</button>\n')
             if r.status == pending:
@@ -193,15 +196,15 @@ def registration_rows(registrations, meeting):
                            f'value="waitlist" formaction="{url}">{labels["waitlist"]}</button>')
             decide += (f'\n<button class="button button--small button--danger" type="submit" name="decision" '
                        f'value="reject" formaction="{url}">{labels["reject"]}</button>')
-        status = escape(r.status)
+        status = _esc(r.status)
         rows.append(
             f'<tr>\n<td><input type="checkbox" name="registration" value="{pk}" id="sel-{pk}" '
             f'aria-label="{select % {"name": name}}"></td>\n'
-            f'<td>{name}<br><span class="small">{escape(r.email)}{position}</span></td>\n'
-            f'<td>{escape(r.institution_name)}</td><td>{escape(str(r.country))}</td>'
-            f'<td>{escape(genders.get(r.gender, r.gender))}</td>\n'
+            f'<td>{name}<br><span class="small">{_esc(r.email)}{position}</span></td>\n'
+            f'<td>{_esc(r.institution_name)}</td><td>{_esc(r.country)}</td>'
+            f'<td>{_esc(genders.get(r.gender, r.gender))}</td>\n'
             f'<td><span class="status registration-status registration-status--{status}">'
-            f'{escape(statuses.get(r.status, r.status))}</span></td>\n'
+            f'{_esc(statuses.get(r.status, r.status))}</span></td>\n'
             f'<td>{days}</td>\n<td class="registration-decide">{decide}</td>\n</tr>'
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value escaped above
@@ -238,3 +241,125 @@ def panel_meeting_items(meetings):
         items.append(f'\n    <li><a href="{conditional_escape(meeting_url(m))}">{conditional_escape(title_text(m.title))}</a>'
                      f" – {meeting_dates(m)}{hosts}</li>\n  ")
     return mark_safe("".join(items))  # noqa: S308 - every value escaped here
+
+
+def _csrf_input(context) -> str:
+    """What ``{% csrf_token %}`` writes in ``context``."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+_MARKER = 987654321
+
+
+_reversed: dict = {}  # (name, args, URL configuration, prefix) -> the address around the id, escaped
+
+
+def _address(name: str, *args):
+    """``{% url name *args pk %}`` for many ``pk``: ``reverse`` once per URL configuration and prefix, then each id
+    written in (escaped, as the tag writes an address)."""
+    key = (name, args, get_urlconf(), get_script_prefix())
+    parts = _reversed.get(key)
+    if parts is None:
+        if len(_reversed) >= 2000:
+            _reversed.clear()
+        head, tail = reverse(name, args=[*args, _MARKER]).rsplit(f"/{_MARKER}/", 1)
+        parts = _reversed[key] = (conditional_escape(head), conditional_escape(tail))
+    head, tail = parts
+    return lambda pk: f"{head}/{int(pk)}/{tail}"
+
+
+def _text(value) -> str:
+    """``{{ value }}``: localised, as text, escaped (a whole number is its digits unless grouped)."""
+    if isinstance(value, str):
+        return conditional_escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return conditional_escape(str(localize(value)))
+
+
+@register.simple_tag
+def country_options(countries):
+    """``<option value="{{ c.pk }}">{{ c }}</option>`` for each of ``countries``, written once for the page's
+    forms that repeat them (one per work programme topic)."""
+    return mark_safe("".join(  # noqa: S308 - every value escaped here
+        f'<option value="{_text(c.pk)}">{_text(c)}</option>' for c in countries))
+
+
+@register.simple_tag(takes_context=True)
+def panel_member_items(context, members, panel, may_change):
+    """The ``<li>`` of each member country on a panel's page, with staff's form to remove it, as the page's loop
+    wrote them."""
+    if not may_change:
+        return mark_safe("".join(f"<li>{_text(m.country)}</li>\n  " for m in members))  # noqa: S308 - escaped
+    remove_url = _address("panels:member_remove", panel.slug)
+    remove, csrf = _("Remove"), _csrf_input(context)  # {% translate %}: the template's own word, not escaped
+    items = []
+    for m in members:
+        country = _text(m.country)
+        items.append(
+            f'<li>{country}\n    <form method="post" action="{remove_url(m.pk)}" class="inline">{csrf}'
+            f'<button class="link-button" type="submit">{remove}<span class="visually-hidden"> {country}</span>'
+            "</button></form></li>\n  ")
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def panel_delegate_rows(context, delegates, panel, may_change):
+    """The rows of a panel's delegates (country, name, role, institution; for staff the form to remove an active
+    one), as the page's loop wrote them."""
+    remove_url = _address("panels:delegate_remove", panel.slug) if may_change else None
+    remove, former, csrf = _("Remove"), _("Former"), _csrf_input(context) if may_change else ""
+    roles = _choice_labels(PanelDelegate, "role")
+    rows = []
+    for d in delegates:
+        name = _text(d.name)
+        status = "" if d.is_active else f' <span class="status">{former}</span>'
+        tools = ""
+        if may_change:
+            form = ""
+            if d.is_active:
+                form = (f'<form method="post" action="{remove_url(d.pk)}">{csrf}<button class="link-button" '
+                        f'type="submit">{remove}<span class="visually-hidden"> {name}</span></button></form>')
+            tools = f"<td>{form}</td>"
+        muted = "" if d.is_active else ' class="muted"'
+        rows.append(
+            f"\n      <tr{muted}><td>{_text(d.country)}</td><td>{name}{status}</td>"
+            f"<td>{_text(roles.get(d.role, d.role))}</td><td>{_text(d.institution)}</td>\n      {tools}</tr>\n    ")
+    return mark_safe("".join(rows))  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def topic_offer_items(context, offers, panel, may_change, signed_in, offer_countries):
+    """The ``<li>`` of each host offer of a work programme topic (country, status, the note for signed-in readers,
+    staff's confirm and decline forms, the withdraw form for a country one may offer for), as the page's loop
+    wrote them."""
+    words = {"confirm": _("Confirm"), "decline": _("Decline"), "withdraw": _("Withdraw")}  # not escaped
+    statuses = _choice_labels(HostOffer, "status")
+    own = {c.pk for c in offer_countries}
+    csrf = _csrf_input(context)
+    addresses = {}
+
+    def form(verb, pk, country):
+        if verb not in addresses:
+            addresses[verb] = _address(f"panels:offer_{verb}", panel.slug)
+        return (f'\n              <form method="post" action="{addresses[verb](pk)}" class="inline">{csrf}'
+                f'<button class="link-button" type="submit">{words[verb]}<span class="visually-hidden"> {country}'
+                "</span></button></form>")
+
+    items = []
+    for offer in offers:
+        country, status = _text(offer.country), offer.status
+        tone = "status--ok" if status == "confirmed" else "status--warn" if status == "offered" else ""
+        note = f' <span class="small">{_text(offer.note)}</span>' if offer.note and signed_in else ""
+        decide = ""
+        if status == "offered" and may_change:
+            decide = form("confirm", offer.pk, country) + form("decline", offer.pk, country) + "\n            "
+        withdraw = ""
+        if (status == "offered" or status == "confirmed") and offer.country_id in own:
+            withdraw = form("withdraw", offer.pk, country) + "\n            "
+        items.append(f'\n          <li>{country} <span class="status {tone}">{_text(statuses.get(status, status))}'
+                     f"</span>{note}\n            {decide}\n            {withdraw}\n          </li>\n          ")
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped above

@@ -22,13 +22,17 @@ from django import template
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from pontis.core.forms import reference_version
 from pontis.core.once import new_key
+from pontis.core.templatetags.dates import day
+
+from ..models import Deployment, Invitation
+from ..selectors import status_class
 
 register = template.Library()
 
@@ -80,18 +84,19 @@ def candidate_rows(context, rows, empty=""):
              '<input type="hidden" name="profile" value="{pk}">\n'
              f'    <button class="button button--secondary button--small" type="submit">'
              f'{_literal(gettext("Shortlist"))}<span class="visually-hidden"> {{name}}</span></button></form>')
+    decimal = get_format("DECIMAL_SEPARATOR", translation.get_language())
     html = []
     for c in rows:
         profile = c.profile
         pk = profile.pk
-        url = escape(pattern.replace(str(_PROFILE_MARKER), str(pk)))
-        name = escape(profile.full_name)
+        url = pattern.replace(str(_PROFILE_MARKER), str(pk)).translate(_ESCAPES)
+        name = profile.full_name.translate(_ESCAPES)
         nationality = profile.nationality
-        who = escape(nationality) if nationality else no_nationality
+        who = str(nationality).translate(_ESCAPES) if nationality else no_nationality
         if profile.institution_name:
-            who = f"{who} · {escape(profile.institution_name)}"
+            who = f"{who} · {profile.institution_name.translate(_ESCAPES)}"
         elif profile.institution:
-            who = f"{who} · {escape(profile.institution)}"
+            who = f"{who} · {str(profile.institution).translate(_ESCAPES)}"
         active = profile.status == "active"
         tags = "".join((in_team if pk in team_ids else "", conflict if c.partner_institution else "",
                         "" if active else not_active))
@@ -106,10 +111,20 @@ def candidate_rows(context, rows, empty=""):
         else:
             action = forms.format(key=_one_time_token(), pk=int(pk), name=name)
         parts = "".join(f"<td>{percent}%</td>" for percent in c.percents)
-        html.append(_ROW.format(url=url, name=name, who=who, tags=tags, score=escape(number_format(c.score)),
+        html.append(_ROW.format(url=url, name=name, who=who, tags=tags, score=_score(c.score, decimal),
                                 parts=parts, action=action))
     html.append("\n")
     return mark_safe("".join(html))
+
+
+def _score(score, decimal: str) -> str:
+    """``number_format(score)`` escaped: a score (a float from 0 to 100, one decimal) has no exponent and no
+    thousands to group, so only its decimal separator is localised; anything else goes through ``number_format``."""
+    if isinstance(score, float) and 0 <= score < 1000:
+        text = str(score)
+        if "e" not in text:
+            return text.replace(".", decimal).translate(_ESCAPES)
+    return escape(number_format(score))
 
 
 def _literal(text) -> str:
@@ -118,7 +133,7 @@ def _literal(text) -> str:
 
 
 def _one_time_token() -> str:
-    return format_html('<input type="hidden" name="idempotency_key" value="{}">', new_key())
+    return f'<input type="hidden" name="idempotency_key" value="{str(new_key()).translate(_ESCAPES)}">'
 
 
 # Rendered form fields kept by a worker: the most recently used, at most this many (a few kilobytes each).
@@ -178,3 +193,109 @@ def form_fields(form, template_name):
             while len(_fields_html) > FIELDS_KEPT:
                 _fields_html.popitem(last=False)
     return html
+
+
+# ---------------------------------------------------------------- an activity's shortlist, invitations, deployments
+# ``{% shortlist_items rows %}``, ``{% invitation_items rows %}``, ``{% deployment_items rows %}``: the ``<li>`` of the
+# lists under the candidates (``selectors.PersonRow``), written as the template wrote them (an include of
+# ``experts/_status.html``, a ``{% url %}``, ``{% csrf_token %}`` and the ``day`` filter per row cost about 400 Python
+# calls a deployment). ``experts/tests/test_activity_people.py`` renders both in every language.
+
+_NOBODY = "<li>{}</li>"
+
+
+def _status_tag(status: str, label) -> str:
+    """``experts/_status.html``, with the line end its file has."""
+    return format_html('<span class="status {}">{}</span>\n', status_class(status), label)
+
+
+def _choice_labels(model, name: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+@register.simple_tag
+def shortlist_items(rows):
+    if not rows:
+        return format_html(_NOBODY, gettext("Nobody yet."))
+    pattern = reverse("experts:profile", args=[_PROFILE_MARKER])
+    return mark_safe("".join(
+        format_html('<li><a href="{}">{}</a></li>', pattern.replace(str(_PROFILE_MARKER), str(row.profile_id)),
+                    row.full_name) for row in rows))
+
+
+@register.simple_tag
+def invitation_items(rows):
+    if not rows:
+        return format_html(_NOBODY, gettext("Nobody yet."))
+    pattern = reverse("experts:profile", args=[_PROFILE_MARKER])
+    labels = _choice_labels(Invitation, "status")
+    conflict = format_html(' <span class="status status--warn">{}</span>', gettext("Possible conflict of interest"))
+    html = []
+    for row in rows:
+        html.append(format_html(
+            '<li><a href="{}">{}</a> – {}{}{}</li>', pattern.replace(str(_PROFILE_MARKER), str(row.profile_id)),
+            row.full_name, _status_tag(row.status, labels.get(row.status, row.status)),
+            format_html(" ({})", row.reason) if row.reason else "", conflict if row.conflict_of_interest else ""))
+    return mark_safe("".join(html))
+
+
+@register.simple_tag(takes_context=True)
+def deployment_items(context, rows):
+    if not rows:
+        return format_html(_NOBODY, gettext("Nobody yet."))
+    evaluate = reverse("experts:evaluate", args=[_PROFILE_MARKER])
+    transition = reverse("experts:deployment_transition", args=[_PROFILE_MARKER])
+    roles = _choice_labels(Deployment, "role")
+    statuses = _choice_labels(Deployment, "status")
+    csrf = _literal(_csrf_input(context))
+    forms = ('<form method="post" action="{url}" class="inline-form">' + csrf + '<input type="hidden" name="to" '
+             'value="completed"><button class="link-button" type="submit">' + _literal(gettext("Mark completed"))
+             + '</button></form>\n  <form method="post" action="{url}" class="inline-form">' + csrf + '<input '
+             'type="hidden" name="to" value="cancelled"><button class="link-button link-button--danger" '
+             'type="submit">' + _literal(gettext("Cancel")) + "</button></form>")
+    evaluate_label = conditional_escape(gettext("Evaluate"))
+    days: dict = {}
+
+    def on(value):
+        if value not in days:
+            days[value] = conditional_escape(day(value))
+        return days[value]
+
+    html = []
+    for row in rows:
+        pk = str(int(row.pk))
+        name = escape(row.full_name)
+        html.append(
+            f"<li>{name} – {escape(roles.get(row.role, row.role))}, {on(row.start_date)} – {on(row.end_date)} "
+            f"{_status_tag(row.status, statuses.get(row.status, row.status))}"
+            f'\n  <a href="{escape(evaluate.replace(str(_PROFILE_MARKER), pk))}">{evaluate_label}'
+            f'<span class="visually-hidden"> {name}</span></a>\n  '
+            + (forms.format(url=escape(transition.replace(str(_PROFILE_MARKER), pk)))
+               if row.status == "confirmed" else "")
+            + "</li>\n")
+    return mark_safe("".join(html))
+
+
+# ---------------------------------------------------------------- the roster's rows
+# ``{% roster_rows rows %}``: the rows of a roster page (``selectors.RosterRow``), as the template's loop wrote them,
+# whitespace included (``experts/tests/test_roster_rows.py`` renders both in every language). The loop cost about
+# 300 Python calls a row (seven variables, each resolved, localised and escaped by the template engine).
+
+_ROSTER_ROW = ('\n    <tr><th scope="row"><a href="{}">{}, {}</a></th>\n      <td>{}</td><td>{}</td>\n      <td>{}</td>'
+               '\n      <td>{}</td>\n      <td><span class="status {}">{}</span></td></tr>\n  ')
+
+
+@register.simple_tag
+def roster_rows(rows):
+    if not rows:
+        return format_html('<tr><td colspan="6">{}</td></tr>', gettext("No expert matches."))
+    html = []
+    for row in rows:
+        html.append(_ROSTER_ROW.format(*(str(value).translate(_ESCAPES) for value in (
+            row.url, row.family_name, row.given_name, row.nationality, row.background, row.languages, row.themes,
+            status_class(row.status), row.status_label))))
+    return mark_safe("".join(html))
+
+
+# What ``django.utils.html.escape`` replaces (``html.escape`` with quotes), as one table: a text is escaped in one call.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})

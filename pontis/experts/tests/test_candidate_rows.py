@@ -179,3 +179,26 @@ def test_form_fields_with_a_model_instance_as_initial_value_are_rendered_every_t
 
     assert not experts_pages._fields_html
     assert html == engines["django"].get_template(FIELDS[RosterFilterForm]).render({"form": form})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_candidates_profile_reads_as_the_model(language, institution):
+    """What the page reads of a candidate (``matching.CandidateProfile``) is what the model instance gives."""
+    institution.name = {"en": "Agency <&> {x}", "fr": "Agence « x »"}
+    institution.acronym = "A&B"
+    institution.save()
+    people = [make_profile(topics=TOPICS, nationality="SN", institution=institution, gender="male",
+                           background="academic", given_name=""),
+              make_profile(topics=TOPICS, nationality=None, institution_name="Own & co")]
+    with translation.override(language):
+        profiles = matching._profiles([p.pk for p in people])
+        for person in people:
+            person = type(person).objects.select_related("nationality", "institution").get(pk=person.pk)
+            light = profiles[person.pk]
+            assert (light.pk, light.full_name, str(light), light.email, light.status, light.user_id) == (
+                person.pk, person.full_name, str(person), person.email, person.status, person.user_id)
+            assert light.get_gender_display() == person.get_gender_display()
+            assert light.get_background_display() == person.get_background_display()
+            assert light.nationality == (str(person.nationality) if person.nationality else None)
+            assert light.institution == (str(person.institution) if person.institution else None)
+            assert light.institution_name == person.institution_name

@@ -4,13 +4,17 @@ the questions of a frozen version in one language (the respondents' form and the
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pontis.actions.models import Activity, FollowUp
-from pontis.core.i18n import FALLBACK_ORDER
+from pontis.core.i18n import FALLBACK_ORDER, translate
 from pontis.core.permissions import can, get_visible_or_404, visible_to
 
 from ..models import Choice, Question, Questionnaire, QuestionnaireVersion, Response
@@ -138,15 +142,59 @@ LIST_COLUMNS = (
 )
 
 
+def _count_of(model) -> RawSQL:
+    """``_count(model)`` written as its SQL: ``(SELECT COUNT(*) FROM model WHERE questionnaire_id = <the
+    questionnaire of the list's query>)``. The same statement, without building and compiling three subqueries on
+    every visit (about a tenth of the list page's Python)."""
+    qn = connection.ops.quote_name
+    column = model._meta.get_field("questionnaire").column
+    return RawSQL(f"(SELECT COUNT(*) FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.db_table)}.{qn(column)} = "
+                  f"{qn(Questionnaire._meta.db_table)}.{qn(Questionnaire._meta.pk.column)})", (),
+                  output_field=IntegerField())
+
+
+def _list_columns(queryset):
+    """``queryset`` with the columns a row of the list shows (``LIST_COLUMNS``) and its counts of questions,
+    versions and responses."""
+    return (queryset.select_related("activity__action", "action", "meeting", "follow_up__action").only(*LIST_COLUMNS)
+            .annotate(version_count=_count_of(QuestionnaireVersion), response_count=_count_of(Response),
+                      question_count=_count_of(Question)))
+
+
 def questionnaire_list_rows(user, filters: dict | None = None):
     """The questionnaire list's rows: the questionnaires (not templates) ``user`` may see, newest first, with the
     columns a row shows (``LIST_COLUMNS``) and its counts of questions, versions and responses; a fixed number of
     queries whatever the number of rows."""
-    queryset = (visible_to(user, Questionnaire).filter(is_template=False)
-                .select_related("activity__action", "action", "meeting", "follow_up__action").only(*LIST_COLUMNS)
-                .annotate(version_count=_count(QuestionnaireVersion), response_count=_count(Response),
-                          question_count=_count(Question)))
-    return _filtered(queryset, filters or {})
+    return _list_columns(_filtered(visible_to(user, Questionnaire).filter(is_template=False), filters or {}))
+
+
+class ListRows:
+    """The rows of ``questionnaire_list_rows`` for a ``Paginator``: ``count()`` counts the questionnaires alone,
+    and only a page of them (``rows[start:stop]``) is read with its columns and counts. Building those columns and
+    counts, then compiling them, cost the list more Python than the rest of the page: a page without rows (no
+    questionnaire, or a page past the last) no longer pays for them. The same two queries as the queryset when
+    there are rows (the count, then the page), one without."""
+
+    def __init__(self, questionnaires):
+        self._questionnaires = questionnaires
+
+    def count(self) -> int:
+        return self._questionnaires.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice):
+            raise TypeError("the list's rows are read a page at a time")
+        if index.start is not None and index.stop is not None and index.stop <= index.start:
+            return []
+        return list(_list_columns(self._questionnaires)[index])
+
+
+def questionnaire_list_page_rows(user, filters: dict | None = None) -> ListRows:
+    """The rows of ``questionnaire_list_rows``, read a page at a time (``ListRows``)."""
+    return ListRows(_filtered(visible_to(user, Questionnaire).filter(is_template=False), filters or {}))
 
 
 def templates_visible_to(user):
@@ -212,6 +260,61 @@ def questionnaires_for_action(user, action) -> list[Questionnaire]:
                 # what their names show (the Action's code, the type).
                 .prefetch_related(Prefetch("activity", queryset=Activity.objects.select_related("action", "type")))
                 .annotate(latest_version=_latest_version()).order_by("-created_at", "-id"))
+
+
+
+def _json(value):
+    """A JSON column read by a plain cursor: decoded text (SQLite, and PostgreSQL as Django configures psycopg), or
+    the value itself when the driver already decoded it."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def action_panel_rows(user, action) -> tuple[list[tuple], list[tuple]] | None:
+    """What the Action page's questionnaires panel lists, or None when ``user`` may not view questionnaires:
+    ``(questionnaires, follow_ups)``.
+
+    ``questionnaires``: the rows of ``questionnaires_for_action`` as ``(pk, title, purpose, status, latest version
+    number or None, activity label or None)``, newest first, the activity labelled as ``str(activity)`` does.
+    ``follow_ups``: the rows of ``follow_ups_without_questionnaire`` as ``(pk, months)``.
+
+    Two plain statements instead of three querysets and a prefetch. Visibility is answered by the one check of
+    the questionnaire policy: whoever may view questionnaires sees them all (``QuestionnairePolicy.visible_to``
+    answers every questionnaire exactly when ``can_view`` is true, both ``is_staff``), and an outcome follow-up is
+    visible with its Action (``FollowUpPolicy``), the Action whose page this is. The activity's fields are read by
+    subqueries on its primary key: a join made the database read every activity first."""
+    if not can(user, "view", Questionnaire):
+        return None
+    qn = connection.ops.quote_name
+    questionnaire, version = qn(Questionnaire._meta.db_table), qn(QuestionnaireVersion._meta.db_table)
+    activity, follow_up = qn(Activity._meta.db_table), qn(FollowUp._meta.db_table)
+    activity_type = qn(Activity._meta.get_field("type").related_model._meta.db_table)
+    one_activity = f"FROM {activity} a WHERE a.id = q.activity_id"
+    one_type = f"FROM {activity} a INNER JOIN {activity_type} t ON t.id = a.type_id WHERE a.id = q.activity_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT q.id, q.title, q.purpose, q.status, q.activity_id, "
+            f"(SELECT v.number FROM {version} v WHERE v.questionnaire_id = q.id ORDER BY v.number DESC LIMIT 1), "
+            f"(SELECT a.title {one_activity}), (SELECT a.sequence {one_activity}), "
+            f"(SELECT t.name {one_type}), (SELECT t.code {one_type}) "
+            f"FROM {questionnaire} q WHERE q.is_template = %s AND (q.action_id = %s "
+            f"OR q.activity_id IN (SELECT id FROM {activity} WHERE action_id = %s) "
+            f"OR q.follow_up_id IN (SELECT id FROM {follow_up} WHERE action_id = %s)) "
+            f"ORDER BY q.created_at DESC, q.id DESC", [False, action.pk, action.pk, action.pk])
+        found = cursor.fetchall()
+        cursor.execute(
+            f"SELECT f.id, f.months FROM {follow_up} f WHERE f.action_id = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {questionnaire} q WHERE q.follow_up_id = f.id) ORDER BY f.months", [action.pk])
+        follow_ups = [tuple(row) for row in cursor.fetchall()]
+    questionnaires = []
+    for pk, title, purpose, status, activity_id, latest, a_title, sequence, t_name, t_code in found:
+        label = None
+        if activity_id is not None:
+            # Activity.__str__: the Action's code (the activity is one of this Action's), its sequence, and its
+            # title, else its type's name, else the type's code.
+            name = translate(_json(a_title)) or (translate(_json(t_name)) or t_code)
+            label = f"{action.code} · {sequence}. {name}"
+        questionnaires.append((pk, _json(title), purpose, status, latest, label))
+    return questionnaires, follow_ups
 
 
 # ---------------------------------------------------------------- the working copy: frozen form, checks

@@ -34,15 +34,21 @@ def indicator_row_activities(user):
 
 def activities_by_id(ids) -> dict[int, tuple[str, dict]]:
     """Activity id -> (its Action's code, its title) for the rows shown, in one query (a page of rows, or all for
-    an export)."""
-    return {pk: (code, title) for pk, code, title in Activity.objects.filter(pk__id_in=list(ids))
+    an export); none without rows."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {pk: (code, title) for pk, code, title in Activity.objects.filter(pk__id_in=ids)
             .values_list("pk", "action__code", "title").order_by()}
 
 
 def actions_by_id(ids) -> dict[int, tuple[str, dict]]:
     """Action id -> (its code, its title) for the rows shown, in one query (a page of rows, or all for an
-    export)."""
-    return {pk: (code, title) for pk, code, title in Action.objects.filter(pk__id_in=list(ids))
+    export); none without rows."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {pk: (code, title) for pk, code, title in Action.objects.filter(pk__id_in=ids)
             .values_list("pk", "code", "title").order_by()}
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core import registry
@@ -45,12 +47,28 @@ def action_indicators_panel(request, action) -> dict | None:
     seconds = min(settings.PONTIS_FIGURES_CACHE_SECONDS, 60)
     if seconds <= 0:
         return _panel(request, _rows(request.user, action=action))
-    key = f"pontis:indicators-action:{action.pk}:{int(reveal)}:{translation.get_language()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _rows(request.user, action=action)
-        cache.set(key, rows, seconds)
-    return _panel(request, rows)
+    # The panel's HTML is kept with them (the same key parts and lifetime): it depends on the figures, the
+    # language and the page's address only, and writing its table again cost more than reading the figures.
+    key = f"pontis:indicators-action-panel:{action.pk}:{int(reveal)}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        panel = _panel(request, _rows(request.user, action=action))
+        html = render_to_string(panel["template"], {"panel": panel})
+        cache.set(key, html, seconds)
+    return {"template": _Rendered(html)}
+
+
+class _Rendered:
+    """A panel already written: ``{% include panel.template %}`` renders an object with ``render(context)`` as
+    itself, so the page shows the kept HTML as it is."""
+
+    __slots__ = ("html",)
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def render(self, context) -> SafeString:
+        return SafeString(self.html)
 
 
 def home_review_panel(request) -> dict | None:

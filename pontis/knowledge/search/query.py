@@ -36,6 +36,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from pontis.actions.models import Action
 from pontis.core.forms import reference_version
 from pontis.core.i18n import content_languages, translate
 from pontis.core.models import Country, Region, ThematicArea, Topic
@@ -505,6 +506,30 @@ def snippet(texts: list[str], stem_set: set[str], lang: str, *, size: int = SNIP
             else:
                 continue
             break
+    return _snippet_at(chosen, start, stem_set, lang, size)
+
+
+def snippet_of(values, stem_set: set[str], lang: str, *, size: int = SNIPPET_WORDS) -> SafeString:
+    """``snippet`` of the translated ``values`` (in ``lang``), translating them only until the chosen one: the
+    first with a query word, else the first that is not empty."""
+    first = None
+    for value in values:
+        text = str(translate(value, lang))
+        if not (text and text.strip()):
+            continue
+        if first is None:
+            first = text
+        if not stem_set:
+            break
+        for n, token in enumerate(text.split()):
+            if not stem_set.isdisjoint(token_stems(token, lang)):
+                return _snippet_at(text, max(0, n - size // 3), stem_set, lang, size)
+    if first is None:
+        return mark_safe("")
+    return _snippet_at(first, 0, stem_set, lang, size)
+
+
+def _snippet_at(chosen: str, start: int, stem_set: set[str], lang: str, size: int) -> SafeString:
     tokens = chosen.split()
     piece = " ".join(tokens[start : start + size])
     prefix = "… " if start > 0 else ""
@@ -542,13 +567,39 @@ def _why(hit: Hit, concept_labels: dict[int, str], direct: set[int]) -> list[str
     return reasons
 
 
+def _country_codes(through, column: str, ids: list) -> dict:
+    """``{id: [country code, ...]}`` of the objects ``ids`` through a countries link table (one query of values)."""
+    found: dict = {}
+    if ids:
+        for pk, code in through.objects.filter(**{f"{column}__in": ids}).values_list(column, "country__code"):
+            found.setdefault(pk, []).append(code)
+    return found
+
+
+_SLUG_MARK = "--slug-mark--"  # stands for a short name in an address reversed once per page
+_PLAIN_SLUG = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+
+def _address(name: str):
+    """``slug -> reverse(name, args=[slug])``, reversing once: the addresses differ by the short name alone (one
+    that would need quoting is reversed on its own)."""
+    before, after = reverse(name, args=[_SLUG_MARK]).split(_SLUG_MARK)
+
+    def address(slug: str) -> str:
+        return f"{before}{slug}{after}" if _PLAIN_SLUG.match(slug) else reverse(name, args=[slug])
+    return address
+
+
 def _fill_page(user, hits: list[Hit], stems_by_lang: dict, refs) -> None:
     """Load the objects of the hits shown that ``user`` may still open (a fixed number of queries, through the
     policies: the hits may come from a kept answer) and word their title and snippet."""
     item_ids = [h.object_id for h in hits if h.kind in LIBRARY_KINDS]
     action_ids = [h.object_id for h in hits if h.kind == ACTION]
+    # Only what the page words (title, texts for the snippet, the address), and the countries' codes as plain
+    # values: no model object per country.
     items = (
-        {i.pk: i for i in LibraryItemPolicy().visible_to(user).filter(pk__in=item_ids).prefetch_related("countries")}
+        {i.pk: i for i in LibraryItemPolicy().visible_to(user).filter(pk__in=item_ids)
+         .only("pk", "slug", "title", *ITEM_TEXT_FIELDS)}
         if item_ids
         else {}
     )
@@ -559,11 +610,13 @@ def _fill_page(user, hits: list[Hit], stems_by_lang: dict, refs) -> None:
             .visible_to(user)
             .filter(is_published=True, pk__in=action_ids)
             .select_related("action")
-            .prefetch_related("action__countries")
         }
         if action_ids
         else {}
     )
+    item_countries = _country_codes(LibraryItem.countries.through, "libraryitem_id", list(items))
+    action_countries = _country_codes(Action.countries.through, "action_id", [p.action_id for p in actions.values()])
+    item_address, action_address = _address("library:detail"), _address("portal:action")
     for hit in hits:
         lang = hit.language or settings.LANGUAGE_CODE
         stem_set = set(stems_by_lang.get(lang, {}))
@@ -572,22 +625,22 @@ def _fill_page(user, hits: list[Hit], stems_by_lang: dict, refs) -> None:
             if obj is None:
                 continue
             title = translate(obj.action.title, lang)
-            texts = [translate(getattr(obj, name), lang) for name in ACTION_TEXT_FIELDS]
-            hit.url = action_url(obj)
-            countries = obj.action.countries.all()
+            texts = [getattr(obj, name) for name in ACTION_TEXT_FIELDS]
+            hit.url = action_address(obj.slug)
+            countries = action_countries.get(obj.action_id, ())
         else:
             obj = items.get(hit.object_id)
             if obj is None:
                 continue
             title = translate(obj.title, lang)
-            texts = [translate(getattr(obj, name), lang) for name in ITEM_TEXT_FIELDS]
-            hit.url = item_url(obj)
-            countries = obj.countries.all()
+            texts = [getattr(obj, name) for name in ITEM_TEXT_FIELDS]
+            hit.url = item_address(obj.slug)
+            countries = item_countries.get(obj.pk, ())
         hit.obj = obj
         hit.title_text = str(title)
         hit.title = highlight(str(title), stem_set, lang)
-        hit.snippet = snippet([str(t) for t in texts], stem_set, lang)
-        hit.countries = sorted(refs["country_name"].get(c.code, c.code) for c in countries)
+        hit.snippet = snippet_of(texts, stem_set, lang)
+        hit.countries = sorted(refs["country_name"].get(code, code) for code in countries)
         # The text language shown, when it is not the reader's: the page says so (lang attribute, marker).
         hit.text_language = title.lang or lang
         hit.is_fallback = bool(getattr(title, "is_fallback", False))

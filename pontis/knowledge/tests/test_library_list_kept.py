@@ -74,17 +74,62 @@ def test_the_options_read_as_the_template_loops_wrote_them(items, lang):
     assert "&lt;Verde&gt; &amp;" in expected or lang not in ("en", "pt", "es")
 
 
+# The list's rows as its template's loop wrote them, with each row's places as the prefetches gave them.
+OLD_ROWS = Template(
+    "{% load i18n pontis %}<ul>\n{% for item in items %}\n  <li class=\"library-list__item card\">\n    "
+    "<p class=\"library-list__kind\"><span class=\"tag\">{{ item.get_kind_display }}</span>{% if item.year %} · "
+    "{{ item.year }}{% endif %}\n    {% if item.status != \"published\" %} <span class=\"status status--warn\">"
+    "{{ item.get_status_display }}</span>{% endif %}\n    {% if item.visibility != \"public\" %} "
+    "<span class=\"status\">{{ item.get_visibility_display }}</span>{% endif %}</p>\n    "
+    "<h2 class=\"library-list__title\"><a href=\"{% url 'library:detail' item.slug %}\">{% tr item.title %}</a>"
+    "</h2>\n    {% if item.summary %}<p class=\"library-list__summary\">{% tr item.summary %}</p>{% endif %}\n    "
+    "<p class=\"small\">{{ item.places }}</p>\n  </li>\n{% empty %}<li>{% if filtered %}"
+    "{% translate \"No item matches these filters.\" %}{% else %}{% translate \"Nothing in the library yet.\" %}"
+    "{% endif %}</li>{% endfor %}\n</ul>"
+)
+NEW_ROWS = Template(
+    "{% load i18n %}<ul>\n{{ rows_html }}{% if not rows_html %}<li>{% if filtered %}"
+    "{% translate \"No item matches these filters.\" %}{% else %}{% translate \"Nothing in the library yet.\" %}"
+    "{% endif %}</li>{% endif %}\n</ul>"
+)
+HOSTILE = '<script>alert("x")</script> & “q” \'a\''
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_rows_places_read_as_the_template_loops_wrote_them(items, lang):
     rows = list(selectors.items_visible_to(None))
     with translation.override(lang):
+        places = selectors.item_places(rows)  # named in the active language
         expected = PLACES.render(Context({"items": rows}))
         written = "".join(
-            Template('<p class="small">{{ places }}</p>').render(Context({"places": views_library._places(item)}))
+            Template('<p class="small">{{ places }}</p>').render(
+                Context({"places": views_library._places(*places[item.pk])}))
             for item in rows
         )
     assert written == expected
     assert " · " in written and '<p class="small"></p>' in written
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_rows_read_as_the_template_loop_wrote_them(items, officer, lang):
+    hostile = library_item(visibility="members", status="draft", title={"fr": HOSTILE, "ru": HOSTILE},
+                           summary={"en": HOSTILE, "pt": "Resumo"})
+    hostile.countries.set(Country.objects.filter(code__in=("CV", "PE")))
+    library_item(kind="publication", visibility="staff", title={"en": HOSTILE, lang: f"{HOSTILE} {lang}"},
+                 summary={lang: HOSTILE})
+    rows = list(selectors.items_visible_to(officer))  # every status and visibility
+    assert len(rows) == 6
+    with translation.override(lang):
+        for item in rows:
+            item.places = views_library._places(*selectors.item_places([item])[item.pk])
+        pages = []
+        for shown, filtered in ((rows, False), ([], False), ([], True)):
+            expected = OLD_ROWS.render(Context({"items": shown, "filtered": filtered}))
+            written = NEW_ROWS.render(Context({
+                "rows_html": views_library.item_rows_html(shown, selectors.item_places(shown)), "filtered": filtered}))
+            assert written == expected
+            pages.append(written)
+    assert "<script>" not in pages[0] and "&lt;script&gt;" in pages[0] and 'lang="' in pages[0]
 
 
 def _content(response) -> str:

@@ -101,7 +101,7 @@ def _one_snapshot():
 # ---------------------------------------------------------------- the roster
 
 
-@facts_builder("roster", version=1)
+@facts_builder("roster", version=2)
 def _roster_columns() -> dict[str, np.ndarray]:
     """Every deployment not cancelled with its Action, dates, expert (gender, background, nationality) and whether
     the expert's nationality was an EU member state on its first day; and the places. One transaction."""
@@ -257,7 +257,7 @@ def _pairs(rows) -> tuple[np.ndarray, np.ndarray]:
     return np.array([a for a, _ in rows], dtype=np.int64), np.array([p for _, p in rows], dtype=np.int64)
 
 
-@facts_builder("feedback", version=1)
+@facts_builder("feedback", version=2)
 def _feedback_columns() -> dict[str, np.ndarray]:
     """What the facility's satisfaction rate and knowledge gain read (``feedback.indicators.headline_indicators``):
     every response with its time, targets (Action, its activity's Action, meeting) and stored numbers; the answers
@@ -410,7 +410,7 @@ def _days_or_none(dates) -> np.ndarray:
     return days
 
 
-@facts_builder("actions", version=1)
+@facts_builder("actions", version=2)
 def _actions_columns() -> dict[str, np.ndarray]:
     """Every Action (whether cancelled; start, end, request and launch dates) and every activity delivered or
     reported (its Action, start date and participants), with the places. One transaction."""

@@ -16,20 +16,25 @@ The file holds the valid activities only, in identifier order; it is byte-for-by
 
 Readers never build. ``refresh()`` reads and checks every Action in scope (minutes at size), so it runs in the task
 worker (``build_run``, queued by ``build_queue``) or in ``export_iati``, and stores the file it built in the one
-``IatiFile`` row with the fingerprint of the sources it read. The public route (``file_state``, then ``file_body``
+``IatiFile`` row with the fingerprint of the sources it read. The public route (``file_state``, then ``file_open``
 only when it sends the file) and the staff page (``file_status``) answer from that row (its bytes, and their gzip
-form, also kept in the shared cache, by ETag, and in each process for ``recheck_seconds()``); when the sources'
-fingerprint no longer matches, or the file is older than ``REBUILD_SECONDS``, they queue one build and keep
-answering the last file until it is done.
+form, also kept in the shared cache by ETag, and written once per build as a file on each web host's local disk,
+which the route sends without reading it into the process); when the sources' fingerprint no longer matches, or
+the file is older than ``REBUILD_SECONDS``, they queue one build and keep answering the last file until it is done.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gzip
 import hashlib
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 from django.conf import settings
@@ -368,11 +373,16 @@ def _store(published: PublishedFile, *, fingerprint: str) -> None:
         IatiFile.objects.create(pk=FILE_ROW, **values)
 
 
-# This process's copy of the file it served last (``file_state``), with the time it stops being used: the file is
-# megabytes at size, and reading it from the shared cache (or the row) on every request costs more than serving it.
-# Its bytes (and their gzip form) are added to the copy when a response first needs them (``file_body``), so that a
-# conditional request (304) never reads them at all.
+# This process's note of the file it served last (``file_state``: its ETag and date, never its bytes), with the time
+# it stops being used, so that a request within ``recheck_seconds()`` reads nothing to decide 304 or which file to
+# send. The bytes are sent from this host's copy on its local disk (``file_open``), never held in a process.
 _local: dict[str, tuple[float, dict]] = {}
+
+# This host's copies of the file: ``activities-<hash>.xml`` and ``activities-<hash>.xml.gz`` (the hash of the ETag),
+# written once per build and host, atomically (a temporary file renamed), in ``file_dir()``.
+COPY_PREFIX = "activities-"
+COPY_TEMP_PREFIX = ".tmp-"
+COPY_TEMP_SECONDS = 3600  # a temporary file older than this was left by a process that died while writing it
 
 
 def gzipped(content: bytes) -> bytes:
@@ -382,7 +392,7 @@ def gzipped(content: bytes) -> bytes:
 
 def remember(published: PublishedFile) -> None:
     """Serve ``published`` (just built and stored by ``refresh``) from now on: put its bytes and their gzip form
-    (made here, once per file) in the shared cache and forget this process's copy and the fingerprint read before
+    (made here, once per file) in the shared cache and forget this process's note and the fingerprint read before
     it was built."""
     cache.set_many(
         {FILE_CACHE_KEY + published.etag: published.content, GZIP_CACHE_KEY + published.etag: gzipped(published.content)},
@@ -396,7 +406,7 @@ def file_state(*, exact: bool = True) -> dict | None:
     """The last file built, without its bytes (``etag``, ``last_modified``), or None if none was ever built: what a
     conditional request needs. Never builds: when its sources changed since (or it is older than
     ``REBUILD_SECONDS``), a build is queued for the task worker and the last file is answered meanwhile.
-    ``exact=False`` (the public route) trusts a fingerprint read, and this process's copy, for
+    ``exact=False`` (the public route) trusts a fingerprint read, and this process's note, for
     ``recheck_seconds()``: a harvester may see a change up to that long after it is built."""
     seconds = recheck_seconds()
     local = _local.get("file")
@@ -405,10 +415,7 @@ def file_state(*, exact: bool = True) -> dict | None:
     state = _ask_if_stale(_state(), exact=exact)
     if state is None or not state.etag:
         return None
-    if local is not None and local[1]["etag"] == state.etag:
-        kept = local[1]  # the same file: its bytes, if this process read them, are still good
-    else:
-        kept = {"etag": state.etag, "last_modified": state.last_modified}
+    kept = {"etag": state.etag, "last_modified": state.last_modified, "read_at": time.time()}
     _local.clear()
     if seconds > 0:
         _local["file"] = (time.monotonic() + seconds, kept)
@@ -416,14 +423,11 @@ def file_state(*, exact: bool = True) -> dict | None:
 
 
 def file_body(kept: dict, *, compressed: bool = False) -> bytes:
-    """The bytes of the file ``kept`` describes (``file_state``), or their gzip form: this process's copy, else the
-    shared cache's (by ETag: the same key is always the same bytes), else the row's (the gzip form is then made
-    from them once); then kept in both. If another build was stored since ``kept`` was read, ``kept`` is moved to
-    that file (its ``etag`` and ``last_modified`` always describe the bytes answered)."""
-    name = "gzip" if compressed else "content"
-    body = kept.get(name)
-    if body is not None:
-        return body
+    """The bytes of the file ``kept`` describes (``file_state``), or their gzip form: the shared cache's (by ETag:
+    the same key is always the same bytes), else the row's (the gzip form is then made from them once); then kept
+    in the shared cache. If another build was stored since ``kept`` was read, ``kept`` is moved to that file (its
+    ``etag`` and ``last_modified`` always describe the bytes answered). Nothing is kept in the process: the route
+    sends this host's copy on disk (``file_open``), written from these bytes once per file."""
     key = (GZIP_CACHE_KEY if compressed else FILE_CACHE_KEY) + kept["etag"]
     body = cache.get(key)
     if body is None:
@@ -433,13 +437,102 @@ def file_body(kept: dict, *, compressed: bool = False) -> bytes:
         else:
             row = IatiFile.objects.filter(pk=FILE_ROW).values("content", "etag", "last_modified").first()
             if row["etag"] != kept["etag"]:  # a newer build was stored since: answer it, whole
-                kept.pop("gzip", None)
                 kept.update(etag=row["etag"], last_modified=row["last_modified"])
             body = bytes(row["content"])
             key = FILE_CACHE_KEY + kept["etag"]
         cache.set(key, body, FILE_CACHE_SECONDS)
-    kept[name] = body
     return body
+
+
+def file_dir() -> Path:
+    """Where this host keeps its copies of the file: ``PONTIS_IATI_FILE_DIR`` if set, else ``iati/`` in the
+    installation's ``VAR_DIR`` (the local directory beside the collected static files; never ``MEDIA_ROOT``, which
+    hosts share). Each host writes its own copies from the shared database (or cache), so nothing here is shared."""
+    return Path(settings.PONTIS_IATI_FILE_DIR)
+
+
+def copy_path(etag: str, *, compressed: bool = False) -> Path:
+    """This host's copy of the file whose ETag is ``etag`` (or of its gzip form)."""
+    name = "".join(c for c in etag if c.isalnum())  # the hash: a file name whatever the ETag held
+    return file_dir() / f"{COPY_PREFIX}{name}.xml{'.gz' if compressed else ''}"
+
+
+def file_open(kept: dict, *, compressed: bool = False) -> BinaryIO:
+    """The file ``kept`` describes (``file_state``), or its gzip form, open for reading from this host's copy: what
+    the route streams (with ``sendfile`` under gunicorn; the process never holds the bytes). The copy is written
+    the first time this host needs it (``file_body``'s bytes, through a temporary file renamed into place, so a
+    reader never sees half a file), and the copies of earlier files are removed then. When this file's copy is
+    gone and another file's copy was written since ``kept`` was read from the row (another process of this host
+    wrote a newer build's and removed this one), the row says which file is current (one query) and ``kept`` is
+    moved to it, as ``file_body`` moves it: ``etag`` and ``last_modified`` always describe the bytes answered, and
+    a process whose note is a minute old never writes an earlier file's copy again."""
+    path = copy_path(kept["etag"], compressed=compressed)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    if _copies_written_since(kept):
+        state = _state()
+        if state is not None and state.etag and state.etag != kept["etag"]:  # superseded
+            kept.update(etag=state.etag, last_modified=state.last_modified)
+            path = copy_path(kept["etag"], compressed=compressed)
+            try:
+                return path.open("rb")
+            except FileNotFoundError:
+                pass
+    body = file_body(kept, compressed=compressed)  # may move ``kept`` to a build stored a moment ago
+    path = _write_copy(copy_path(kept["etag"], compressed=compressed), body)
+    _remove_superseded(kept["etag"])
+    return path.open("rb")
+
+
+def _write_copy(path: Path, body: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=COPY_TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)  # atomic: readers open the old name's file or the whole new one
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def _copies_written_since(kept: dict) -> bool:
+    """Whether this host holds a copy of another file written after ``kept`` was read from the row: only then can
+    ``kept`` be an earlier file than the row's (a copy written before it was read is of that file or an earlier
+    one), so only then is the row read again."""
+    mine = {copy_path(kept["etag"]).name, copy_path(kept["etag"], compressed=True).name}
+    read_at = kept.get("read_at", 0.0)
+    try:
+        with os.scandir(file_dir()) as entries:
+            return any(
+                entry.name.startswith(COPY_PREFIX) and entry.name not in mine and entry.stat().st_mtime >= read_at
+                for entry in entries
+            )
+    except FileNotFoundError:
+        return False
+
+
+def _remove_superseded(etag: str) -> None:
+    """Remove this host's copies of every other file (an open copy stays readable to the process sending it), and
+    temporary files left by a process that died while writing."""
+    keep = {copy_path(etag).name, copy_path(etag, compressed=True).name}
+    now = time.time()
+    with os.scandir(file_dir()) as entries:
+        for entry in entries:
+            if entry.name in keep:
+                continue
+            if entry.name.startswith(COPY_TEMP_PREFIX):
+                with contextlib.suppress(OSError):
+                    if entry.stat().st_mtime < now - COPY_TEMP_SECONDS:
+                        os.unlink(entry.path)
+            elif entry.name.startswith(COPY_PREFIX):
+                with contextlib.suppress(FileNotFoundError):  # another process removed it first
+                    os.unlink(entry.path)
 
 
 def file_status(*, exact: bool = True) -> dict:

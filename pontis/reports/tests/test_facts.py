@@ -12,12 +12,14 @@
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import random
 import uuid
 
+import numpy as np
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
@@ -332,15 +334,111 @@ def test_the_columns_never_hold_pickled_objects():
         content = facts.encode(facts._builders[name]())
         assert all(array.dtype != object for array in facts.decode(content).values())
     with pytest.raises(ValueError):
-        facts.decode(facts.encode({"x": __import__("numpy").array([{"a": 1}], dtype=object)}))
+        facts.decode(facts.encode({"x": np.array([{"a": 1}], dtype=object)}))
 
 
 def test_facts_kept_by_another_version_of_their_builder_are_read_again(kept):
     """After an upgrade that changed the columns, the snapshot kept before is never misread."""
     facility(10)
-    FactsSnapshot.objects.create(name="actions", version=0, content=facts.encode({"old": __import__("numpy").zeros(3)}),
+    FactsSnapshot.objects.create(name="actions", version=0, content=facts.encode({"old": np.zeros(3)}),
                                  built_at=facts._now())
     found = columns.actions_facts(Filters())
     assert found["total"] == reference.actions_reference(Filters())["total"]
     assert FactsSnapshot.objects.get(name="actions").version == facts._versions["actions"]
     assert "action_ids" in facts.decode(bytes(FactsSnapshot.objects.get(name="actions").content))
+
+
+def test_columns_are_stored_narrow_and_read_back_exactly_in_their_own_type():
+    """Ids and small counts are stored in 1, 2 or 4 bytes and read back as the type they were computed with, so
+    that arithmetic on them (a person number times the number of pairs) never overflows a narrow type."""
+    columns = {
+        "small": np.array([-1, 0, 127], dtype=np.int64),
+        "int16_edges": np.array([-32768, 32767], dtype=np.int64),
+        "int32_edges": np.array([32768, -2**31, 2**31 - 1], dtype=np.int64),
+        "wide": np.array([0, 2**40], dtype=np.int64),
+        "already_int32": np.array([1, 2, 3], dtype=np.int32),
+        "empty": np.array([], dtype=np.int64),
+        "exact_floats": np.array([1.0, 2.5, -4.0, np.nan]),
+        "inexact_floats": np.array([0.1, 1 / 3]),
+        "flags": np.array([True, False]),
+        "codes": np.array(["ces_africa", "eastern"], dtype=str),
+    }
+    content = facts.encode(columns)
+    with np.load(io.BytesIO(content), allow_pickle=False) as archive:
+        stored = {name: archive[name].dtype for name in archive.files}
+    assert stored["small"] == np.int8 and stored["int16_edges"] == np.int16 and stored["int32_edges"] == np.int32
+    assert stored["wide"] == np.int64 and stored["exact_floats"] == np.float32
+    assert stored["inexact_floats"] == np.float64
+    decoded = facts.decode(content)
+    assert set(decoded) == set(columns)
+    for name, array in columns.items():
+        assert decoded[name].dtype == array.dtype, name
+        assert np.array_equal(decoded[name], array, equal_nan=array.dtype.kind == "f"), name
+    person = facts.decode(facts.encode({"p": np.array([30_000], dtype=np.int64)}))["p"]
+    assert int((person * 100_000)[0]) == 3_000_000_000  # int16 arithmetic would have wrapped
+    with pytest.raises(ValueError):
+        facts.encode({"__widths__": np.zeros(1)})
+
+
+def test_a_snapshot_of_a_facility_is_smaller_stored_than_computed():
+    facility(11)
+    for name in ("roster", "actions", "feedback"):
+        computed = facts._builders[name]()
+        raw = io.BytesIO()
+        np.savez(raw, **computed)
+        content = facts.encode(computed)
+        assert len(content) < len(raw.getvalue()), name
+        decoded = facts.decode(content)
+        for column, array in computed.items():
+            assert decoded[column].dtype == array.dtype and np.array_equal(decoded[column], array), (name, column)
+
+
+def content_reads(ctx) -> int:
+    return sum("content" in q["sql"] and FactsSnapshot._meta.db_table in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_new_snapshot_reaches_the_other_web_workers_through_the_cache(kept):
+    """The build hands its bytes to the shared cache; another worker decodes them from there, without reading the
+    snapshot's content from the database; with the cache emptied (or away) it reads the database and hands them
+    on."""
+    facility(12)
+    expected = columns.roster(Filters())  # built here: stored in the database and handed to the cache
+    facts._kept.clear()  # another web worker
+    with CaptureQueriesContext(connection) as ctx:
+        assert columns.roster(Filters()) == expected
+    assert content_reads(ctx) == 0 and deployment_reads(ctx) == 0
+    cache.clear()
+    facts._kept.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert columns.roster(Filters()) == expected
+    assert content_reads(ctx) == 1
+    facts._kept.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert columns.roster(Filters()) == expected
+    assert content_reads(ctx) == 0  # the worker that read the database handed them on
+
+
+def test_a_snapshot_built_again_is_never_answered_from_the_bytes_of_the_one_before(kept):
+    facility(13)
+    columns.roster(Filters())
+    Deployment.objects.filter(status="completed").update(status="cancelled")
+    age("roster", 301)
+    facts.build_store("roster")  # the task worker, in another process
+    facts._kept.clear()
+    assert columns.roster(Filters())["deployments"] == reference.roster_from_sql(Filters())["deployments"]
+
+
+def test_a_cache_that_is_away_costs_a_database_read_never_an_error(kept, monkeypatch):
+    facility(14)
+    expected = columns.roster(Filters())
+    facts._kept.clear()
+
+    def away(*args, **kwargs):
+        raise ConnectionError("cache away")
+
+    backend = caches["default"]  # the object behind ``cache`` in this thread
+    monkeypatch.setattr(backend, "get", away)
+    monkeypatch.setattr(backend, "set", away)
+    with CaptureQueriesContext(connection) as ctx:
+        assert columns.roster(Filters()) == expected
+    assert content_reads(ctx) == 1

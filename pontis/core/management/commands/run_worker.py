@@ -2,9 +2,13 @@
 
 A background thread calls periodic_enqueue_due() every ``--every`` seconds (the claim in PeriodicTaskRun makes this
 safe with several workers); the main thread runs ``db_worker``, which executes what is queued.
+
+The worker lowers its own CPU priority (``--nice``, 10 by default): on a host it shares with the web processes, a
+long build (the figures' facts, the IATI file) then takes what the pages leave, instead of halving their speed.
 """
 
 import logging
+import os
 import threading
 
 from django.core.management import call_command
@@ -31,6 +35,23 @@ def _periodic_loop(every: float, stop: threading.Event) -> None:
         stop.wait(every)
 
 
+def lower_priority(niceness: int) -> int:
+    """Run at least at ``niceness`` (clamped to 0..19; a process already lower is left as it is, so calling this
+    twice changes nothing more); answers the niceness reached. A system that refuses, or has no ``nice``, leaves
+    the priority as it is."""
+    if not hasattr(os, "nice"):
+        return 0
+    current = os.nice(0)
+    wanted = max(0, min(19, niceness))
+    if wanted <= current:
+        return current
+    try:
+        return os.nice(wanted - current)
+    except OSError:
+        logger.warning("The worker's priority could not be lowered")
+        return current
+
+
 class Command(BaseCommand):
     help = "Run the background worker: queue due periodic tasks every minute and execute queued tasks (db_worker)."
 
@@ -41,8 +62,12 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="default", help="Queues to process, comma-separated (db_worker).")
         parser.add_argument("--interval", type=float, default=1, help="Seconds between two polls for tasks (db_worker).")
         parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many tasks (db_worker).")
+        parser.add_argument("--nice", type=int, default=10,
+                            help="Run the worker at least at this niceness (0 to 19; default 10) so that web "
+                                 "processes on the same host come first; 0 leaves it as started.")
 
-    def handle(self, *args, every, batch, queue_name, interval, max_tasks, **options):
+    def handle(self, *args, every, batch, queue_name, interval, max_tasks, nice, **options):
+        lower_priority(nice)
         worker_options = {"queue_name": queue_name, "interval": interval, "reload": False,
                           "verbosity": options["verbosity"]}
         if max_tasks:
