@@ -9,7 +9,7 @@ from pontis.core.permissions import can, public
 
 from .models import Meeting
 from .selectors import (
-    meeting_agenda,
+    meeting_agenda_rows,
     meeting_list_rows,
     meeting_page_queryset,
     meeting_reference_names,
@@ -57,7 +57,7 @@ def meeting_detail(request, slug):
     # personal data (never a donor observer).
     show_people = meeting.is_public or can(request.user, "see_personal_data", User)
     return materials_page(request, meeting, "events/meeting_detail.html", {  # + materials, noindex
-        "meeting": meeting, "names": meeting_reference_names(meeting), "agenda": meeting_agenda(meeting),
+        "meeting": meeting, "names": meeting_reference_names(meeting), "agenda": meeting_agenda_rows(meeting),
         "may_change": can(request.user, "change", meeting),
         "show_people": show_people, "own_registration": registration_for_user(meeting, request.user),
         "registration_open": registration_is_open(meeting),

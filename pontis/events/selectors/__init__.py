@@ -2,6 +2,7 @@
 
 from .meetings import (  # noqa: F401
     meeting_agenda,
+    meeting_agenda_rows,
     meeting_detail_queryset,
     meeting_hosts,
     meeting_list_rows,

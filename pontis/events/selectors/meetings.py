@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 from django.db.models import F, IntegerField, Prefetch, Value
 
@@ -46,16 +47,25 @@ def meeting_hosts(meetings) -> list:
     ``str(country)`` writes them, in the reader's language), by code like ``meeting.host_countries.all()``. One
     query of values for all of them, not a country object per row."""
     meetings = list(meetings)
-    hosts: dict = {m.pk: [] for m in meetings}
-    if hosts:
-        rows = (Meeting.host_countries.through.objects.filter(meeting_id__in=list(hosts))
-                .values_list("meeting_id", "country__code", "country__name").order_by("country__code"))
-        for meeting_id, code, name in rows:
-            hosts[meeting_id].append((code, translate(name) or code))
+    hosts = meeting_host_pairs([m.pk for m in meetings])
     for meeting in meetings:
         meeting.host_codes = [code for code, _name in hosts[meeting.pk]]
         meeting.host_names = [name for _code, name in hosts[meeting.pk]]
     return meetings
+
+
+def meeting_host_pairs(ids, among=None) -> dict:
+    """``{meeting id: [(code, name), ...]}`` of the meetings ``ids``: their host countries by code, each name as
+    ``str(country)`` writes it in the reader's language. One query of values (none without ids). ``among``: a
+    query of exactly these meetings' ids, to select them by in the statement (a subquery) rather than by writing
+    each id into it."""
+    hosts: dict = {pk: [] for pk in ids}
+    if hosts:
+        rows = (Meeting.host_countries.through.objects.filter(meeting_id__in=list(hosts) if among is None else among)
+                .values_list("meeting_id", "country__code", "country__name").order_by("country__code"))
+        for meeting_id, code, name in rows:
+            hosts[meeting_id].append((code, translate(name) or code))
+    return hosts
 
 
 def meeting_years(user) -> list[int]:
@@ -105,3 +115,65 @@ def meeting_agenda(meeting: Meeting) -> list[tuple]:
         )
     )
     return [(day, list(group)) for day, group in itertools.groupby(sessions, key=lambda s: s.day)]
+
+
+class AgendaSession(NamedTuple):
+    """What the meeting's page shows of a session (``templatetags.events_agenda.agenda_days``)."""
+
+    day: object
+    number: int | None
+    title: object
+    starts_at: object
+    ends_at: object
+    moderator: str
+    summary: object
+    contributions: list
+    discussion: list
+
+
+class AgendaContribution(NamedTuple):
+    speaker_name: str
+    speaker_role: str
+    country: str | None  # as ``str(country)`` writes it in the reader's language; None without a country
+    title: object
+
+
+class AgendaNote(NamedTuple):
+    country: str | None  # as ``str(country)`` writes it in the reader's language; None without a country
+    asked_by: str
+    question: str
+    answered_by: str
+    answer: str
+
+
+def meeting_agenda_rows(meeting: Meeting) -> list[tuple]:
+    """``meeting_agenda`` as the values the meeting's page shows, no model instance per row: ``[(day,
+    [AgendaSession, ...]), ...]``, each session's ``contributions`` and ``discussion`` as lists, the countries'
+    names in the active language. The same three queries (none for the speakers and notes without sessions)."""
+    sessions = list(Session.objects.filter(meeting=meeting).order_by("day", "order").values_list(
+        "id", "day", "number", "title", "starts_at", "ends_at", "moderator", "summary"))
+    if not sessions:
+        return []
+    contributions: dict[int, list] = {row[0]: [] for row in sessions}
+    discussion: dict[int, list] = {row[0]: [] for row in sessions}
+    names: dict = {}  # the country's name by code: a meeting's speakers come from a few countries
+
+    def country(code, name):
+        if code is None:
+            return None
+        text = names.get(code)
+        if text is None:
+            text = names[code] = translate(name) or code
+        return text
+
+    for session_id, speaker, role, code, name, title in (
+            Contribution.objects.filter(session__meeting=meeting).order_by("order").values_list(
+                "session_id", "speaker_name", "speaker_role", "country__code", "country__name", "title")):
+        contributions[session_id].append(AgendaContribution(speaker, role, country(code, name), title))
+    for session_id, code, name, asked_by, question, answered_by, answer in (
+            DiscussionNote.objects.filter(session__meeting=meeting).order_by("order").values_list(
+                "session_id", "country__code", "country__name", "asked_by", "question", "answered_by", "answer")):
+        discussion[session_id].append(AgendaNote(country(code, name), asked_by, question, answered_by, answer))
+    rows = [AgendaSession(day, number, title, starts_at, ends_at, moderator, summary, contributions[pk], discussion[pk])
+            for pk, day, number, title, starts_at, ends_at, moderator, summary in sessions]
+    return [(day, list(group)) for day, group in itertools.groupby(rows, key=lambda s: s.day)]

@@ -3,6 +3,9 @@ and host offers), every related row fetched up front so the page costs the same 
 
 from __future__ import annotations
 
+import datetime
+from typing import NamedTuple
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -10,7 +13,7 @@ from django.http import Http404
 from pontis.core.permissions import can, visible_to
 
 from ..models import HostOffer, Meeting, Panel, PanelDelegate, PanelMember, WorkProgramme, WorkProgrammeTopic
-from .meetings import meeting_hosts
+from .meetings import meeting_host_pairs
 
 
 def panels_for(user):
@@ -48,6 +51,29 @@ def panel_meetings_for(user, panel: Panel):
     (``meeting_hosts`` gives their host countries)."""
     return (visible_to(user, Meeting).filter(panel=panel).only(*_MEETING_ROW_FIELDS)
             .order_by("-start_date", "slug"))
+
+
+class PanelMeetingRow(NamedTuple):
+    """What the panel's page and its API show of one of its meetings (no model instance per meeting)."""
+
+    pk: int
+    slug: str
+    title: object
+    start_date: datetime.date
+    end_date: datetime.date
+    host_codes: list
+    host_names: list
+
+
+def panel_meeting_rows(user, panel: Panel) -> list[PanelMeetingRow]:
+    """``panel_meetings_for`` as values, each row with its host countries' codes and names (as ``meeting_hosts``
+    gives them): two queries (one without meetings), however many meetings."""
+    meetings = panel_meetings_for(user, panel)
+    rows = list(meetings.values_list("id", "slug", "title", "start_date", "end_date"))
+    hosts = meeting_host_pairs([row[0] for row in rows], among=meetings.values("id"))
+    return [PanelMeetingRow(pk, slug, title, start, end, [code for code, _name in hosts[pk]],
+                            [name for _code, name in hosts[pk]])
+            for pk, slug, title, start, end in rows]
 
 
 def panel_programmes_for(user, panel: Panel):
@@ -132,7 +158,7 @@ def panel_page(user, panel: Panel) -> dict:
     return {
         "members": list(panel_members(panel)),
         "delegates": list(panel_delegates_for(user, panel)),
-        "meetings": meeting_hosts(panel_meetings_for(user, panel)),
+        "meetings": panel_meeting_rows(user, panel),
         "programmes": list(panel_programmes_for(user, panel)),
     }
 

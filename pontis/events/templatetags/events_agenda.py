@@ -10,7 +10,6 @@ from __future__ import annotations
 from django import template
 from django.template.defaultfilters import filesizeformat, linebreaks_filter
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +18,7 @@ from pontis.core.templatetags.dates import day as day_text
 from pontis.core.templatetags.pontis import tr
 
 from ..models import Material
-from .events_options import _address, _choice_labels, _csrf_input, title_text
+from .events_options import _address, _choice_labels, _csrf_input, _escape, title_text
 
 register = template.Library()
 
@@ -27,8 +26,8 @@ register = template.Library()
 def _value(value) -> str:
     """``{{ value }}``: localised, as text, escaped."""
     if isinstance(value, str):
-        return conditional_escape(value)
-    return conditional_escape(str(localize(value)))
+        return _escape(value)
+    return _escape(str(localize(value)))
 
 
 def _time(day, value) -> str:
@@ -47,7 +46,7 @@ def _contributions(contributions, show_people: bool, speaker: str) -> str:
         else:
             who = f"<strong>{speaker}</strong>"
         country = f" ({_value(c.country)})" if c.country else ""
-        title = f": <cite>{conditional_escape(title_text(c.title))}</cite>" if c.title else ""
+        title = f": <cite>{_escape(title_text(c.title))}</cite>" if c.title else ""
         items.append(f"\n          <li>{who}{country}{title}</li>\n          ")
     return f"\n        <ul>\n          {''.join(items)}\n        </ul>\n        "
 
@@ -73,6 +72,11 @@ def _discussion(notes, show_people: bool, answer_label: str) -> str:
             f"          {''.join(items)}\n          </dl>\n        </details>\n        ")
 
 
+def _listed(items):
+    """A session's speakers or notes: the list of ``selectors.meeting_agenda_rows``, or a prefetched manager's."""
+    return items if isinstance(items, list) else items.all()
+
+
 def _session(session, meeting, show_people: bool, words: dict) -> str:
     number = ""
     if session.number:
@@ -89,18 +93,18 @@ def _session(session, meeting, show_people: bool, words: dict) -> str:
     if session.summary:
         summary = f'<div class="prose">{linebreaks_filter(tr(session.summary), autoescape=True)}</div>'
     return (
-        f'\n      <li class="agenda__session">\n        <h4>{number}{conditional_escape(title_text(session.title))}</h4>\n'
+        f'\n      <li class="agenda__session">\n        <h4>{number}{_escape(title_text(session.title))}</h4>\n'
         f"        {times}\n        {moderator}\n"
-        f"        {_contributions(session.contributions.all(), show_people, words['speaker'])}\n"
+        f"        {_contributions(_listed(session.contributions), show_people, words['speaker'])}\n"
         f"        {summary}\n"
-        f"        {_discussion(session.discussion.all(), show_people, words['answer'])}\n"
+        f"        {_discussion(_listed(session.discussion), show_people, words['answer'])}\n"
         "      </li>\n    "
     )
 
 
 @register.simple_tag
 def agenda_days(agenda, meeting, show_people):
-    """The days of ``agenda`` (``selectors.meeting_agenda``): for each, its heading and its sessions with their
+    """The days of ``agenda`` (``selectors.meeting_agenda_rows`` or ``meeting_agenda``): for each, its heading and its sessions with their
     times, moderator, speakers (named only when ``show_people``), summary and discussion."""
     # The template's own words ({% translate %}): not escaped, as the template wrote them.
     words = {"moderator": _("Moderator:"), "speaker": _("Speaker"), "answer": _("Answer:")}
@@ -109,7 +113,7 @@ def agenda_days(agenda, meeting, show_people):
         heading = _("Day %(n)s") % {"n": _value(index)}
         rows = "".join(_session(session, meeting, show_people, words) for session in sessions)
         days.append(
-            f'\n    <h3>{heading} – <time datetime="{day.isoformat()}">{conditional_escape(day_text(day))}</time></h3>\n'
+            f'\n    <h3>{heading} – <time datetime="{day.isoformat()}">{_escape(day_text(day))}</time></h3>\n'
             f'    <ol class="agenda">\n    {rows}\n    </ol>\n  '
         )
     return mark_safe("".join(days))  # noqa: S308 - every value escaped above
@@ -117,7 +121,7 @@ def agenda_days(agenda, meeting, show_people):
 
 def _material_item(row, may_set_access: bool, words: dict, labels: tuple, addresses: tuple, csrf: str) -> str:
     m = row.material
-    title = conditional_escape(title_text(m.title))
+    title = _escape(title_text(m.title))
     if not row.can_open:
         return ('\n      <li class="materials__item materials__item--restricted">\n        \n'
                 f"          <span>{title}</span>\n"
@@ -129,7 +133,7 @@ def _material_item(row, may_set_access: bool, words: dict, labels: tuple, addres
     if may_set_access:
         hidden = f'<span class="visually-hidden"> {title}</span>'
         tools = (
-            f'\n            <span class="tag">{conditional_escape(accesses.get(m.access, m.access))}</span>\n'
+            f'\n            <span class="tag">{_escape(accesses.get(m.access, m.access))}</span>\n'
             '            <span class="materials__actions small">\n'
             f'              <a href="{edit(pk)}">{words["change"]}{hidden}</a>\n'
             f'              <a href="{access(pk)}">{words["who"]}{hidden}</a>\n'
@@ -140,8 +144,8 @@ def _material_item(row, may_set_access: bool, words: dict, labels: tuple, addres
     return (
         '\n      <li class="materials__item">\n        \n'
         f'          <a href="{download(pk)}">{title}</a>\n'
-        f'          <span class="small muted">{conditional_escape(kinds.get(m.kind, m.kind))} · '
-        f"{conditional_escape(filesizeformat(m.size))}</span>\n"
+        f'          <span class="small muted">{_escape(kinds.get(m.kind, m.kind))} · '
+        f"{_escape(filesizeformat(m.size))}</span>\n"
         f"          {tools}\n        \n      </li>\n      "
     )
 
@@ -160,9 +164,9 @@ def material_groups_html(context, groups, may_set_access):
     parts = []
     for session, contribution, rows in groups:
         if contribution:
-            heading = conditional_escape(str(contribution))
+            heading = _escape(str(contribution))
         elif session:
-            heading = conditional_escape(str(session))
+            heading = _escape(str(session))
         else:
             heading = words["whole"]
         items = "".join(_material_item(row, may_set_access, words, labels, addresses, csrf) for row in rows)

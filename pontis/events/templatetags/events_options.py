@@ -31,6 +31,16 @@ from ..models import HostOffer, PanelDelegate, Registration
 register = template.Library()
 
 
+def _escape(value) -> str:
+    """``conditional_escape(value)`` for the rows written here, with fewer calls: a text that is not marked safe (a
+    ``str``, a ``Translated`` name) is escaped as ``django.utils.html.escape`` writes it (``html.escape``) without
+    its wrapping; anything else (safe text, a lazy text, a number, an object) goes through ``conditional_escape``.
+    Only ever put inside a string marked safe."""
+    if type(value) is str or (isinstance(value, str) and not hasattr(value, "__html__")):
+        return html.escape(value)
+    return conditional_escape(value)
+
+
 @functools.lru_cache(maxsize=2048)
 def _tr_in(language: str, items: tuple) -> str:
     with translation.override(language):
@@ -56,7 +66,7 @@ class RenderedChoices(list):
         super().__init__(choices)
         self.rendered = []
         for value, label in self:
-            text, label = conditional_escape(value), conditional_escape(label)
+            text, label = _escape(value), _escape(label)
             self.rendered.append((value, f'<option value="{text}">{label}</option>',
                                   f'<option value="{text}" selected>{label}</option>'))
 
@@ -66,7 +76,7 @@ def meeting_choices(meetings) -> RenderedChoices:
     """``[(pk, label), ...]``: each meeting's title in the reader's language (a fallback marked as ``tr`` marks it)
     and its first day, ``YYYY-MM-DD``."""
     return RenderedChoices(
-        (m.pk, mark_safe(f"{conditional_escape(title_text(m.title))} ({m.start_date:%Y-%m-%d})"))  # noqa: S308 - escaped
+        (m.pk, mark_safe(f"{_escape(title_text(m.title))} ({m.start_date:%Y-%m-%d})"))  # noqa: S308 - escaped
         for m in meetings)
 
 
@@ -227,7 +237,7 @@ def counted_items(rows, blank=""):
         return mark_safe("<li>–</li>")  # noqa: S308 - a constant
     number = localize if settings.USE_THOUSAND_SEPARATOR else str  # a whole number is its digits unless grouped
     return mark_safe("".join(  # noqa: S308 - every value escaped here
-        f"<li>{conditional_escape(label or blank)}: {conditional_escape(number(n))}</li>" for label, n in rows))
+        f"<li>{_escape(label or blank)}: {_escape(number(n))}</li>" for label, n in rows))
 
 
 @register.simple_tag
@@ -237,8 +247,8 @@ def panel_meeting_items(meetings):
     hosted_by = _("Hosted by")  # as {% translate %} writes the template's own words: not escaped
     items = []
     for m in meetings:
-        hosts = f" · {hosted_by} {', '.join(conditional_escape(name) for name in m.host_names)}" if m.host_names else ""
-        items.append(f'\n    <li><a href="{conditional_escape(meeting_url(m))}">{conditional_escape(title_text(m.title))}</a>'
+        hosts = f" · {hosted_by} {', '.join(_escape(name) for name in m.host_names)}" if m.host_names else ""
+        items.append(f'\n    <li><a href="{_escape(meeting_url(m))}">{_escape(title_text(m.title))}</a>'
                      f" – {meeting_dates(m)}{hosts}</li>\n  ")
     return mark_safe("".join(items))  # noqa: S308 - every value escaped here
 
@@ -274,10 +284,10 @@ def _address(name: str, *args):
 def _text(value) -> str:
     """``{{ value }}``: localised, as text, escaped (a whole number is its digits unless grouped)."""
     if isinstance(value, str):
-        return conditional_escape(value)
+        return _escape(value)
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
-    return conditional_escape(str(localize(value)))
+    return _escape(str(localize(value)))
 
 
 @register.simple_tag

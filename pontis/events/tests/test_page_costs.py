@@ -117,6 +117,23 @@ def test_the_attendance_figures_equal_a_count_made_row_by_row():
     assert [row["total"] for row in figures[1]] == [4, 3, 3]
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es", "pt", "ru"])
+def test_the_attendance_countries_are_those_present_named_in_the_readers_language(language):
+    """The countries' names are read for the meeting's registrations (a subquery): a country only registered, or
+    only another meeting's, is not counted; two queries with people present, however many countries."""
+    officer = user_with_role("officer")
+    meeting, other = _meeting(), _meeting()
+    _people(meeting, officer, PEOPLE + [("man", "Customs", "PE", "Expert", ())], "p")  # Peru: registered only
+    _people(other, officer, [("man", "Customs", "AM", "Expert", (0,))], "o")
+    with translation.override(language):
+        with CaptureQueriesContext(connection) as queries:
+            by_country = attendance_figures(meeting)[0]["by_country"]
+        names = {code: str(Country.objects.get(code=code)) for code in ("BY", "MD", "GE")}
+    assert len(queries) == 2
+    assert by_country == sorted([(names["BY"], 2), (names["MD"], 2), (names["GE"], 2)],
+                                key=lambda item: (-item[1], item[0]))
+
+
 def test_the_attendance_figures_of_a_meeting_without_check_ins_are_zeros():
     meeting = _meeting(days=2)
 
@@ -408,6 +425,66 @@ def test_the_agenda_tag_writes_what_the_agenda_loops_wrote(language):
     assert "Why &lt;not&gt;?" in written and "<b>" not in written
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_agenda_read_as_values_writes_what_the_loops_wrote_with_the_models(language):
+    """The meeting's page reads its agenda as values (``meeting_agenda_rows``): the tag writes from them what the
+    template's loops wrote from the model instances, with and without people, hostile text included."""
+    from pontis.events.selectors import meeting_agenda, meeting_agenda_rows
+
+    meeting = _varied_agenda()
+    with translation.override(language):  # the countries' names are read in the reader's language
+        rows, agenda = meeting_agenda_rows(meeting), meeting_agenda(meeting)
+        assert [len(sessions) for _day, sessions in rows] == [2, 1]
+        for show_people in (True, False):
+            written = Template(NEW_AGENDA).render(Context({"agenda": rows, "meeting": meeting,
+                                                           "show_people": show_people}))
+            old = Template(OLD_AGENDA).render(Context({"agenda": agenda, "meeting": meeting,
+                                                       "show_people": show_people}))
+            assert written == old
+    assert "Dr &quot;Quote&quot; O&#x27;Neil" not in written and "Why &lt;not&gt;?" in written
+
+
+def test_the_agenda_as_values_costs_what_the_prefetch_cost():
+    """One query without sessions, three with them (sessions, speakers, notes), however many rows."""
+    from pontis.events.selectors import meeting_agenda, meeting_agenda_rows
+
+    empty = make_meeting()
+    with CaptureQueriesContext(connection) as rows_queries:
+        assert meeting_agenda_rows(empty) == []
+    with CaptureQueriesContext(connection) as prefetch_queries:
+        assert meeting_agenda(empty) == []
+    assert len(rows_queries) == len(prefetch_queries) == 1
+    meeting = _varied_agenda()
+    with CaptureQueriesContext(connection) as rows_queries:
+        meeting_agenda_rows(meeting)
+    with CaptureQueriesContext(connection) as prefetch_queries:
+        meeting_agenda(meeting)
+    assert len(rows_queries) == len(prefetch_queries) == 3
+
+
+HOSTILE_TEXT = "<a href='x'>&\"</a>"
+
+
+@pytest.mark.parametrize("value", ["plain", HOSTILE_TEXT, "", 7, 1.5, None,
+                                   "already <b>safe</b>", "lazy"])
+def test_the_rows_escape_is_what_conditional_escape_writes(value):
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from pontis.core.i18n import translate
+    from pontis.events.templatetags.events_options import _escape
+
+    if value == "already <b>safe</b>":
+        value = mark_safe(value)  # noqa: S308 - a constant of the test
+    elif value == "lazy":
+        value = gettext_lazy("Speaker")
+    assert str(_escape(value)) == str(conditional_escape(value))
+    fallback = translate({"fr": f"{value} <b>"}, "en")  # a Translated text (a str), not marked safe
+    assert str(_escape(fallback)) == str(conditional_escape(fallback)) and "&lt;b&gt;" in _escape(fallback)
+    assert str(_escape(HOSTILE_TEXT)) == "&lt;a href=&#x27;x&#x27;&gt;&amp;&quot;&lt;/a&gt;"
+
+
 OLD_REGISTRATION_ROWS = """{% load i18n l10n pontis events_options %}{% translate "Approve" as approve_label %}{% translate "Wait-list" as waitlist_label %}{% translate "Reject" as reject_label %}{% localize off %}{% for r in page.object_list %}<tr>
 <td><input type="checkbox" name="registration" value="{{ r.pk }}" id="sel-{{ r.pk }}" aria-label="{% blocktranslate with name=r.name %}Select {{ name }}{% endblocktranslate %}"></td>
 <td>{{ r.name }}<br><span class="small">{{ r.email }}{% if r.position %} · {{ r.position }}{% endif %}</span></td>
@@ -486,7 +563,8 @@ NEW_PANEL_MEETINGS = """{% load i18n events_options %}<ul>
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_panel_meetings_are_written_as_the_loop_wrote_them(language):
-    from pontis.events.selectors.panels import meeting_hosts, panel_meetings_for
+    from pontis.events.selectors.meetings import meeting_hosts
+    from pontis.events.selectors.panels import panel_meeting_rows, panel_meetings_for
 
     officer = user_with_role("officer")
     panel, _programme, _by, _lt = make_panel()
@@ -502,6 +580,13 @@ def test_the_panel_meetings_are_written_as_the_loop_wrote_them(language):
         new = meeting_hosts(panel_meetings_for(officer, panel))
         written = Template(NEW_PANEL_MEETINGS).render(Context({"meetings": new}))
         assert written == Template(OLD_PANEL_MEETINGS).render(Context({"meetings": old}))
+        # The panel's page reads them as values: the same markup from its rows.
+        with CaptureQueriesContext(connection) as queries:
+            rows = panel_meeting_rows(officer, panel)
+        assert len(queries) == 2
+        assert Template(NEW_PANEL_MEETINGS).render(Context({"meetings": rows})) == written
+        assert [(r.pk, r.slug, r.title, r.start_date, r.end_date, r.host_codes, r.host_names) for r in rows] == [
+            (m.pk, m.slug, m.title, m.start_date, m.end_date, m.host_codes, m.host_names) for m in new]
         assert Template(NEW_PANEL_MEETINGS).render(Context({"meetings": []})) == Template(OLD_PANEL_MEETINGS).render(
             Context({"meetings": []}))
         assert [m.host_codes for m in new] == [sorted(codes[:i]) for i in (3, 2, 1, 0)]
