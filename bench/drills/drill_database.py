@@ -99,7 +99,9 @@ def drill_restart(report, pg, web, cookie, token):
                  and api.json().get("status") == "unavailable" and api.headers.get("Retry-After") == "10"
                  and page.status_code == 503 and "briefly unavailable" in page.text
                  and page.headers.get("Retry-After") == "10" and "Traceback" not in page.text,
-                 f"API {api.status_code} {api.headers.get('Content-Type')}, page {page.status_code}")
+                 f"API {api.status_code} {api.headers.get('Content-Type')} Retry-After {api.headers.get('Retry-After')}, "
+                 f"page {page.status_code} Retry-After {page.headers.get('Retry-After')}"
+                 + ("" if "briefly unavailable" in page.text else f" without its message: {page.text[:200]!r}"))
     time.sleep(3)
     pg.start()
     t_back = time.monotonic()

@@ -4,7 +4,6 @@ services as the pages."""
 
 
 import datetime
-from functools import wraps
 
 from django.http import Http404
 from django.urls import reverse
@@ -27,6 +26,7 @@ from pontis.core.api_helpers import (
     Text,
     Translations,
     Year,
+    answered_as_built,
     by_code,
     by_codes,
     model_int,
@@ -332,37 +332,8 @@ def _deliverable(request, pk):
 # ---------------------------------------------------------------- Actions
 
 
-def answered_as_built(view):
-    """Let a paginated list (``@paginate``) answer the schema it built its rows in (``Schema.model_construct``): django-ninja
-    dumps an instance of the page's schema as it is, where it would validate a dict again field by field through its
-    ``DjangoGetter`` (about 170 Python calls per row of ``ActionOut``). The declared schemas, and so the OpenAPI
-    document, are the same; the rows must be built from the schema's own types (the tests compare the bytes with
-    those of the validated answer)."""
-
-    @wraps(view)
-    def answer(request, **kwargs):
-        page = view(request, **kwargs)
-        return _page_schema(answer).model_construct(**page)
-
-    return answer
-
-
-_page_schemas: dict = {}
-
-
-def _page_schema(view) -> type:
-    """The ``Paged<Item>`` schema ``@paginate`` made for ``view`` (once per process, from the router's operation)."""
-    schema = _page_schemas.get(view)
-    if schema is None:
-        (schema,) = {operation.response_models[200].model_fields["response"].annotation
-                     for path_view in router.path_operations.values() for operation in path_view.operations
-                     if operation.view_func is view}
-        _page_schemas[view] = schema
-    return schema
-
-
 @router.get("/actions", response=list[ActionOut], summary="Actions I may see (filter by status, region, theme, country, year, q)")
-@answered_as_built
+@answered_as_built(router)
 @paginate(Paging)
 def action_list(request, status: Code = "", region: Code = "", theme: Code = "", country: Code = "", year: Year | None = None,
                 q: Text(200) = ""):

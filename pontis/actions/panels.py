@@ -103,6 +103,11 @@ def complementarity_html(actions, *, country_ids: set, theme_ids: set) -> str:
     )
 
 
+def _ids_text(ids) -> str:
+    """Ids in a cache key: sorted, joined by commas (no spaces, which some caches refuse in a key)."""
+    return ",".join(str(pk) for pk in sorted(ids))
+
+
 def request_complementarity_panel(request, obj) -> dict | None:
     """For staff: past and ongoing Actions in the same countries and themes.
 
@@ -110,16 +115,18 @@ def request_complementarity_panel(request, obj) -> dict | None:
     per request, language, and the request's countries and themes, with the codes of the Actions it lists."""
     if not can(request.user, "see_internal", obj):
         return None
-    countries, themes, own = list(obj.countries.all()), list(obj.themes.all()), _request_action(obj)
-    country_ids, theme_ids = {c.pk for c in countries}, {t.pk for t in themes}
-    key = (f"actions:complementarity:{obj.pk}:{translation.get_language()}:{sorted(country_ids)}:{sorted(theme_ids)}:"
-           f"{own.pk if own else ''}")
+    # Ids only: the panel and its choice of Actions need nothing else of the request's countries and themes.
+    country_pks, theme_pks = [c.pk for c in obj.countries.all()], [t.pk for t in obj.themes.all()]
+    own = _request_action(obj)
+    country_ids, theme_ids = set(country_pks), set(theme_pks)
+    key = (f"actions:complementarity:{obj.pk}:{translation.get_language()}:{_ids_text(country_ids)}:"
+           f"{_ids_text(theme_ids)}:{own.pk if own else ''}")
     seconds = _cache_seconds()
     shown = cache.get(key) if seconds > 0 else None
     if shown is None:
         # The most relevant few: every Action sharing a theme is thousands once the facility has run for years, and
         # the page grew with them (10 s at 20,000 Actions).
-        actions = selectors.actions_for_complementarity(countries=countries, themes=themes,
+        actions = selectors.actions_for_complementarity(countries=country_pks, themes=theme_pks,
                                                         limit=COMPLEMENTARITY_SHOWN, exclude=own)
         shown = {"html": complementarity_html(actions, country_ids=country_ids, theme_ids=theme_ids),
                  "codes": [a.code for a in actions]}

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import statistics
 from collections import namedtuple
 
 from django.db import connection
-from django.db.models import CharField, Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    JSONField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pontis.accounts.models import Institution, User
 from pontis.core import registry
 from pontis.core.i18n import translate
-from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature
+from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature, ThematicArea
 from pontis.core.selectors import followed_ids
 
 from .models import (
@@ -84,32 +99,48 @@ def actions_listed(user, **filters):
 
 def theme_labels_of(actions) -> dict[int, list[str]]:
     """The names of each Action's thematic areas in the reader's language, in their order: ``{action id: [label]}``.
-    One read of two columns instead of a model instance per theme of each row."""
+    One read of three columns (a statement written once per process and page size), each area's label made once
+    per page, instead of a model instance per theme of each row."""
     labels = {a.pk: [] for a in actions}
     if labels:
-        rows = (Action.themes.through.objects.filter(action_id__in=list(labels))
-                .order_by("thematicarea__sort_order", "thematicarea__code")
-                .values_list("action_id", "thematicarea__code", "thematicarea__name"))
-        for pk, code, name in rows:
-            labels[pk].append(translate(name) or code)
+        made: dict[str, str] = {}  # an area's label, by code: a page shows a few areas many times
+        name = _json(ThematicArea, "name")
+        for pk, code, names in _fetch(_related_codes_sql("themes", len(labels), with_name=True), list(labels)):
+            label = made.get(code)
+            if label is None:
+                label = made[code] = translate(name(names)) or code
+            labels[pk].append(label)
     return labels
 
 
 def codes_of(actions) -> dict[int, dict[str, list[str]]]:
     """The codes of each Action's countries and thematic areas, in their order (as ``countries.all()`` and
     ``themes.all()`` give them): ``{action id: {"countries": [...], "themes": [...]}}``. Two reads of two columns for
-    a page of the API's list, instead of a model instance per country and theme of each Action."""
+    a page of the API's list (statements written once per process and page size), instead of a model instance per
+    country and theme of each Action."""
     codes = {a.pk: {"countries": [], "themes": []} for a in actions}
     if codes:
         ids = list(codes)
-        for pk, code in (Action.countries.through.objects.filter(action_id__in=ids).order_by("country__code")
-                         .values_list("action_id", "country__code")):
-            codes[pk]["countries"].append(code)
-        for pk, code in (Action.themes.through.objects.filter(action_id__in=ids)
-                         .order_by("thematicarea__sort_order", "thematicarea__code")
-                         .values_list("action_id", "thematicarea__code")):
-            codes[pk]["themes"].append(code)
+        for key in ("countries", "themes"):
+            for pk, code in _fetch(_related_codes_sql(key, len(ids)), ids):
+                codes[pk][key].append(code)
     return codes
+
+
+@functools.lru_cache(maxsize=64)
+def _related_codes_sql(name: str, n: int, *, with_name: bool = False) -> str:
+    """``(action id, code[, name])`` of the ``name`` many-to-many rows (countries or themes) of ``n`` Actions, in
+    their model's order (countries by code, thematic areas by order and code)."""
+    qn = connection.ops.quote_name
+    field = Action._meta.get_field(name)
+    through, related = field.remote_field.through._meta, field.related_model._meta
+    own = qn(through.get_field(field.m2m_field_name()).column)
+    other = qn(through.get_field(field.m2m_reverse_field_name()).column)
+    order = ", ".join(f"r.{qn(related.get_field(f.lstrip('-')).column)}{' DESC' if f.startswith('-') else ''}"
+                      for f in related.ordering)
+    return (f"SELECT t.{own}, r.{qn('code')}{', r.' + qn('name') if with_name else ''} FROM {qn(through.db_table)} t "
+            f"INNER JOIN {qn(related.db_table)} r ON r.{qn(related.pk.column)} = t.{other} "
+            f"WHERE t.{own} IN ({', '.join(['%s'] * n)}) ORDER BY {order}, t.{own}")
 
 
 def action_detail_queryset():
@@ -132,6 +163,59 @@ def action_page_queryset():
     every activity of a large Action with its country and languages, and every deliverable's files, was most of the
     page's cost; the prefetches and the dates' subqueries, compiled for each page, most of what remained."""
     return Action.objects.select_related("region", "owner")
+
+
+class _KeptActionRead:
+    """``action_page_queryset().get(code=...)``'s statement, compiled once per process and database, and what turns
+    its row into the Action with its region and owner, as the queryset does (the compiler's related populators and
+    the database's converters)."""
+
+    STAND_IN = "~action-code~"  # an Action's code never has "~"
+
+    def __init__(self):
+        queryset = action_page_queryset().filter(code=self.STAND_IN)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.slot = self.params.index(self.STAND_IN) if self.params.count(self.STAND_IN) == 1 else None
+        select, klass_info = compiler.select, compiler.klass_info
+        self.converters = list(compiler.get_converters([c[0] for c in select[0:compiler.col_count]]).items())
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start:self.end]]
+        self.related = get_related_populators(klass_info, select, queryset.db)
+        self.db = queryset.db
+
+    def get(self, code: str):
+        """The Action of ``code`` (``Action.DoesNotExist`` if there is none)."""
+        params = list(self.params)
+        params[self.slot] = code
+        rows = _fetch(self.sql, params)
+        if not rows:
+            raise Action.DoesNotExist
+        row = list(rows[0])
+        for position, (converters, expression) in self.converters:
+            for converter in converters:
+                row[position] = converter(row[position], expression, connection)
+        action = Action.from_db(self.db, self.init_list, row[self.start:self.end])
+        for populator in self.related:
+            populator.populate(row, action)
+        return action
+
+
+_kept_reads: dict[tuple, _KeptActionRead] = {}
+
+
+def action_page_action(code: str):
+    """``action_page_queryset().get(code=code)`` without building and compiling the queryset on every page (that
+    cost more than reading the row): the statement is kept per process and database, never its answer."""
+    key = (connection.vendor, connection.settings_dict.get("NAME"))
+    read = _kept_reads.get(key)
+    if read is None:
+        read = _kept_reads[key] = _KeptActionRead()
+    if read.slot is None:  # the code is not a parameter of the statement as compiled: read as an ordinary query
+        return action_page_queryset().get(code=code)
+    return read.get(code)
 
 
 # The lists of an Action's facts: (key, many-to-many field, column of the related row's number or None).
@@ -270,9 +354,21 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 
 def _json(model, name: str):
-    """``value -> python value`` of a translated (JSON) column read by hand, as the field reads it."""
+    """``value -> python value`` of a translated (JSON) column read by hand, as the field reads it (``json.loads``
+    of its text, the text itself if it is not JSON; a value the driver decoded already is kept)."""
     field = model._meta.get_field(name)
-    return lambda value: field.from_db_value(value, None, connection)
+    if field.decoder is not None or type(field).from_db_value is not JSONField.from_db_value:
+        return lambda value: field.from_db_value(value, None, connection)
+    return _loaded
+
+
+def _loaded(value):
+    if not isinstance(value, (str, bytes, bytearray)):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
 
 
 def _date(model, name: str):
@@ -306,10 +402,12 @@ def action_page_activities(action, *, limit: int | None) -> tuple[list[PageActiv
     title, name = _json(Activity, "title"), _json(ActivityType, "name")
     start, end = _date(Activity, "start_date"), _date(Activity, "end_date")
     types: dict = {}  # a few types for many rows: each label made once
-    shown = [PageActivity(pk, sequence, types.get(type_code) or types.setdefault(
-                type_code, translate(name(type_name)) or type_code), title(text), status, start(begins), end(ends),
-                bool(online), place)
-             for pk, sequence, type_code, type_name, text, status, begins, ends, online, place, *_rest in rows]
+    for _pk, _sequence, type_code, type_name, *_rest in rows:
+        if type_code not in types:
+            types[type_code] = translate(name(type_name)) or type_code
+    shown = [PageActivity(pk, sequence, types[type_code], title(text), status, start(begins), end(ends),
+                          bool(online), place)
+             for pk, sequence, type_code, _type_name, text, status, begins, ends, online, place, *_rest in rows]
     total, first_start, last_end = (rows[0][10], start(rows[0][11]), end(rows[0][12])) if rows else (0, None, None)
     action.dates_from = action.start_date or first_start
     action.dates_to = action.end_date or last_end

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from html import escape as html_escape
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,11 +13,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from pontis.core import audit, registry
@@ -103,9 +102,9 @@ def _title_html(value, language: str) -> str:
     if not text:
         return ""
     if text.is_fallback:
-        return mark_safe(f'<span lang="{escaped(text.lang)}">{escaped(text)}</span> '  # noqa: S308 - escaped
-                         f'<span class="fallback-note">({_fallback_note(text.lang, language)})</span>')
-    return mark_safe(escaped(text))  # noqa: S308 - escaped
+        return SafeString(f'<span lang="{escaped(text.lang)}">{escaped(text)}</span> '
+                          f'<span class="fallback-note">({_fallback_note(text.lang, language)})</span>')
+    return SafeString(escaped(text))
 
 
 def action_rows_html(rows) -> str:
@@ -164,11 +163,21 @@ def _plain_escape(text: str) -> str:
     """``conditional_escape(text)`` of a text that is never marked safe (a name, a place read from the database):
     the same characters escaped, without the wrappers that cost more than the escaping in a row written a hundred
     times."""
-    return html_escape(text)
+    return text.translate(_ESCAPED)
+
+
+# What ``html.escape`` (and so ``conditional_escape``) replaces, in one pass.
+_ESCAPED = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def _time(value) -> str:
-    return f'<time datetime="{value.isoformat()}">{_day(value)}</time>'
+    return _time_html(value, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_html(value, language) -> str:
+    """A day in a ``<time>`` element, in ``language`` (the active one, part of the key)."""
+    return f'<time datetime="{value.isoformat()}">{_day_html(value, language)}</time>'
 
 
 def dates_html(action, *, explain: bool = False) -> str:
@@ -176,7 +185,8 @@ def dates_html(action, *, explain: bool = False) -> str:
     row); ``action`` comes annotated by ``selectors.with_dates``."""
     start, end = action.dates_from, action.dates_to
     if start and end and start != end:
-        html = f"{_time(start)} – {_time(end)}"
+        language = translation.get_language()
+        html = f"{_time_html(start, language)} – {_time_html(end, language)}"
     elif start:
         html = _time(start)
     elif end:
@@ -185,18 +195,23 @@ def dates_html(action, *, explain: bool = False) -> str:
         html = f'<span class="muted">{_("Not dated yet")}</span>'
     if explain and ((start and not action.start_date) or (end and not action.end_date)):
         html = f'{html} <span class="small muted">{_("(from its activities)")}</span>'
-    return mark_safe(html)
+    return SafeString(html)
 
 
 ACTIVITIES_SHOWN = 25  # activities listed on an Action's page unless all are asked for (?activities=all)
+
+
+@functools.lru_cache(maxsize=16)
+def _activity_labels(language: str) -> tuple[str, dict]:
+    """"Online" and the activities' status labels, escaped, in ``language`` (the active one, part of the key)."""
+    return conditional_escape(_("Online")), {value: conditional_escape(label) for value, label in Activity.Status.choices}
 
 
 def activity_rows_html(action, activities) -> str:
     """The rows of an Action page's activities table, as the page's template wrote them with a ``{% url %}``,
     ``{% tr %}`` and two date filters per row: written here once per row (a large Action lists 25 of them, up to
     120 with ``?activities=all``)."""
-    online = conditional_escape(_("Online"))
-    statuses = {value: conditional_escape(label) for value, label in Activity.Status.choices}
+    online, statuses = _activity_labels(translation.get_language())
     # One reverse() for the rows' links: each differs from it by the activity's id alone (its last part).
     before, _mark, after = conditional_escape(reverse("actions:activity", args=[action.code, 1])).rpartition("/1/")
     rows, language = [], translation.get_language()  # asked once for the rows' days and titles
@@ -209,7 +224,7 @@ def activity_rows_html(action, activities) -> str:
             name = f"{name} – {_tr_html(a.title, language)}"
         rows.append(f'<tr><td>{a.sequence}</td><td><a href="{before}/{a.pk}/{after}">{name}</a></td>\n'
                     f'<td>{dates}</td><td>{online if a.online else _plain_escape(a.place or "—")}</td>'
-                    f'<td>{statuses.get(a.status, conditional_escape(a.status))}</td></tr>\n')
+                    f'<td>{statuses.get(a.status) or conditional_escape(a.status)}</td></tr>\n')
     return mark_safe("".join(rows))
 
 
@@ -319,6 +334,85 @@ def page_labels(language) -> dict[str, str]:
     return {key: mark_safe(text) for key, text in labels.items()}  # noqa: S308 - the catalogue's own wording
 
 
+@functools.lru_cache(maxsize=16)
+def table_heads(language) -> dict[str, str]:
+    """The captions and heads of the Action page's activities and deliverables tables in ``language`` (the active
+    one, part of the key), as its template wrote them from the page's labels (``page_labels``)."""
+    label = page_labels(language)
+    return {
+        "activities": SafeString(
+            f'<div class="table-wrap" role="region" tabindex="0" aria-labelledby="activities-caption"><table><caption '
+            f'id="activities-caption" class="visually-hidden">{label["activities"]}</caption>\n<thead><tr>'
+            + "".join(f'<th scope="col">{label[key]}</th>' for key in ("number", "type", "dates", "place", "status"))
+            + "</tr></thead>\n"),
+        "deliverables": SafeString(
+            f'<div class="table-wrap" role="region" tabindex="0" aria-labelledby="deliverables-caption"><table><caption '
+            f'id="deliverables-caption" class="visually-hidden">{label["deliverables"]}</caption>\n<thead><tr>'
+            + "".join(f'<th scope="col">{label[key]}</th>' for key in ("title", "type", "status", "evidence"))
+            + "</tr></thead>\n"),
+    }
+
+
+# The links of an Action's page that differ by the Action's code alone (its template wrote a {% url %} for each).
+PAGE_URLS = ("follow", "owner", "goals", "fiche", "activity_create", "deliverable_create", "close", "cancel")
+
+
+@functools.lru_cache(maxsize=64)
+def _marked_url(name: str, prefix: str) -> str:
+    """``reverse("actions:<name>", args=[_CODE_MARK])``, once per process and script prefix (part of the key)."""
+    return reverse(f"actions:{name}", args=[_CODE_MARK])
+
+
+def page_urls(code: str) -> dict[str, str]:
+    """``{name: reverse("actions:<name>", args=[code])}`` for the page's links (``PAGE_URLS``): a code that would
+    need quoting is reversed as before."""
+    if not _PLAIN_CODE.match(code):
+        return {name: reverse(f"actions:{name}", args=[code]) for name in PAGE_URLS}
+    prefix = get_script_prefix()
+    return {name: _marked_url(name, prefix).replace(_CODE_MARK, code) for name in PAGE_URLS}
+
+
+def _page_days(action) -> dict[str, str]:
+    """The page's four milestone days as ``{{ value|day|default:"—" }}`` wrote them."""
+    return {name: _day(value) if value else "—" for name, value in (
+        ("requested_on", action.requested_on), ("approved_on", action.approved_on),
+        ("fiche_agreed_on", action.fiche_agreed_on), ("launched_on", action.launched_on))}
+
+
+def facts_html(action, facts: dict[str, str], label: dict, *, goals_url: str | None, days: dict, dates: str) -> str:
+    """The Action page's list of facts, as its template wrote them: ``facts`` as ``_facts_text`` gives them,
+    ``label`` the page's wording (``page_labels``), ``goals_url`` the link to change the goals (None: not offered),
+    ``days`` the milestone days (``_page_days``) and ``dates`` the Action's dates (``dates_html``)."""
+    esc = conditional_escape
+    change = (f'<br><a href="{esc(goals_url)}">{label["change_goals"]}</a>' if goals_url is not None else "")
+    return SafeString(
+        f'<dl class="facts">\n'
+        f'  <dt>{label["countries"]}</dt><dd>{esc(facts["countries"])}</dd>\n'
+        f'  <dt>{label["region"]}</dt><dd>{esc(action.region or "—")}</dd>\n'
+        f'  <dt>{label["thematic_areas"]}</dt><dd>{esc(facts["themes"])}</dd>\n'
+        f'  <dt>{label["topics"]}</dt><dd>{esc(facts["topics"])}</dd>\n'
+        f'  <dt>{label["sdg_targets"]}</dt><dd>{esc(facts["sdg_targets"])}</dd>\n'
+        f'  <dt>{label["gcm_objectives"]}</dt><dd>{esc(facts["gcm_objectives"])}\n'
+        f'  {change}</dd>\n'
+        f'  <dt>{label["requested_on"]}</dt><dd>{esc(days["requested_on"])}</dd>\n'
+        f'  <dt>{label["approved_on"]}</dt><dd>{esc(days["approved_on"])}</dd>\n'
+        f'  <dt>{label["fiche_agreed_on"]}</dt><dd>{esc(days["fiche_agreed_on"])}</dd>\n'
+        f'  <dt>{label["first_activity_delivered"]}</dt><dd>{esc(days["launched_on"])}</dd>\n'
+        f'  <dt>{label["dates"]}</dt><dd>{esc(dates)}</dd>\n'
+        f'</dl>')
+
+
+def activities_more_html(shown: int, total: int) -> str:
+    """The note under a long Action's activities (the first ones and a link to all), as its template wrote it with
+    two ``{% blocktranslate %}``; nothing when every activity is listed."""
+    if not total > shown:
+        return ""
+    shown_text, total_text = conditional_escape(localize(shown)), conditional_escape(localize(total))
+    first = _("The first %(shown)s of %(total)s activities.") % {"shown": shown_text, "total": total_text}
+    every = _("Show all %(total)s activities") % {"total": total_text}
+    return SafeString(f'<p class="small">{first} <a href="?activities=all#act-h">{every}</a></p>')
+
+
 def _page_action(user, code):
     """The Action of its page, fetched and authorised: those who see every Action (``sees_every_action``, the
     policy's own condition) read it by its code alone, without the policy's list as a subquery; anyone else through
@@ -326,7 +420,7 @@ def _page_action(user, code):
     if not sees_every_action(user):
         return get_visible_or_404(user, selectors.action_page_queryset(), code=code)
     try:
-        return selectors.action_page_queryset().get(code=code)
+        return selectors.action_page_action(code)
     except Action.DoesNotExist:
         raise Http404 from None
 
@@ -341,19 +435,28 @@ def action_detail(request, code):
     parts = selectors.action_page_parts(action)
     may_close = can(user, "close", action) and action.status == Action.Status.ONGOING
     close_blockers = services.action_close_blockers(action) if may_close else {}
+    language = translation.get_language()
+    label, urls, days, facts = page_labels(language), page_urls(action.code), _page_days(action), _facts_text(
+        selectors.facts_of(action))
+    may_change_goals = can(user, "change", action)
+    dates = dates_html(action, explain=True)
     return render(request, "actions/action_detail.html", {
-        "action": action, "clock_html": clock_html(action.clock()), "facts": _facts_text(selectors.facts_of(action)),
-        "label": page_labels(translation.get_language()),
+        "action": action, "clock_html": clock_html(action.clock()), "facts": facts,
+        "label": label, "urls": urls, "days": days, "table_heads": table_heads(language),
+        "facts_html": facts_html(action, facts, label, goals_url=urls["goals"] if may_change_goals else None,
+                                 days=days, dates=dates),
+        "activities_more": activities_more_html(len(shown), activities_total),
+        "title_html": mark_safe(_tr_html(action.title, language)),  # noqa: S308 - escaped by _tr_html
+        "status_label": _status_labels(language).get(action.status, action.status),
         "may_plan_activity": can(user, "create", Activity), "may_register_deliverable": can(user, "create", Deliverable),
         # Offered only when closing would be accepted: the service's own check, and what stands in the way if not.
         "may_close": may_close and not close_blockers, "close_blockers": list(close_blockers.values()),
         "may_cancel": can(user, "cancel", action) and action.status in (Action.Status.DESIGN, Action.Status.ONGOING),
         "may_record_follow_up": can(user, "record_follow_up", action),
         **_partner_forms(user, action),
-        "may_change_goals": can(user, "change", action),
+        "may_change_goals": may_change_goals,
         "may_assign_owner": can(user, "assign_owner", action), "may_see_owner": can(user, "see_mine", Action),
-        "reason_form": forms.ReasonForm(), "follow_up_form": forms.FollowUpForm(),
-        "partners_html": partners_html(parts["partners"]), "dates_html": dates_html(action, explain=True),
+        "partners_html": partners_html(parts["partners"]), "dates_html": dates,
         "activities": shown, "activities_total": activities_total, "activity_rows": activity_rows_html(action, shown),
         "deliverable_rows": deliverable_rows_html(action, parts["deliverables"]),
         "versions_html": versions_html(action, parts["versions"]), **selectors.closure_of(action),

@@ -17,6 +17,7 @@ answer (401, 403, 404, 409, 422...) into the OpenAPI document with that schema.
 from __future__ import annotations
 
 import datetime
+from functools import wraps
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -132,6 +133,38 @@ class LazyRows:
 
     def __getitem__(self, item):
         return [self.shape(row) for row in self.queryset[item]]
+
+
+def answered_as_built(router):
+    """Let a paginated list of ``router`` (``@paginate``) answer the schema it built its rows in
+    (``Schema.model_construct``): django-ninja dumps an instance of the page's schema as it is, where it would
+    validate a dict again field by field through its ``DjangoGetter`` (170 to 350 Python calls per row). The
+    declared schemas, and so the OpenAPI document, are the same; the rows must be built from the schema's own types
+    (each route's tests compare the bytes with those of the validated answer)."""
+
+    def decorate(view):
+        @wraps(view)
+        def answer(request, **kwargs):
+            page = view(request, **kwargs)
+            return _page_schema(router, answer).model_construct(**page)
+
+        return answer
+
+    return decorate
+
+
+_page_schemas: dict = {}
+
+
+def _page_schema(router, view) -> type:
+    """The ``Paged<Item>`` schema ``@paginate`` made for ``view`` (once per process, from the router's operation)."""
+    schema = _page_schemas.get(view)
+    if schema is None:
+        (schema,) = {operation.response_models[200].model_fields["response"].annotation
+                     for path_view in router.path_operations.values() for operation in path_view.operations
+                     if operation.view_func is view}
+        _page_schemas[view] = schema
+    return schema
 
 
 # ---------------------------------------------------------------- lookups by code

@@ -15,15 +15,23 @@ as the work is done. A queryset whose compiled statement does not carry each sta
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import re
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Window
-from django.db.models.query import get_related_populators
-from django.urls import reverse
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .registry import TASK_NEW_DAYS, TASKS_SHOWN
 
@@ -31,17 +39,20 @@ from .registry import TASK_NEW_DAYS, TASKS_SHOWN
 # without asking the database), and far from any real id or constant of these statements.
 _INT_BASE = 2_013_265_921
 _DATE_BASE = datetime.date(1901, 2, 3)
+_TEXT_MARK = "\x1fpontis-stand-in-{}\x1f"  # a text no slug or code can hold
 
 
 class Slots:
-    """The stand-ins a statement is built with: ``int(name)``, ``ints(name, n)`` and ``date(name)`` answer a value
-    that marks where the real one goes."""
+    """The stand-ins a statement is built with: ``int(name)``, ``ints(name, n)``, ``date(name)`` and ``text(name)``
+    answer a value that marks where the real one goes."""
 
     def __init__(self):
         self._marks: list[tuple[str, int | None, str, object]] = []  # (name, index in list, kind, stand-in)
 
     def _mark(self, name, index, kind):
-        value = _INT_BASE - len(self._marks) if kind == "int" else _DATE_BASE + datetime.timedelta(days=len(self._marks))
+        n = len(self._marks)
+        value = (_INT_BASE - n if kind == "int" else _TEXT_MARK.format(n) if kind == "text"
+                 else _DATE_BASE + datetime.timedelta(days=n))
         self._marks.append((name, index, kind, value))
         return value
 
@@ -54,6 +65,9 @@ class Slots:
     def date(self, name: str) -> datetime.date:
         return self._mark(name, None, "date")
 
+    def text(self, name: str) -> str:
+        return self._mark(name, None, "text")
+
 
 class _Prepared:
     """One compiled statement and what turns its rows into model instances."""
@@ -64,7 +78,7 @@ class _Prepared:
         ops = connection.ops
         adapted = {}
         for name, index, kind, value in marks:
-            adapted[value if kind == "int" else ops.adapt_datefield_value(value)] = (name, index, kind)
+            adapted[ops.adapt_datefield_value(value) if kind == "date" else value] = (name, index, kind)
         self.slots = []  # (position in params, name, index, kind)
         found = set()
         for position, param in enumerate(params):
@@ -82,7 +96,12 @@ class _Prepared:
         select = compiler.select
         self.converters = list(compiler.get_converters([s[0] for s in select[0:compiler.col_count]]).items())
         self.model = None  # a ``values_list()`` statement: its rows are answered as tuples
-        if klass_info is None:
+        self.flat = queryset._iterable_class is FlatValuesListIterable
+        if queryset._iterable_class is not ModelIterable:
+            # ``values_list()``: the columns in the order it names them (Django 5.2 selects them so), as tuples, or
+            # single values when flat; ``values()`` (dicts) and named rows are not kept.
+            if queryset._iterable_class not in (ValuesListIterable, FlatValuesListIterable):
+                self.complete = False
             return
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -91,19 +110,26 @@ class _Prepared:
         self.related = get_related_populators(klass_info, select, self.db)
         self.annotations = list((compiler.annotation_col_map or {}).items())
 
-    def rows(self, values: dict, connection) -> list:
+    def params_for(self, values: dict, connection) -> list:
         params = list(self.params)
         ops = connection.ops
         for position, name, index, kind in self.slots:
             value = values[name] if index is None else values[name][index]
-            params[position] = value if kind == "int" else ops.adapt_datefield_value(value)
+            params[position] = ops.adapt_datefield_value(value) if kind == "date" else value
+        return params
+
+    def rows(self, values: dict, connection) -> list:
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.params_for(values, connection))
             fetched = cursor.fetchall()
+        return self.objects(fetched, connection)
+
+    def objects(self, fetched, connection) -> list:
+        """The rows the database answered, as the queryset would have answered them."""
         if self.converters:
             fetched = [self._converted(row, connection) for row in fetched]
         if self.model is None:
-            return [tuple(row) for row in fetched]
+            return [row[0] for row in fetched] if self.flat else [tuple(row) for row in fetched]
         objects = []
         model, db, start, end, init_list = self.model, self.db, self.start, self.end, self.init_list
         for row in fetched:
@@ -128,21 +154,29 @@ class _Prepared:
 _prepared: dict[tuple, _Prepared | None] = {}
 
 
-def prepared_rows(key, build, values: dict, *, lists: tuple[str, ...] = (), dates: tuple[str, ...] = ()) -> list:
-    """The model instances ``build(**stand_ins)`` answers with ``values`` in place of its stand-ins (or tuples, for
-    a ``values_list()`` queryset).
+def prepared_rows(key, build, values: dict, *, lists: tuple[str, ...] = (), dates: tuple[str, ...] = (),
+                  texts: tuple[str, ...] = ()) -> list:
+    """The model instances ``build(**stand_ins)`` answers with ``values`` in place of its stand-ins (tuples for a
+    ``values_list()`` queryset, single values for a flat one; a ``values()`` queryset is not kept).
 
-    ``build`` takes one keyword per entry of ``values`` and answers a queryset (sliced as needed); an entry named in ``lists`` is a list of ids (the statement is kept per length), one in ``dates`` a
-    date, any other an id. ``key`` names the statement (the module and function that builds it)."""
+    ``build`` takes one keyword per entry of ``values`` and answers a queryset (sliced as needed); an entry named in
+    ``lists`` is a list of ids (the statement is kept per length), one in ``dates`` a date, one in ``texts`` a text
+    compared as it is (a slug), any other an id. ``key`` names the statement (the module and function that builds
+    it)."""
     connection = connections[DEFAULT_DB_ALIAS]
     shape = tuple(len(values[name]) for name in lists)
     cache_key = (key, connection.vendor, connection.settings_dict.get("NAME"), shape)
     prepared = _prepared.get(cache_key, False)
     if prepared is False:
-        prepared = _prepare(build, values, lists, dates, connection)
+        prepared = _prepare(build, values, lists, dates, texts, connection)
         _prepared[cache_key] = prepared
     if prepared is None:
         return list(build(**values))
+    ahead = _ahead.get()
+    if ahead is not None:
+        fetched = ahead.answer(cache_key, values)
+        if fetched is not None:
+            return prepared.objects(fetched, connection)
     return prepared.rows(values, connection)
 
 
@@ -157,7 +191,7 @@ def prepared_tasks(key, build, values: dict, *, lists: tuple[str, ...] = (), dat
     return rows, (rows[0].task_total if rows else 0)
 
 
-def _prepare(build, values, lists, dates, connection) -> _Prepared | None:
+def _prepare(build, values, lists, dates, texts, connection) -> _Prepared | None:
     slots = Slots()
     stand_ins = {}
     for name in values:
@@ -167,6 +201,8 @@ def _prepare(build, values, lists, dates, connection) -> _Prepared | None:
             stand_ins[name] = slots.ints(name, len(values[name]))
         elif name in dates:
             stand_ins[name] = slots.date(name)
+        elif name in texts:
+            stand_ins[name] = slots.text(name)
         else:
             stand_ins[name] = slots.int(name)
     try:
@@ -179,15 +215,130 @@ def _prepare(build, values, lists, dates, connection) -> _Prepared | None:
 def forget_prepared() -> None:
     """Drop every kept statement (tests that change what a statement is built from)."""
     _prepared.clear()
+    _asked_last.clear()
+
+
+# ------------------------------------------------------------------ reading a page's statements in one round trip
+#
+# A home page asks its kept statements one after the other, each a round trip to the database for a few rows. Which
+# ones it asks depends on the reader's roles, and their values on the reader (their id) and the day. So this worker
+# remembers, per page and set of roles, which statements the last such page asked whose values were only the
+# reader's id and today's date; the next such page reads those same statements, with its own reader's id and day in
+# place, in one round trip before its panels ask them. A panel then gets those rows only when it asks exactly
+# that statement with exactly those values; any other statement, or other values, is read as usual. Nothing read
+# ahead outlives the page: it is the page's own read, made a few milliseconds earlier, and who may see a panel is
+# still decided by the panel, on every request (rows read ahead for a panel that is not shown are never used).
+# PostgreSQL only: SQLite answers in-process, there is no round trip to save.
+
+_ahead: contextvars.ContextVar[_ReadAhead | None] = contextvars.ContextVar("pontis_statements_ahead", default=None)
+_asked_last: dict[tuple, tuple] = {}  # (page, roles) -> ((cache key, pattern of its values), ...)
+_ASKED_KEPT = 500  # page and role combinations remembered per worker
+
+
+def _frozen(values: dict) -> tuple:
+    return tuple((name, tuple(value) if isinstance(value, list | tuple) else value) for name, value in values.items())
+
+
+class _ReadAhead:
+    def __init__(self, reader_id, today):
+        self.reader_id, self.today = reader_id, today
+        self.answers: dict[tuple, list] = {}
+        self.asked: list[tuple] = []
+
+    def _pattern(self, values: dict) -> tuple | None:
+        """Each value as "the reader's id" or "today", so that the next reader's values can be put in place; None
+        when any other value is asked (the ids of a person's institutions...), which the next reader would not
+        share: such a statement is never read ahead."""
+        pattern = []
+        for name, value in values.items():
+            if type(value) is int and value == self.reader_id:
+                pattern.append((name, "reader"))
+            elif type(value) is datetime.date and value == self.today:
+                pattern.append((name, "today"))
+            else:
+                return None
+        return tuple(pattern)
+
+    def values_of(self, pattern: tuple) -> dict:
+        return {name: self.reader_id if source == "reader" else self.today for name, source in pattern}
+
+    def answer(self, cache_key, values: dict):
+        """The rows read ahead for this statement and exactly these values (once), or None; notes the question."""
+        pattern = self._pattern(values)
+        if pattern is not None:
+            self.asked.append((cache_key, pattern))
+        return self.answers.pop((cache_key, _frozen(values)), None)
+
+    def read(self, expected, connection) -> None:
+        statements = []
+        for cache_key, pattern in expected:
+            prepared = _prepared.get(cache_key)
+            if not prepared:
+                continue
+            values = self.values_of(pattern)
+            statements.append((cache_key, values, prepared, prepared.params_for(values, connection)))
+        if len(statements) < 2:
+            return
+        sql = ";\n".join(statement[2].sql for statement in statements)
+        params = [param for statement in statements for param in statement[3]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for k, (cache_key, values, *_rest) in enumerate(statements):
+                if k and not cursor.nextset():
+                    return
+                self.answers[(cache_key, _frozen(values))] = cursor.fetchall()
+
+
+@contextlib.contextmanager
+def statements_read_ahead(page: str, reader, roles):
+    """Within the block, ``prepared_rows`` answers from rows read in one round trip on entering it: those of the
+    statements the last ``page`` of a reader with these ``roles`` asked in this worker, with ``reader``'s id and
+    today's date where the last reader's stood (see above)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    # Several statements in one round trip need client-side binding (psycopg's default, Django's too).
+    server_side_binding = (connection.settings_dict.get("OPTIONS") or {}).get("server_side_binding")
+    if connection.vendor != "postgresql" or server_side_binding or _ahead.get() is not None:
+        yield
+        return
+    key = (page, connection.settings_dict.get("NAME"), tuple(sorted(roles)))
+    ahead = _ReadAhead(reader.pk, timezone.localdate())
+    expected = _asked_last.get(key, ())
+    token = _ahead.set(ahead)
+    try:
+        if expected:
+            ahead.read(expected, connection)
+        yield
+    finally:
+        _ahead.reset(token)
+    asked = tuple(question for question in ahead.asked if _prepared.get(question[0]))
+    if len(_asked_last) >= _ASKED_KEPT and key not in _asked_last:
+        _asked_last.clear()
+    _asked_last[key] = asked
 
 
 _URL_MARK = 918_273_645
 
+_marked_urls: dict[tuple, str] = {}
+_MARKED_KEPT = 2000
+
+
+def _marked(url_name: str, mark) -> str:
+    """``reverse(url_name, args=[mark])``, reversed once per worker for each URL configuration, script prefix and
+    language (what a route's address depends on)."""
+    key = (get_resolver(get_urlconf()), get_script_prefix(), get_language(), url_name, mark)
+    marked = _marked_urls.get(key)
+    if marked is None:
+        marked = reverse(url_name, args=[mark])
+        if len(_marked_urls) >= _MARKED_KEPT:
+            _marked_urls.clear()
+        _marked_urls[key] = marked
+    return marked
+
 
 def url_of_pk(url_name: str):
     """A function answering ``reverse(url_name, args=[pk])`` for an integer ``pk``: the URL is reversed once (per
-    call of this, so per request: the script prefix and URLs are the request's) rather than once per row."""
-    marked = reverse(url_name, args=[_URL_MARK])
+    URL configuration, script prefix and language) rather than once per row."""
+    marked = _marked(url_name, _URL_MARK)
     if marked.count(str(_URL_MARK)) != 1:
         return lambda pk: reverse(url_name, args=[pk])
     head, _mark, tail = marked.partition(str(_URL_MARK))
@@ -200,7 +351,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9._~-]+")  # what ``reverse`` never quotes
 def url_of_code(url_name: str):
     """A function answering ``reverse(url_name, args=[code])`` for a ``<str:...>`` route, reversed once per call
     of this; a code with any character ``reverse`` would quote is reversed as before."""
-    marked = reverse(url_name, args=[str(_URL_MARK)])
+    marked = _marked(url_name, str(_URL_MARK))
     if marked.count(str(_URL_MARK)) != 1:
         return lambda code: reverse(url_name, args=[code])
     head, _mark, tail = marked.partition(str(_URL_MARK))

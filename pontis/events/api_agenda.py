@@ -27,6 +27,7 @@ from pontis.core.api_helpers import (
     Text,
     Translations,
     Year,
+    answered_as_built,
     by_code,
     by_codes,
     model_text,
@@ -39,6 +40,7 @@ from pontis.core.permissions import can, get_visible_or_404, visible_to
 from pontis.core.timezones import known_zone
 
 from . import services
+from .api_meetings_built import BuiltMeetingRows
 from .models import Contribution, DiscussionNote, Meeting, Panel, Session
 from .selectors import meeting_detail_queryset, meeting_hosts, meetings_for
 from .selectors.agenda import agenda_sessions, session_get_for
@@ -301,11 +303,12 @@ def _fields(request, data: dict, zone_name: str) -> dict:
 
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings the caller may see, newest first",
             auth=optional_auth(), openapi_extra=OPTIONAL_AUTH)
+@answered_as_built(router)
 @paginate(Paging)
 def meetings_list(request, filters: Query[MeetingFilters]):
     queryset = meetings_for(request.user, kind=filters.kind or "", year=filters.year, region=filters.region or "",
                             panel=filters.panel or "", activity=filters.activity)
-    return MeetingRows(queryset, _meeting)
+    return BuiltMeetingRows(queryset, MeetingOut)
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut,

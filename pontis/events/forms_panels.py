@@ -75,12 +75,13 @@ _written: dict = {"version": None, "entries": {}}
 _WRITTEN_LIMIT = 1000
 
 
-def written_once(key: tuple, build) -> str:
+def written_once(key: tuple, build, version: str | None = None) -> str:
     """The HTML of the empty form ``build()`` returns, kept in this worker per ``key`` (what else the form depends
     on), language and reference-data version: staff see the same empty forms on every visit of a panel's page, and
     only the names of the countries in them could change (a country's change bumps the version). Never for a form
-    with a one-time key or a bound form."""
-    version = reference_version()
+    with a one-time key or a bound form. ``version``: the reference-data version when the caller read it already
+    for this request (a page writing several such forms asks the shared cache once)."""
+    version = reference_version() if version is None else version
     if _written["version"] != version or len(_written["entries"]) >= _WRITTEN_LIMIT:
         _written.update(version=version, entries={})
     entry = (key, translation.get_language())
@@ -108,11 +109,11 @@ class ProgrammeForm(OneTimeTokenForm):
 _KEY_MARK = "0" * 32
 
 
-def programme_form_html() -> str:
+def programme_form_html(version: str | None = None) -> str:
     """``{{ programme_form }}`` of a panel's page: the empty ``ProgrammeForm``, written once (``written_once``) and
     given a fresh one-time key on each page."""
     html = written_once(("programme",), lambda: ProgrammeForm(auto_id="programme-%s",
-                                                               initial={"idempotency_key": _KEY_MARK}))
+                                                               initial={"idempotency_key": _KEY_MARK}), version)
     return mark_safe(html.replace(f'value="{_KEY_MARK}"', f'value="{new_key()}"'))  # noqa: S308 - Django's own HTML
 
 

@@ -11,11 +11,10 @@ from .models import Meeting
 from .selectors import (
     meeting_agenda_rows,
     meeting_list_rows,
-    meeting_page_queryset,
     meeting_reference_names,
     meeting_years,
 )
-from .selectors.materials import meeting_get_for
+from .selectors.meetings import meeting_page_get
 from .selectors.registration import registration_for_user, registration_is_open  # protection: honours registration links
 from .views_materials import materials_page  # protection: materials section and noindex
 from .visitor import registration_ids
@@ -51,8 +50,7 @@ def meeting_list(request):
 
 @public
 def meeting_detail(request, slug):
-    meeting = meeting_get_for(request.user, meeting_page_queryset(), slug=slug,
-                              registration_ids=registration_ids(request))  # protection.py decides
+    meeting = meeting_page_get(request.user, slug, registration_ids(request))  # protection.py decides
     # A published agenda names its speakers for everyone; an unpublished one only for people who may see
     # personal data (never a donor observer).
     show_people = meeting.is_public or can(request.user, "see_personal_data", User)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
+from pontis.core.forms import reference_version
 from pontis.core.http import require_http_methods, require_POST
 from pontis.core.i18n import translate
 from pontis.core.permissions import can, permission_required, public, signed_in
@@ -20,6 +21,7 @@ from . import forms_panels as forms
 from . import services
 from .models import HostOffer, Panel, WorkProgramme, WorkProgrammeTopic
 from .selectors import panels as selectors
+from .selectors.panel_page import panel_meeting_choice_rows, panel_page_rows
 
 PAGE_SIZE = 20
 
@@ -48,7 +50,7 @@ def panel_list(request):
 @public
 def panel_detail(request, slug):
     panel = selectors.panel_get_for(request.user, slug)
-    context = selectors.panel_page(request.user, panel)
+    context = panel_page_rows(request.user, panel)
     may_change = can(request.user, "change", panel)
     offer_countries = selectors.offer_countries_for(request.user, panel, members=context["members"])
     context.update({
@@ -58,13 +60,14 @@ def panel_detail(request, slug):
     })
     if may_change:
         countries = [m.country for m in context["members"]]
+        version = reference_version()  # once for the page's three kept forms
         context.update({
-            "member_form": forms.written_once(("member",), lambda: forms.MemberForm(auto_id="member-%s")),
+            "member_form": forms.written_once(("member",), lambda: forms.MemberForm(auto_id="member-%s"), version),
             "delegate_form": forms.written_once(
                 ("delegate", *sorted(c.pk for c in countries)),
-                lambda: forms.DelegateForm(countries=countries, auto_id="delegate-%s")),
-            "programme_form": forms.programme_form_html(),
-            "link_meetings": selectors.panel_meeting_choices(panel),
+                lambda: forms.DelegateForm(countries=countries, auto_id="delegate-%s"), version),
+            "programme_form": forms.programme_form_html(version),
+            "link_meetings": panel_meeting_choice_rows(panel),
         })
     return render(request, "events/panel_detail.html", context)
 

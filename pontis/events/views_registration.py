@@ -255,10 +255,10 @@ def manage(request, slug):
     meeting = selectors.meeting_for_staff(request.user, slug, with_activity=False)  # the page reads activity_id
     status = request.GET.get("status", "")
     status = status if status in Registration.Status.values else ""
-    page = Paginator(selectors.registration_values_for(request.user, meeting, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    totals, per_day = selectors.attendance_figures(meeting)
     counts = selectors.registration_counts(meeting)
+    page = Paginator(selectors.registration_page_values(request.user, meeting, status=status, counts=counts),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    totals, per_day = selectors.attendance_figures(meeting)
     return render(request, "events/registration_manage.html", {
         "meeting": meeting, "page": page, "rows": selectors.registration_rows(page.object_list), "status": status,
         "statuses": Registration.Status.choices,

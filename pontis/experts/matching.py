@@ -82,7 +82,12 @@ class Candidate:
     def percents(self) -> list[str]:
         """Each part as the whole percentage a page shows, in the order of ``PARTS`` (rounded as the template tag
         ``widthratio part 1 100`` rounds it)."""
-        return [str(round((float(value) / 1.0) * 100)) for value in self.parts.values()]
+        return [percent(value) for value in self.parts.values()]
+
+
+def percent(value) -> str:
+    """A part (0-1) as the whole percentage a page shows (``Candidate.percents``)."""
+    return str(round((float(value) / 1.0) * 100))
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from pontis.actions.models import FICHE_TEXT_SECTIONS, Activity, FicheVersion
 from pontis.actions.selectors import activity_detail_queryset
+from pontis.core.awaiting import prepared_rows
 from pontis.core.forms import reference_version
 from pontis.core.i18n import content_languages, translate
 from pontis.core.models import Country, EUMembership, Language, ThematicArea, Topic
@@ -343,6 +344,24 @@ def activity_matching_queryset():
     """Activities as an activity's candidates page shows them: with their Action, type and country (for
     ``get_visible_or_404``)."""
     return Activity.objects.select_related("action", "type", "country")
+
+
+def _activity_for_matching(activity):
+    return activity_matching_queryset().filter(pk=activity)
+
+
+_BIGINT = 2 ** 63
+
+
+def activity_for_matching(activity_id) -> Activity | None:
+    """The activity as ``activity_matching_queryset`` reads it (with its Action, type and country), or None. Who may
+    see it is not decided here: the caller asks the policy with the row. The statement is compiled once per worker
+    (``core.awaiting.prepared_rows``): the candidates page is opened again and again, and composing the queryset
+    with the policy's visibility condition cost about 4,000 Python calls on every view."""
+    if not -_BIGINT <= activity_id < _BIGINT:  # out of any id's range: no such row (as the ORM answers it)
+        return None
+    rows = prepared_rows("experts.selectors.activity_for_matching", _activity_for_matching, {"activity": activity_id})
+    return rows[0] if rows else None
 
 
 def activities_by_date(*, upcoming: bool, today: datetime.date):

@@ -457,24 +457,34 @@ def activities(request):
 FIND_LIMIT = 10  # experts shown for a search of the whole roster on the candidates page
 
 
+def _matching_activity(user, activity_id):
+    """The activity with its Action, type and country, answering 404 as ``get_visible_or_404`` does to whoever may
+    not see it. An activity is visible exactly when its Action is (the activities' policy lists them so), so the
+    Action's policy is asked with the Action already read: no second statement to compose on every view."""
+    activity = selectors.activity_for_matching(activity_id)
+    if activity is None or not can(user, "view", activity.action):
+        raise Http404
+    return activity
+
+
 @permission_required(ExpertProfile, "match")
 def activity_experts(request, activity_id):
     # The page shows the activity, its type, country and Action: not its languages (matching reads them itself).
-    activity = get_visible_or_404(request.user, selectors.activity_matching_queryset(), pk=activity_id)
+    activity = _matching_activity(request.user, activity_id)
     # The weights form was sent when it carries its own fields; a search alone keeps the default weights and rules.
     weights_given = "size" in request.GET or any(key.startswith("w_") for key in request.GET)
-    form = WeightsForm(request.GET if weights_given else None)
     weights = matching.parse_weights(request.GET)
     rules = request.GET.getlist("rules") if weights_given else ["non_eu", "gender_balance", "mix", "no_partner"]
     try:
         size = min(max(int(request.GET.get("size", 3)), 1), 10)
     except ValueError:
         size = 3
+    # The form shows what was sent, else the values used (built once: each form copies its nine fields).
+    form = WeightsForm(request.GET) if weights_given else WeightsForm(
+        initial={"size": size, "rules": rules, **{f"w_{k}": v for k, v in weights.items()}})
     ctx = matching.ActivityContext.of(activity)
     ranked = matching.rank(activity, weights, limit=50, ctx=ctx)
     team, rule_result = matching.suggest_team(ranked, size=size, rules=rules)
-    if not form.is_bound:
-        form = WeightsForm(initial={"size": size, "rules": rules, **{f"w_{k}": v for k, v in weights.items()}})
     # Any vetted expert can be found by name or words, wherever they rank, with the same explanation.
     find_form = CandidateSearchForm(request.GET if "find" in request.GET else None)
     found, found_more = None, False

@@ -94,12 +94,18 @@ def sees_small_numbers(user) -> bool:
                 and user.has_role(Role.ADMIN))
 
 
+# The figure of nothing, and a suppressed one: the same for every row without respondents or with too few (a
+# figure never changes once made, so every row shares them).
+_NOTHING = Figure(None, 0, 0, 0)
+_SUPPRESSED = Figure(None, None, None, None, suppressed=True)
+
+
 def _figure(value, count, total, respondents, *, reveal: bool) -> Figure:
     respondents = respondents or 0
     if respondents == 0:  # nothing to compute, nothing to hide
-        return Figure(None, 0, 0, 0)
+        return _NOTHING
     if respondents < MIN_RESPONDENTS and not reveal:
-        return Figure(None, None, None, None, suppressed=True)
+        return _SUPPRESSED
     return Figure(value, count or 0, total or 0, respondents)
 
 
@@ -513,17 +519,20 @@ class ReviewRows:
         """The figures of ``ids`` (a page of ``self.ids``), exactly those ``indicators_by`` computes, from the
         sums of the targets (no query)."""
         sums, reveal = self.targets.sums[self.kind], self.reveal
+        satisfaction, women, links = sums["satisfaction"], sums["women"], sums["links"]
         answer = {}
+        # A row without sums of one kind has no figure of that kind (``_figure`` of no respondents); the sums of a
+        # row hold every one of their names (``_add``).
         for a in ids:
-            s, w, i = sums["satisfaction"].get(a, {}), sums["women"].get(a, {}), sums["links"].get(a, {})
+            s, w, i = satisfaction.get(a), women.get(a), links.get(a)
             answer[a] = Row(
                 pk=a,
-                satisfaction_rate=_figure(_share(s.get("satisfied", 0), s.get("total", 0)), s.get("satisfied"),
-                                          s.get("total"), s.get("respondents"), reveal=reveal),
-                women_share=_figure(_share(w.get("women", 0), w.get("total", 0)), w.get("women"), w.get("total"),
-                                    w.get("total"), reveal=reveal),
-                response_rate=_figure(_share(i.get("answered", 0), i.get("total", 0)), i.get("answered"),
-                                      i.get("total"), i.get("total"), reveal=reveal),
+                satisfaction_rate=_NOTHING if s is None else _figure(
+                    _share(s["satisfied"], s["total"]), s["satisfied"], s["total"], s["respondents"], reveal=reveal),
+                women_share=_NOTHING if w is None else _figure(
+                    _share(w["women"], w["total"]), w["women"], w["total"], w["total"], reveal=reveal),
+                response_rate=_NOTHING if i is None else _figure(
+                    _share(i["answered"], i["total"]), i["answered"], i["total"], i["total"], reveal=reveal),
             )
         return answer
 

@@ -110,29 +110,51 @@ def _target_addresses() -> dict:
             "meeting": addresses("events:detail", "slug"), "title": _title_writer()}
 
 
+def _row_of(q) -> selectors.ListRow:
+    """The questionnaire ``q`` (with its counts, as ``questionnaire_list_rows`` reads it) as a row of plain
+    values."""
+    activity, action, meeting, follow_up = (q.activity if q.activity_id else None, q.action if q.action_id else None,
+                                            q.meeting if q.meeting_id else None,
+                                            q.follow_up if q.follow_up_id else None)
+    # The type names an activity only when its title is written in no language (as ``str(activity)`` reads it).
+    kind = activity.type if activity and not translate(activity.title) else None
+    return selectors.ListRow(
+        q.pk, q.title, q.purpose, q.status, q.activity_id, q.action_id, q.meeting_id, q.follow_up_id,
+        activity.title if activity else None, activity.sequence if activity else None, kind.name if kind else None,
+        kind.code if kind else None, activity.action.code if activity else None,
+        action.code if action else None, action.title if action else None, meeting.slug if meeting else None,
+        meeting.title if meeting else None, follow_up.months if follow_up else None,
+        follow_up.action.code if follow_up else None, getattr(q, "question_count", 0),
+        getattr(q, "version_count", 0), getattr(q, "response_count", 0))
+
+
+def _target_of(row: selectors.ListRow, urls: dict) -> str:
+    """What the questionnaire of ``row`` is about, as ``feedback/builder__target.html`` renders it."""
+    if row.activity_id:
+        return '<a href="{}">{}</a>'.format(
+            escaped(urls["activity"](row.activity_action_code, row.activity_id)), escaped(selectors.activity_label(row)))
+    if row.action_id:
+        return '<a href="{}">{} · {}</a>'.format(
+            escaped(urls["action"](row.action_code)), escaped(row.action_code), urls["title"](row.action_title))
+    if row.meeting_id:
+        return '<a href="{}">{}</a>'.format(escaped(urls["meeting"](row.meeting_slug)), urls["title"](row.meeting_title))
+    if row.follow_up_id:
+        # As {% blocktranslate %} writes it: the values escaped, the translation as it is.
+        return _("Action %(code)s, follow-up after %(months)s months") % {
+            "code": escaped(row.follow_up_action_code), "months": escaped(localize(row.follow_up_months))}
+    return '<span class="muted">' + _("Nothing in particular") + "</span>"  # as {% translate %}
+
+
 def target_html(q, urls: dict | None = None) -> str:
     """What the questionnaire ``q`` is about, as ``feedback/builder__target.html`` renders it (``urls``: the
     addresses of one page, ``_target_addresses``)."""
-    urls = urls or _target_addresses()
-    if q.activity_id:
-        return mark_safe('<a href="{}">{}</a>'.format(  # noqa: S308 - every value escaped
-            escaped(urls["activity"](q.activity.action.code, q.activity_id)), escaped(q.activity)))
-    if q.action_id:
-        return mark_safe('<a href="{}">{} · {}</a>'.format(  # noqa: S308 - every value escaped
-            escaped(urls["action"](q.action.code)), escaped(q.action.code), urls["title"](q.action.title)))
-    if q.meeting_id:
-        return mark_safe('<a href="{}">{}</a>'.format(  # noqa: S308 - every value escaped
-            escaped(urls["meeting"](q.meeting.slug)), urls["title"](q.meeting.title)))
-    if q.follow_up_id:
-        # As {% blocktranslate %} writes it: the values escaped, the translation as it is.
-        return mark_safe(_("Action %(code)s, follow-up after %(months)s months") % {  # noqa: S308
-            "code": escaped(q.follow_up.action.code), "months": escaped(localize(q.follow_up.months))})
-    return mark_safe('<span class="muted">' + _("Nothing in particular") + "</span>")  # noqa: S308 - as {% translate %}
+    return mark_safe(_target_of(_row_of(q), urls or _target_addresses()))  # noqa: S308 - every value escaped
 
 
-def list_rows_html(questionnaires) -> list[str]:
-    """The rows of the questionnaire list, as ``feedback/builder_list.html`` wrote them. Purposes, statuses and
-    counts are written once per page and value (``get_purpose_display`` rebuilds the choices on every call)."""
+def list_values_html(rows) -> list[str]:
+    """The rows of the questionnaire list (``selectors.ListRow``), as ``feedback/builder_list.html`` wrote them.
+    Purposes, statuses and counts are written once per page and value (``get_purpose_display`` rebuilds the
+    choices on every call)."""
     urls = _target_addresses()
     # As get_FOO_display answers: the label in the reader's language, or the stored value when it has none.
     purposes = {value: escaped(str(label)) for value, label in Questionnaire.Purpose.choices}
@@ -140,14 +162,21 @@ def list_rows_html(questionnaires) -> list[str]:
     numbers: dict[int, str] = {}
 
     def number(value) -> str:
-        if value not in numbers:
-            numbers[value] = escaped(localize(value))
-        return numbers[value]
+        text = numbers.get(value)
+        if text is None:
+            text = numbers[value] = escaped(localize(value))
+        return text
 
+    detail, title = urls["detail"], urls["title"]
     return [mark_safe(_LIST_ROW.format(  # noqa: S308 - every value escaped
-        escaped(urls["detail"](q.pk)), urls["title"](q.title), purposes.get(q.purpose, escaped(q.purpose)),
-        target_html(q, urls), _STATUS_CLASS.get(q.status, ""), statuses.get(q.status, escaped(q.status)),
-        number(q.question_count), number(q.version_count), number(q.response_count))) for q in questionnaires]
+        escaped(detail(row.pk)), title(row.title), purposes.get(row.purpose, escaped(row.purpose)),
+        _target_of(row, urls), _STATUS_CLASS.get(row.status, ""), statuses.get(row.status, escaped(row.status)),
+        number(row.question_count), number(row.version_count), number(row.response_count))) for row in rows]
+
+
+def list_rows_html(questionnaires) -> list[str]:
+    """The rows of the questionnaire list for questionnaires read as model instances (``list_values_html``)."""
+    return list_values_html([_row_of(q) for q in questionnaires])
 
 
 def filters_html(form: forms.QuestionnaireFilterForm) -> str:
@@ -160,10 +189,10 @@ def filters_html(form: forms.QuestionnaireFilterForm) -> str:
 def questionnaire_list(request):
     form = forms.QuestionnaireFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {"status": "", "purpose": "", "target": ""}
-    page = Paginator(selectors.questionnaire_list_page_rows(request.user, filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.questionnaire_list_page_values(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "feedback/builder_list.html", {
-        "page": page, "rows": list_rows_html(page.object_list), "form": form,
+        "page": page, "rows": list_values_html(page.object_list), "form": form,
         "filters_html": filters_html(form), "filtered": any(filters.values())})
 
 

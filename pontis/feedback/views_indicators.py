@@ -12,9 +12,10 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.formats import date_format, get_format, localize, number_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from pontis.core import audit
@@ -181,17 +182,17 @@ def _shares_shown():
 def action_lines(rows: ReviewRows, ids) -> list[dict]:
     """The lines of the table by Action for ``ids`` (a page of ``rows.ids``, or all of them), in their order: the
     Action's id (``pk``), ``code``, ``title`` in the reader's language and its figures."""
-    figures, actions, shares = rows.rows(ids), actions_by_id(ids), _shares_shown()
-    return [{"pk": pk, "code": actions[pk][0], "title": translate(actions[pk][1]), **shares(figures[pk])}
+    figures, actions, shares, language = rows.rows(ids), actions_by_id(ids), _shares_shown(), get_language()
+    return [{"pk": pk, "code": actions[pk][0], "title": translate(actions[pk][1], language), **shares(figures[pk])}
             for pk in ids if pk in actions]
 
 
 def activity_lines(rows: ReviewRows, ids) -> list[dict]:
     """The lines of the table by activity for ``ids``, in their order: the activity's id (``pk``), its Action's
     ``code``, its ``title`` and its figures."""
-    figures, activities, shares = rows.rows(ids), activities_by_id(ids), _shares_shown()
-    return [{"pk": pk, "code": activities[pk][0], "title": translate(activities[pk][1]), **shares(figures[pk])}
-            for pk in ids if pk in activities]
+    figures, activities, shares, language = rows.rows(ids), activities_by_id(ids), _shares_shown(), get_language()
+    return [{"pk": pk, "code": activities[pk][0], "title": translate(activities[pk][1], language),
+             **shares(figures[pk])} for pk in ids if pk in activities]
 
 
 # The page's rows are written here, once per row, exactly as its template wrote them with ``{% url %}`` and five
@@ -200,9 +201,18 @@ _ROW = '<tr><th scope="row"><a href="{}">{}</a> {}</th><td>{}</td><td>{}</td><td
 
 
 def _rows_html(lines, address) -> str:
+    # The figures' texts recur from row to row (a dash, "suppressed", 100 %): each is escaped once.
+    shares: dict[str, str] = {}
+
+    def share(text: str) -> str:
+        html = shares[text] = escaped(text)
+        return html
+
     return mark_safe("".join(  # noqa: S308 - every value escaped
-        _ROW.format(*map(escaped, (address(line), line["code"], line["title"], line["satisfaction"], line["women"],
-                                   line["response"]))) for line in lines))
+        _ROW.format(escaped(address(line)), escaped(line["code"]), escaped(line["title"]),
+                    shares.get(line["satisfaction"]) or share(line["satisfaction"]),
+                    shares.get(line["women"]) or share(line["women"]),
+                    shares.get(line["response"]) or share(line["response"])) for line in lines))
 
 
 def action_rows_html(lines) -> str:
@@ -248,13 +258,60 @@ def form_html(form: ReviewForm) -> str:
     return fields_once(form, lambda: str(form))
 
 
+# The review page's fixed texts (``feedback/review_page.html`` wrote each with ``{% translate %}``, which writes a
+# translation as it is, unescaped): about twenty tags cost the page more than its rows. Written once per worker and
+# language; a test compares the page with the template it replaced in every language.
+_TEXTS = {
+    "title": gettext_noop("Feedback indicators: review"),
+    "intro": gettext_noop("Figures from participants' feedback, attendance and personal links, for a quarter, a "
+                          "half-year or a year. A figure behind fewer than 5 respondents is suppressed, except for "
+                          "administrators."),
+    "choose": gettext_noop("Choose the period"), "show": gettext_noop("Show"),
+    "xlsx": gettext_noop("Download as a spreadsheet (XLSX)"), "pdf": gettext_noop("Download as PDF"),
+    "by_action": gettext_noop("By Action"), "by_activity": gettext_noop("By activity"),
+    "no_action": gettext_noop("No Action figures to show for this period."),
+    "no_activity": gettext_noop("No activity figures to show for this period."),
+}
+_TABLE_HEAD = ('<caption id="indicators-{}-caption" class="visually-hidden">{}</caption>\n<thead><tr><th scope="col">{}'
+               '</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>')
+_texts_kept: dict[str, dict] = {}
+
+
+def page_texts() -> dict:
+    """The review page's fixed texts in the reader's language, as ``{% translate %}`` writes them."""
+    language = get_language()
+    texts = _texts_kept.get(language)
+    if texts is None:
+        texts = {name: gettext(msgid) for name, msgid in _TEXTS.items()}
+        rates = (gettext("Satisfaction rate"), gettext("Share of women"), gettext("Response rate"))
+        texts["action_head"] = _TABLE_HEAD.format("actions", gettext("Figures by Action"), gettext("Action"), *rates)
+        texts["activity_head"] = _TABLE_HEAD.format("activities", gettext("Figures by activity"), gettext("Activity"),
+                                                    *rates)
+        texts = _texts_kept[language] = {name: mark_safe(text) for name, text in texts.items()}  # noqa: S308
+    return texts
+
+
+def _count_html(singular: str, plural: str, count: int) -> str:
+    """``{% blocktranslate count counter=... %}``: the translation as it is, the number localised and escaped."""
+    return mark_safe(ngettext(singular, plural, count) % {"counter": escaped(localize(count))})  # noqa: S308
+
+
+def _page(request, context: dict, status: int = 200):
+    """The review page (``feedback/review_page.html``) with its fixed texts."""
+    return render(request, "feedback/review_page.html", {**context, "texts": page_texts()}, status=status)
+
+
 @permission_required(Indicators, "view")
 def review(request):
     """The review: the figures of the period, then 25 rows a page by Action and by activity (each table paged on
     its own, the filters kept in the links)."""
     form, review = _review(request)
-    context = {"form": form, "form_html": form_html(form), "review": review, "may_export": can(request.user, "export", Indicators),
+    may_export = can(request.user, "export", Indicators)
+    context = {"form": form, "form_html": form_html(form), "review": review, "may_export": may_export,
                "query": _pages_query(request)}
+    if review is not None and may_export:
+        context["export_urls"] = {"xlsx": reverse("feedback:indicators_review_xlsx"),
+                                  "pdf": reverse("feedback:indicators_review_pdf")}
     if review is not None:
         action_page = Paginator(review["actions"].ids, ROWS_PER_PAGE).get_page(request.GET.get(ACTION_PAGE))
         activity_page = Paginator(review["activities"].ids, ROWS_PER_PAGE).get_page(request.GET.get(ACTIVITY_PAGE))
@@ -263,13 +320,19 @@ def review(request):
         context.update({
             "figures_html": figures_table_html(review["figures"]), "action_page": action_page, "action_rows": action_rows, "action_rows_html": action_rows_html(action_rows),
             "activity_page": activity_page, "activity_rows": activity_rows,
+            "action_count_html": _count_html("%(counter)s Action with figures for this period",
+                                             "%(counter)s Actions with figures for this period",
+                                             action_page.paginator.count),
+            "activity_count_html": _count_html("%(counter)s activity with figures for this period",
+                                               "%(counter)s activities with figures for this period",
+                                               activity_page.paginator.count),
             "activity_rows_html": activity_rows_html(activity_rows),
             "action_pages_html": pages_html(action_page, query=_pages_query(request, keep=ACTIVITY_PAGE),
                                             param=ACTION_PAGE, anchor="by-action", label=_("Pages of Actions")),
             "activity_pages_html": pages_html(activity_page, query=_pages_query(request, keep=ACTION_PAGE),
                                               param=ACTIVITY_PAGE, anchor="by-activity",
                                               label=_("Pages of activities"))})
-    return render(request, "feedback/review_page.html", context)
+    return _page(request, context)
 
 
 def _count(figure: Figure | None):
@@ -286,8 +349,7 @@ def _value(figure: Figure | None, share: bool):
 def review_xlsx(request):
     form, review = _review(request)
     if review is None:
-        return render(request, "feedback/review_page.html", {"form": form, "form_html": form_html(form),
-                                                             "review": None}, status=400)
+        return _page(request, {"form": form, "form_html": form_html(form), "review": None}, status=400)
     review = _all_lines(review)
     header = [_("Figure"), _("Value (a percentage for shares)"), _("Count"), _("Total"), _("Respondents"), _("Suppressed"),
               _("Previous period"), _("Previous respondents")]
@@ -320,8 +382,7 @@ def review_xlsx(request):
 def review_pdf(request):
     form, review = _review(request)
     if review is None:
-        return render(request, "feedback/review_page.html", {"form": form, "form_html": form_html(form),
-                                                             "review": None}, status=400)
+        return _page(request, {"form": form, "form_html": form_html(form), "review": None}, status=400)
     review = _all_lines(review)
     html = render_to_string("feedback/review_pdf.html", {"review": review}, request=request)
     name = f"indicators-{review['year']}-{review['part']}"

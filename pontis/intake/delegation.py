@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pontis.core.awaiting import prepared_rows
 from pontis.core.i18n import translate
 from pontis.core.permissions import can, policy_for, visible_to
 from pontis.core.registry import Task, task_is_new, tasks_query
@@ -13,11 +14,25 @@ from pontis.core.roles import Role
 from .models import DelegationConsultation
 
 
+def _consultations_on(pk):
+    return DelegationConsultation.objects.filter(request_id=pk).order_by("requested_at", "id")
+
+
+def _consultations_shown_on(pk):
+    return _consultations_on(pk).select_related("country", "requested_by", "answered_by")
+
+
 def consultations_for(user, request_obj):
     """The consultations on ``request_obj`` (a request the person may see) this person may read, oldest first."""
-    consultations = policy_for(DelegationConsultation).visible_on(user, request_obj).order_by("requested_at", "id")
     # Most requests have none: asked first without their country and people (the joins cost the request page more
-    # than the read itself), then, only when there are some, again with them.
+    # than the read itself), then, only when there are some, again with them. Staff and the committee read every
+    # consultation on the request: their statements are compiled once per worker (``prepared_rows``).
+    if policy_for(DelegationConsultation).reads_all_on(user, request_obj):
+        values = {"pk": request_obj.pk}
+        if not prepared_rows("intake.delegation.consultations_on", _consultations_on, values):
+            return []
+        return prepared_rows("intake.delegation.consultations_shown_on", _consultations_shown_on, values)
+    consultations = policy_for(DelegationConsultation).visible_on(user, request_obj).order_by("requested_at", "id")
     if not list(consultations):
         return []
     return list(consultations.select_related("country", "requested_by", "answered_by"))

@@ -36,6 +36,13 @@ def _requester_of(user, obj) -> bool:
     return bool(ids & user.focal_institution_ids)
 
 
+def _loaded_institution_ids(obj) -> set:
+    """The ids of the request's institutions when they were loaded with it (prefetched), else none: never a
+    query (a request's page loads them; elsewhere the database is asked)."""
+    loaded = getattr(obj, "_prefetched_objects_cache", {}).get("institutions")
+    return {i.pk for i in loaded} if loaded is not None else set()
+
+
 @register
 class RequestPolicy(Policy):
     model = Request
@@ -82,6 +89,9 @@ class RequestPolicy(Policy):
         if _is_staff(user) and (obj.submitted_at is not None or obj.submitted_by_id == user.pk):
             return True
         if user.has_role(Role.COMMITTEE) and obj.status in COMMITTEE_STATUSES and obj.forwarded_at is not None:
+            return True
+        if user.has_role(Role.FOCAL_POINT) and (
+                obj.submitted_by_id == user.pk or _loaded_institution_ids(obj) & user.focal_institution_ids):
             return True
         return self.visible_to(user).filter(pk=obj.pk).exists()
 
@@ -201,12 +211,17 @@ class DelegationConsultationPolicy(Policy):
         ``visible_to(user).filter(request=request_obj)`` without asking the database again about the request."""
         if not can(user, "view", request_obj):
             return DelegationConsultation.objects.none()
-        if _is_staff(user) or user.has_role(Role.COMMITTEE):
+        if self.reads_all_on(user, request_obj):
             return DelegationConsultation.objects.filter(request=request_obj)
         if user.has_role(Role.DELEGATION):
             return DelegationConsultation.objects.filter(request=request_obj,
                                                          country__in=sorted(user.delegation_country_ids))
         return DelegationConsultation.objects.none()
+
+    def reads_all_on(self, user, request_obj) -> bool:
+        """Whether ``user`` reads every consultation on ``request_obj`` (staff and the committee, on a request they
+        may see): ``visible_on`` is then every consultation on it."""
+        return (_is_staff(user) or user.has_role(Role.COMMITTEE)) and can(user, "view", request_obj)
 
     def can_view(self, user, obj=None):
         return _is_staff(user) or user.has_any_role(Role.COMMITTEE, Role.DELEGATION)

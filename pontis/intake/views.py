@@ -314,8 +314,11 @@ def _decision_forms(may: dict, status: str) -> dict:
 
 @permission_required(Request, "view")
 def request_detail(request, pk):
-    obj = get_visible_or_404(request.user, selectors.request_detail_queryset(), pk=pk)
     user = request.user
+    # Read as ``request_detail_queryset`` would; a request the reader may not see answers 404 as a missing one.
+    obj = selectors.request_for_page(pk)
+    if obj is None or not can(user, "view", obj):
+        raise Http404
     staff_view = can(user, "see_internal", obj)
     may = {verb: can(user, verb, obj) for verb in
            ("edit", "submit", "withdraw", "answer", "ask_info", "forward", "reject", "decide", "note", "see_internal",

@@ -11,6 +11,8 @@ of the internal Action (its fiche, its people, its reports) is ever read here.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections import namedtuple
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,14 +20,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pontis.accounts.models import Institution
 from pontis.actions.models import Action, ActionPartner, Activity
 from pontis.core import audit
+from pontis.core.awaiting import prepared_rows
 from pontis.core.errors import IllegalTransition, ValidationFailed
 from pontis.core.i18n import clean_translations, content_languages, translate
 from pontis.core.models import Country
@@ -175,8 +179,16 @@ def published_action_unpublish(*, published: PublishedAction, by) -> PublishedAc
 
 
 def publication_of(action: Action) -> PublishedAction | None:
-    """The portal record of ``action`` (published or not), for the staff panel and form."""
-    return PublishedAction.objects.filter(action=action).first()
+    """The portal record of ``action`` (published or not), for the staff panel and form. Its statement is written
+    once per worker (``core.awaiting.prepared_rows``): the panel is on every Action's page."""
+    if action.pk is None:
+        return None
+    rows = prepared_rows("knowledge.portal.publication_of", _publication_rows, {"action": action.pk})
+    return rows[0] if rows else None
+
+
+def _publication_rows(*, action):
+    return PublishedAction.objects.filter(action_id=action).order_by("pk")[:1]
 
 
 def _published():
@@ -270,12 +282,123 @@ def published_action_for(user, slug: str) -> tuple[PublishedAction | None, str |
     ).filter(slug=slug).order_by().first()
     if found is not None:
         return found, None
+    return None, _new_slug(visible, slug)
+
+
+# ---------------------------------------------------------------- the public page of one Action
+#
+# The page reads its publication and Action through the ORM, and what it lists of the Action (countries, thematic
+# areas, and the partners and activities when the partner agreed to show them) as plain rows, through statements
+# written once per process from the models: the four prefetches of model instances cost about a third of the page.
+
+PortalRow = namedtuple("PortalRow", "label")  # a country or type, as the page shows it (``{{ x.label }}``)
+PortalActivity = namedtuple("PortalActivity", "type online place country start_date end_date")
+PortalPartner = namedtuple("PortalPartner", "institution")
+
+
+class PortalInstitution(namedtuple("PortalInstitution", "text country")):
+    """A partner institution as the page shows it: its name (``str(institution)``) and its country, if any."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        return self.text
+
+
+def _qn(model, name: str | None = None) -> str:
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table if name is None else model._meta.get_field(name).column)
+
+
+@functools.cache
+def _page_sql() -> dict[str, str]:
+    """The statements of ``published_action_page``, in the orders of the prefetches they replace: countries by
+    code, thematic areas by their order and code, partners by acronym, activities not cancelled by start date."""
+    countries, themes = Action._meta.get_field("countries"), Action._meta.get_field("themes")
+    country_through, theme_through = countries.remote_field.through, themes.remote_field.through
+    theme_model = themes.related_model
+    c, p, a, i = (functools.partial(_qn, m) for m in (Country, ActionPartner, Activity, Institution))
+    t, ct, tt = functools.partial(_qn, theme_model), functools.partial(_qn, country_through), functools.partial(_qn, theme_through)
+    kind = functools.partial(_qn, Activity._meta.get_field("type").related_model)
+    return {
+        "countries": (
+            f"SELECT r.{c('id')}, r.{c('code')}, r.{c('alpha3')}, r.{c('name')}, r.{c('region')}, r.{c('graduated')} "
+            f"FROM {ct()} x INNER JOIN {c()} r ON r.{c('id')} = x.{ct(countries.m2m_reverse_field_name())} "
+            f"WHERE x.{ct(countries.m2m_field_name())} = %s ORDER BY r.{c('code')}"),
+        "themes": (
+            f"SELECT r.{t('id')}, r.{t('code')}, r.{t('name')}, r.{t('sort_order')}, r.{t('is_active')} "
+            f"FROM {tt()} x INNER JOIN {t()} r ON r.{t('id')} = x.{tt(themes.m2m_reverse_field_name())} "
+            f"WHERE x.{tt(themes.m2m_field_name())} = %s ORDER BY r.{t('sort_order')}, r.{t('code')}"),
+        "partners": (
+            f"SELECT i.{i('name')}, i.{i('acronym')}, c.{c('name')} FROM {p()} p "
+            f"INNER JOIN {i()} i ON i.{i('id')} = p.{p('institution')} "
+            f"LEFT OUTER JOIN {c()} c ON c.{c('id')} = i.{i('country')} "
+            f"WHERE p.{p('action')} = %s ORDER BY i.{i('acronym')}, p.{p('id')}"),
+        "activities": (
+            f"SELECT t.{kind('name')}, a.{a('online')}, a.{a('place')}, c.{c('name')}, a.{a('start_date')}, "
+            f"a.{a('end_date')} FROM {a()} a INNER JOIN {kind()} t ON t.{kind('id')} = a.{a('type')} "
+            f"LEFT OUTER JOIN {c()} c ON c.{c('id')} = a.{a('country')} "
+            f"WHERE a.{a('action')} = %s AND NOT (a.{a('status')} = %s) ORDER BY a.{a('start_date')}, a.{a('id')}"),
+    }
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _with_cache(action: Action, name: str, objects: list) -> None:
+    """``action.<name>.all()`` answers ``objects`` without a query, as after ``prefetch_related(name)``."""
+    related = Action._meta.get_field(name).related_model
+    queryset = related._default_manager.all()
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    action._prefetched_objects_cache = {**getattr(action, "_prefetched_objects_cache", {}), name: queryset}
+
+
+def published_action_page(user, slug: str) -> tuple[PublishedAction | None, str | None]:
+    """What the public page of an Action shows, for a slug the reader may open: ``published_action_for``'s answer,
+    its Action with its countries and thematic areas loaded (``action.countries.all()``, ``action.themes.all()``),
+    and, on the publication, ``partners`` and ``activities`` as the page lists them (empty unless the partner agreed
+    to show them)."""
+    visible = PublishedActionPolicy().visible_to(user).exclude(action__status=Action.Status.CANCELLED)
+    found = visible.select_related("action", "action__region", "action__lead_country").filter(slug=slug).order_by().first()
+    if found is None:
+        return None, _new_slug(visible, slug)
+    action, sql = found.action, _page_sql()
+    name = Country._meta.get_field("name")
+    json = functools.partial(name.from_db_value, expression=None, connection=connection)
+    countries = [Country(id=pk, code=code, alpha3=alpha3, name=json(names), region_id=region, graduated=bool(graduated))
+                 for pk, code, alpha3, names, region, graduated in _fetch(sql["countries"], [action.pk])]
+    theme_model = Action._meta.get_field("themes").related_model
+    themes = [theme_model(id=pk, code=code, name=json(names), sort_order=order, is_active=bool(active))
+              for pk, code, names, order, active in _fetch(sql["themes"], [action.pk])]
+    _with_cache(action, "countries", countries)
+    _with_cache(action, "themes", themes)
+    found.partners, found.activities = [], []
+    if found.show_partners:
+        found.partners = [
+            PortalPartner(PortalInstitution(str(Institution(name=json(names), acronym=acronym)),
+                                            None if country is None else PortalRow(translate(json(country)))))
+            for names, acronym, country in _fetch(sql["partners"], [action.pk])]
+    if found.show_activities:
+        start, end = Activity._meta.get_field("start_date").to_python, Activity._meta.get_field("end_date").to_python
+        found.activities = [
+            PortalActivity(PortalRow(translate(json(kind))), bool(online), place,
+                           None if country is None else PortalRow(translate(json(country))), start(begins), end(ends))
+            for kind, online, place, country, begins, ends in _fetch(
+                sql["activities"], [action.pk, Activity.Status.CANCELLED])]
+    return found, None
+
+
+def _new_slug(visible, slug: str) -> str | None:
+    """The current slug of a publication the reader may open that ``slug`` once named, or None."""
     redirect = SlugRedirect.objects.filter(kind="action", old_slug=slug).first()
     if redirect is not None:
         target = visible.filter(pk=redirect.target_id).values_list("slug", flat=True).first()
         if target and target != slug:
-            return None, target
-    return None, None
+            return target
+    return None
 
 
 def _public_items(user):

@@ -37,13 +37,14 @@ from django.utils.translation import gettext_lazy as _
 
 from pontis.actions.models import Action, Activity, Deliverable
 from pontis.core import audit
+from pontis.core.awaiting import prepared_rows
 from pontis.core.errors import NotAllowed, ValidationFailed
 from pontis.core.i18n import translate
 from pontis.core.models import Country
 from pontis.core.permissions import Policy, can, get_visible_or_404, policy_for, register
 from pontis.core.roles import is_staff
 from pontis.experts.models import Deployment, ExpertProfile
-from pontis.intake.models import Request
+from pontis.intake import selectors as request_selectors
 
 from . import meaning, thesaurus
 from .models import Concept, LibraryItem, SimilarMark
@@ -142,10 +143,22 @@ def may_see_panel(user, kind: str, obj) -> bool:
     return True
 
 
+# What a request as a source is read with: its countries with their region, its themes and topics.
+REQUEST_RELATIONS = (("countries", ("region",)), ("themes", ()), ("topics", ()))
+
+
 def source_object(user, kind: str, source_id) -> object:
     """The source ``user`` may see and be shown suggestions for, or Http404 (exactly like a missing one)."""
     if kind == "request":
-        obj = get_visible_or_404(user, Request.objects.prefetch_related("countries__region", "themes", "topics"), pk=source_id)
+        # Read through statements compiled once per worker, with what ``build_source`` reads of it; a request the
+        # reader may not see answers 404 as a missing one.
+        try:
+            pk = int(source_id)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        obj = request_selectors.request_for_page(pk, select=("action",), relations=REQUEST_RELATIONS)
+        if obj is None or not can(user, "view", obj):
+            raise Http404
     elif kind == "action":
         obj = get_visible_or_404(
             user, Action.objects.select_related("region").prefetch_related("countries__region", "themes", "topics"), pk=source_id
@@ -327,12 +340,19 @@ def _concept_tags(source: Source) -> tuple[set[int], set[int], set[int]]:
     return wide, theme_ids, topic_ids
 
 
+def _marks_of_kind(kind: str):
+    def build(pk):
+        return SimilarMark.objects.filter(source_kind=kind, source_id=pk).only("target_kind", "target_id", "mark")
+
+    return build
+
+
 def _marks(source: Source) -> tuple[set, set]:
     pinned, dismissed = set(), set()
-    for target_kind, target_id, mark in SimilarMark.objects.filter(source_kind=source.kind, source_id=source.id).values_list(
-        "target_kind", "target_id", "mark"
-    ):
-        (pinned if mark == SimilarMark.Mark.PINNED else dismissed).add((target_kind, target_id))
+    # A statement per kind of source, compiled once per worker (every panel reads its marks).
+    rows = prepared_rows(f"knowledge.similar.marks:{source.kind}", _marks_of_kind(source.kind), {"pk": source.id})
+    for row in rows:
+        (pinned if row.mark == SimilarMark.Mark.PINNED else dismissed).add((row.target_kind, row.target_id))
     return pinned, dismissed
 
 

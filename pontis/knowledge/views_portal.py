@@ -101,7 +101,7 @@ def action_list(request):
 
 @public
 def action_detail(request, slug):
-    published, new_slug = portal.published_action_for(request.user, slug)
+    published, new_slug = portal.published_action_page(request.user, slug)
     if new_slug:
         query = request.META.get("QUERY_STRING", "")
         target = reverse("portal:action", args=[new_slug]) + (f"?{query}" if query else "")
@@ -118,8 +118,7 @@ def action_detail(request, slug):
     return render(request, "knowledge/portal/action_detail.html", {
         "published": published, "action": action,
         "countries": list(action.countries.all()), "themes": list(action.themes.all()),
-        "partners": list(action.partners.all()) if published.show_partners else [],
-        "activities": list(action.activities.all()) if published.show_activities else [],
+        "partners": published.partners, "activities": published.activities,
         "case_studies": library["case_study"], "deliverables": library["shared_deliverable"],
         "practices": library["practice"], "publications": library["publication"],
         "description": _description(summary or translate(action.title)),

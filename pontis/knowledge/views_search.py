@@ -111,10 +111,11 @@ def search_page(request):
             "params": params,
             "removable": removable,
             "facet_groups": facet_groups,
-            "query_languages": [(code, settings.LANGUAGE_NAMES_NATIVE[code]) for code in content_languages()],
+            "language_options": _language_options(result.lang),
             "all_languages_query": _without(request, "language"),
             "clear_query": _clear(request),
             "hits_html": hits_html(result.items),
+            "facets_html": facets_html(facet_groups),
         },
     )
 
@@ -189,6 +190,30 @@ def _checks(name: str, values) -> str:
         for n, f in enumerate(values, start=1)
     ]
     return mark_safe("\n".join(boxes))  # noqa: S308  every value is escaped above; n and the count are integers
+
+
+def facets_html(facet_groups) -> SafeString:
+    """The filters, one ``<details>`` per filter that has values, as the page's template included them for each
+    group (the check boxes come written by ``_checks``)."""
+    parts = []
+    for group in facet_groups:
+        if group["values"]:
+            legend = _html(group["legend"])
+            parts.append(
+                f'\n<details class="search__facet"{" open" if group["open"] else ""}>\n  <summary>{legend}</summary>\n'
+                f'  <fieldset>\n    <legend class="visually-hidden">{legend}</legend>\n    {_html(group["checks"])}\n'
+                f'  </fieldset>\n</details>\n')
+        parts.append("\n")
+    return mark_safe("".join(parts))  # noqa: S308  the legend is escaped, the check boxes come escaped
+
+
+def _language_options(chosen: str) -> SafeString:
+    """The choice of the words' language, as the page's template looped over the languages."""
+    return mark_safe("".join(  # noqa: S308  every value is escaped
+        f'<option value="{_esc(code)}" lang="{_esc(code)}" {"selected" if code == chosen else ""}>'
+        f"{_html(settings.LANGUAGE_NAMES_NATIVE[code])}</option>"
+        for code in content_languages()
+    ))
 
 
 def _count(value) -> str:

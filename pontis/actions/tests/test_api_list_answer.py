@@ -1,5 +1,5 @@
 """The API's Action list (``GET /api/v1/actions``) builds its rows from the columns it shows, in ``ActionOut``
-itself, and answers the page's schema without validating it again (``api.answered_as_built``). What it answers must
+itself, and answers the page's schema without validating it again (``core.api_helpers.answered_as_built``). What it answers must
 be, byte for byte, what the validated answer of the model's rows was (``_action_out``, which the detail route still
 uses), for every reader, filter and language, with hostile text; and its OpenAPI description must not move."""
 
@@ -17,6 +17,7 @@ from ninja.responses import NinjaJSONEncoder
 from config.api import api as root_api
 from pontis.actions import api, selectors
 from pontis.actions.models import Action
+from pontis.core.api_helpers import _page_schema
 from pontis.core.models import Country, Region, ThematicArea
 from tests.queries import assert_flat
 
@@ -62,7 +63,7 @@ def _validated_answer(user, *, limit: int = 50, offset: int = 0, **filters) -> b
     actions = list(queryset.prefetch_related(None)[offset:offset + limit])
     codes = selectors.codes_of(actions)
     page = {"items": [api._action_out(a, codes[a.pk]) for a in actions], "count": queryset.count()}
-    schema = api._page_schema(api.action_list)
+    schema = _page_schema(api.router, api.action_list)
     dumped = schema.model_validate(page).model_dump()
     return json.dumps(dumped, cls=NinjaJSONEncoder).encode()
 

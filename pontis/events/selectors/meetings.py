@@ -6,12 +6,16 @@ import itertools
 from typing import NamedTuple
 
 from django.db.models import F, IntegerField, Prefetch, Value
+from django.http import Http404
 
 from pontis.core.i18n import translate
 from pontis.core.models import Country, Language, ThematicArea
 from pontis.core.permissions import visible_to
 
 from ..models import Contribution, DiscussionNote, Meeting, Session
+from ..protection import meeting_q
+from .materials import meeting_get_for
+from .meeting_statements import kept_rows
 
 
 def meetings_for(user, *, kind: str = "", year: int | None = None, region: str = "", panel: str = "",
@@ -84,19 +88,40 @@ def meeting_page_queryset():
     return Meeting.objects.select_related("country", "region", "minutes")
 
 
-def meeting_reference_names(meeting: Meeting) -> dict[str, list[str]]:
-    """The names of the meeting's host countries (``hosts``), working languages (``languages``) and thematic areas
-    (``themes``), each as ``str()`` of the item gives it and in its model's order, read in one statement instead of
-    three prefetches."""
+def _meeting_by_slug(slug):
+    return meeting_page_queryset().filter(slug=slug)[:1]
+
+
+def meeting_page_get(user, slug: str, registration_ids=()) -> Meeting:
+    """``meeting_get_for(user, meeting_page_queryset(), slug=slug)``: the meeting for its page, or 404 for a missing
+    one and for one this visitor may not see alike. When the protection rules let this visitor see every meeting
+    (an empty ``meeting_q``: staff), the statement is the same for every request and is compiled once per worker;
+    otherwise ``meeting_get_for`` asks with the visitor's own conditions."""
+    if meeting_q(user, registration_ids):
+        return meeting_get_for(user, meeting_page_queryset(), slug=slug, registration_ids=registration_ids)
+    rows = kept_rows("events.meeting_page", _meeting_by_slug, {"slug": str(slug)}, texts=("slug",))
+    if not rows:
+        raise Http404
+    return rows[0]
+
+
+def _reference_names(meeting):
     def names(model, link: str, kind: int, sort_order: bool):
         order = F("sort_order") if sort_order else Value(0, output_field=IntegerField())
         return (model.objects.filter(**{link: meeting}).order_by()
                 .annotate(list_kind=Value(kind, output_field=IntegerField()), list_order=order)
                 .values_list("list_kind", "list_order", "code", "name"))
 
-    rows = (names(Country, "hosted_meetings", 0, False)
+    return (names(Country, "hosted_meetings", 0, False)
             .union(names(Language, "meetings", 1, False), names(ThematicArea, "meetings", 2, True), all=True)
             .order_by("list_kind", "list_order", "code"))
+
+
+def meeting_reference_names(meeting: Meeting) -> dict[str, list[str]]:
+    """The names of the meeting's host countries (``hosts``), working languages (``languages``) and thematic areas
+    (``themes``), each as ``str()`` of the item gives it and in its model's order, read in one statement instead of
+    three prefetches (compiled once per worker: only the meeting changes)."""
+    rows = kept_rows("events.meeting_reference_names", _reference_names, {"meeting": meeting.pk})
     result: dict[str, list[str]] = {"hosts": [], "languages": [], "themes": []}
     keys = ("hosts", "languages", "themes")
     for kind, _order, code, name in rows:
@@ -146,12 +171,28 @@ class AgendaNote(NamedTuple):
     answer: str
 
 
+def _agenda_sessions(meeting):
+    return Session.objects.filter(meeting=meeting).order_by("day", "order").values_list(
+        "id", "day", "number", "title", "starts_at", "ends_at", "moderator", "summary")
+
+
+def _agenda_contributions(meeting):
+    return Contribution.objects.filter(session__meeting=meeting).order_by("order").values_list(
+        "session_id", "speaker_name", "speaker_role", "country__code", "country__name", "title")
+
+
+def _agenda_discussion(meeting):
+    return DiscussionNote.objects.filter(session__meeting=meeting).order_by("order").values_list(
+        "session_id", "country__code", "country__name", "asked_by", "question", "answered_by", "answer")
+
+
 def meeting_agenda_rows(meeting: Meeting) -> list[tuple]:
     """``meeting_agenda`` as the values the meeting's page shows, no model instance per row: ``[(day,
     [AgendaSession, ...]), ...]``, each session's ``contributions`` and ``discussion`` as lists, the countries'
-    names in the active language. The same three queries (none for the speakers and notes without sessions)."""
-    sessions = list(Session.objects.filter(meeting=meeting).order_by("day", "order").values_list(
-        "id", "day", "number", "title", "starts_at", "ends_at", "moderator", "summary"))
+    names in the active language. The same three queries (none for the speakers and notes without sessions), each
+    statement compiled once per worker."""
+    values = {"meeting": meeting.pk}
+    sessions = kept_rows("events.agenda_sessions", _agenda_sessions, values)
     if not sessions:
         return []
     contributions: dict[int, list] = {row[0]: [] for row in sessions}
@@ -166,13 +207,11 @@ def meeting_agenda_rows(meeting: Meeting) -> list[tuple]:
             text = names[code] = translate(name) or code
         return text
 
-    for session_id, speaker, role, code, name, title in (
-            Contribution.objects.filter(session__meeting=meeting).order_by("order").values_list(
-                "session_id", "speaker_name", "speaker_role", "country__code", "country__name", "title")):
+    for session_id, speaker, role, code, name, title in kept_rows(
+            "events.agenda_contributions", _agenda_contributions, values):
         contributions[session_id].append(AgendaContribution(speaker, role, country(code, name), title))
-    for session_id, code, name, asked_by, question, answered_by, answer in (
-            DiscussionNote.objects.filter(session__meeting=meeting).order_by("order").values_list(
-                "session_id", "country__code", "country__name", "asked_by", "question", "answered_by", "answer")):
+    for session_id, code, name, asked_by, question, answered_by, answer in kept_rows(
+            "events.agenda_discussion", _agenda_discussion, values):
         discussion[session_id].append(AgendaNote(country(code, name), asked_by, question, answered_by, answer))
     rows = [AgendaSession(day, number, title, starts_at, ends_at, moderator, summary, contributions[pk], discussion[pk])
             for pk, day, number, title, starts_at, ends_at, moderator, summary in sessions]

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db import connection
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Upper
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from pontis.core.forms import reference_version
 from pontis.core.i18n import translate
 from pontis.core.models import Country
 from pontis.core.permissions import visible_to
@@ -21,6 +24,7 @@ from pontis.core.roles import is_staff
 
 from ..models import Attendance, CalendarFeed, Meeting, MeetingInvitation, Registration
 from ..protection import meeting_q
+from .meeting_statements import kept_rows
 
 Status = Registration.Status
 
@@ -71,12 +75,28 @@ def country_by_code(code: str) -> Country | None:
     return Country.objects.filter(code=(code or "").strip().upper()).first()
 
 
+def _meeting_with_activity(slug):
+    return Meeting.objects.filter(slug=slug).select_related("activity")[:1]
+
+
+def _meeting_alone(slug):
+    return Meeting.objects.filter(slug=slug)[:1]
+
+
 def meeting_for_staff(user, slug: str, *, with_activity: bool = True) -> Meeting:
     """A meeting for its staff pages (404 for a meeting that does not exist; the view declares staff access), with
     its activity read in the same query unless ``with_activity`` is False (a page that shows only whether there is
-    one)."""
-    meeting = Meeting.objects.filter(meeting_q(user), slug=slug)
-    meeting = (meeting.select_related("activity") if with_activity else meeting).first()
+    one). When the protection rules let ``user`` see every meeting (an empty ``meeting_q``), the statement is the
+    same for every request and is compiled once per worker."""
+    visible = meeting_q(user)
+    if visible:
+        meeting = Meeting.objects.filter(visible, slug=slug)
+        meeting = (meeting.select_related("activity") if with_activity else meeting).first()
+    else:
+        rows = kept_rows("events.meeting_for_staff" if with_activity else "events.meeting_for_staff_alone",
+                         _meeting_with_activity if with_activity else _meeting_alone, {"slug": str(slug)},
+                         texts=("slug",))
+        meeting = rows[0] if rows else None
     if meeting is None:
         raise Http404
     return meeting
@@ -108,11 +128,22 @@ def registration_in_meeting(meeting: Meeting, pk) -> Registration | None:
     return Registration.objects.filter(meeting=meeting, pk=pk).first()
 
 
+def _own_registration(meeting, user, email):
+    # ``UPPER(email) = UPPER(%s)``: what ``email__iexact`` asks on PostgreSQL, and on SQLite the same answer as its
+    # ``LIKE`` (both fold ASCII letters only), with the address as a plain parameter in both.
+    return (Registration.objects.filter(meeting=meeting).alias(email_upper=Upper("email"))
+            .filter(Q(user=user) | Q(email_upper=Upper(Value(email, output_field=CharField()))))
+            .order_by("requested_at", "id")[:1])
+
+
 def registration_for_user(meeting: Meeting, user) -> Registration | None:
+    """The registration of ``meeting`` made by ``user`` or with their address (any case), the oldest first; the
+    statement is compiled once per worker."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return (Registration.objects.filter(meeting=meeting)
-            .filter(Q(user=user) | Q(email__iexact=user.email or "-")).order_by("requested_at").first())
+    rows = kept_rows("events.own_registration", _own_registration,
+                     {"meeting": meeting.pk, "user": user.pk, "email": user.email or "-"}, texts=("email",))
+    return rows[0] if rows else None
 
 
 def registrations_for(user, meeting: Meeting, *, status: str = ""):
@@ -127,9 +158,8 @@ def registrations_for(user, meeting: Meeting, *, status: str = ""):
 
 
 # What a row of the staff's list shows: read as values (no model instance, no prefetch per page), the country's
-# name and code with them, and the page's days present in one more read (``registration_rows``).
-_ROW_FIELDS = ("pk", "name", "email", "position", "institution_name", "gender", "status", "country__name",
-               "country__code")
+# id with them (named from ``country_names``), and the page's days present in one more read (``registration_rows``).
+_ROW_FIELDS = ("pk", "name", "email", "position", "institution_name", "gender", "status", "country_id")
 
 
 @dataclass(slots=True)
@@ -157,29 +187,94 @@ def registration_values_for(user, meeting: Meeting, *, status: str = ""):
     return queryset.order_by("requested_at", "id").values_list(*_ROW_FIELDS)
 
 
+def _staff_page(meeting, status, bottom, top):
+    queryset = Registration.objects.filter(meeting=meeting)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("requested_at", "id").values_list(*_ROW_FIELDS)[bottom:top]
+
+
+class StaffRegistrationValues:
+    """``registration_values_for`` for a reader who sees every registration (staff), as a sequence to page: its
+    length is the count of ``registration_counts`` (no count query), and each page's statement is compiled once
+    per worker (per status and page; the first pages only)."""
+
+    ordered = True  # by request, then id
+
+    def __init__(self, meeting: Meeting, status: str, counts: dict):
+        self.meeting, self.status = meeting, status if status in Status.values else ""
+        self._count = counts[self.status] if self.status else counts["total"]
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("pages only")
+        bottom, top = item.start or 0, item.stop
+        if top is None or bottom > 1000:
+            return list(_staff_page(self.meeting.pk, self.status, bottom, top))
+        return kept_rows(f"events.registration_page.{self.status}.{bottom}.{top}",
+                         lambda meeting: _staff_page(meeting, self.status, bottom, top), {"meeting": self.meeting.pk})
+
+
+def registration_page_values(user, meeting: Meeting, *, status: str, counts: dict):
+    """What the staff's list of registrations pages: ``StaffRegistrationValues`` for a reader who sees every
+    registration (``counts``: ``registration_counts(meeting)``), else ``registration_values_for``."""
+    if is_staff(user):  # RegistrationPolicy: staff see every registration
+        return StaffRegistrationValues(meeting, status, counts)
+    return registration_values_for(user, meeting, status=status)
+
+
+def _page_days(ids):
+    return Attendance.objects.filter(registration_id__in=ids).order_by("day").values_list("registration_id", "day")
+
+
+_country_names: dict = {}
+
+
+def country_names() -> dict[int, str]:
+    """``{country id: str(country)}`` in the reader's language, read once per worker, database, language and
+    reference-data version (``core.forms.reference_version``, which changes whenever a country is saved)."""
+    key = (reference_version(), translation.get_language(), connection.settings_dict.get("NAME"))
+    names = _country_names.get(key)
+    if names is None:
+        if len(_country_names) > 20:
+            _country_names.clear()
+        names = _country_names[key] = {pk: str(translate(name) or code)
+                                       for pk, name, code in Country.objects.values_list("pk", "name", "code")}
+    return names
+
+
 def registration_rows(values) -> list[RegistrationRow]:
-    """The rows of a page of ``registration_values_for``, each with its days present (one query for the page)."""
+    """The rows of a page of ``registration_values_for``, each with its days present (one query for the page,
+    compiled once per worker and page length)."""
     values = list(values)
     days: dict[int, list] = {row[0]: [] for row in values}
     if days:
-        for registration_id, day in (Attendance.objects.filter(registration_id__in=list(days)).order_by("day")
-                                     .values_list("registration_id", "day")):
+        for registration_id, day in kept_rows("events.registration_page_days", _page_days, {"ids": list(days)},
+                                              lists=("ids",)):
             days[registration_id].append(day)
-    countries: dict[str, str] = {}  # str(country) by code: a page's people come from a few countries
+    countries = country_names()
     rows = []
-    for pk, name, email, position, institution, gender, status, country_name, country_code in values:
-        country = countries.get(country_code)
-        if country is None:
-            country = countries[country_code] = str(translate(country_name) or country_code)
-        rows.append(RegistrationRow(pk, name, email, position, institution, gender, status, country, days[pk]))
+    for pk, name, email, position, institution, gender, status, country_id in values:
+        rows.append(RegistrationRow(pk, name, email, position, institution, gender, status,
+                                    countries.get(country_id, ""), days[pk]))
     return rows
+
+
+def _status_counts(meeting):
+    return Registration.objects.filter(meeting=meeting).values_list("status").annotate(n=Count("id")).order_by()
 
 
 def registration_counts(meeting: Meeting) -> dict:
     """How many registrations of each status (every status present, 0 included) and ``total``."""
     counts = dict.fromkeys(Status.values, 0)
-    for row in Registration.objects.filter(meeting=meeting).values("status").annotate(n=Count("id")).order_by():
-        counts[row["status"]] = row["n"]
+    for status, n in kept_rows("events.registration_counts", _status_counts, {"meeting": meeting.pk}):
+        counts[status] = n
     counts["total"] = sum(counts[s] for s in Status.values)
     return counts
 
@@ -221,14 +316,18 @@ def attendance_sheet(meeting: Meeting, day: datetime.date):
     return rows
 
 
+def _check_ins(meeting):
+    return (Attendance.objects.filter(registration__meeting=meeting)
+            .values_list("registration_id", "day", "registration__gender", "registration__institution_name",
+                         "registration__country", "registration__position").order_by())
+
+
 def attendance_figures(meeting: Meeting) -> tuple[dict, list[dict]]:
     """``(attendance_totals(meeting), attendance_per_day(meeting))`` from one read of the meeting's check-ins.
 
     The read walks the meeting's registrations and, through the (registration, day) index, their check-ins: it
     never scans the whole attendance table, and it returns at most one row per person and day."""
-    rows = (Attendance.objects.filter(registration__meeting=meeting)
-            .values_list("registration_id", "day", "registration__gender", "registration__institution_name",
-                         "registration__country", "registration__position").order_by())
+    rows = kept_rows("events.attendance_figures", _check_ins, {"meeting": meeting.pk})
     people = {}
     per_gender_and_day = {}
     for registration_id, day, gender, institution, country, position in rows:
@@ -271,15 +370,9 @@ def _totals(people, meeting: Meeting) -> dict:
 
 def _countries(rows, meeting: Meeting) -> list[tuple[str, int]]:
     """``rows`` of ``(country id, count)`` of ``meeting``'s people as ``(country's name, count)``; the names as
-    ``str(country)`` gives them, read as values (no model instance per country). The countries are those of the
-    meeting's registrations (a subquery, a few more than those present at most): a hundred ids written into the
-    statement one by one cost more than the read."""
-    found = ()
-    if any(pk for pk, _n in rows):
-        countries = Registration.objects.filter(meeting=meeting).values("country_id")
-        found = Country.objects.filter(pk__in=countries).values_list("pk", "name", "code").order_by()
-    names = {pk: translate(name) or code for pk, name, code in found}
-    return sorted(((str(names[pk]) if pk in names else "", n) for pk, n in rows), key=lambda item: (-item[1], item[0]))
+    ``str(country)`` gives them (``country_names``, kept per worker and reference-data version)."""
+    names = country_names() if any(pk for pk, _n in rows) else {}
+    return sorted(((names.get(pk, "") if pk else "", n) for pk, n in rows), key=lambda item: (-item[1], item[0]))
 
 
 def attendance_per_day(meeting: Meeting) -> list[dict]:

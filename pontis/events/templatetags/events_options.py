@@ -41,6 +41,17 @@ def _escape(value) -> str:
     return conditional_escape(value)
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _escape_text(value) -> str:
+    """``_escape(value)`` in one call for a plain ``str``: the same five characters replaced as ``html.escape``
+    replaces them (``&`` first there, all at once here: the same text). Anything else goes through ``_escape``."""
+    if type(value) is str:
+        return value.translate(_ESCAPES)
+    return _escape(value)
+
+
 @functools.lru_cache(maxsize=2048)
 def _tr_in(language: str, items: tuple) -> str:
     with translation.override(language):
@@ -183,18 +194,19 @@ def registration_rows(registrations, meeting):
     name, contact, institution, country, gender, status, days present and decision buttons. One call writes the
     page's rows; the markup is the one the template's loop wrote (ids as plain digits, as under ``localize off``)."""
     decide_url = _decide_address(meeting.slug)
-    _esc = html.escape  # what django.utils.html.escape writes, for the plain strings of a row, without its wrapping
+    _esc = _escape_text  # what django.utils.html.escape writes, for the plain strings of a row, without its wrapping
     # As {% translate %} writes them: the template's own words, not escaped.
     labels = {"approve": _("Approve"), "waitlist": _("Wait-list"), "reject": _("Reject")}
     select = _("Select %(name)s")
     genders = _choice_labels(Registration, "gender")
     statuses = _choice_labels(Registration, "status")
     pending, waitlisted = Registration.Status.PENDING, Registration.Status.WAITLISTED
+    language = translation.get_language()
     rows = []
     for r in registrations:
         pk = r.pk
         name = _esc(r.name)
-        days = ", ".join(_esc(_day(day)) for day in r.days) or "–"
+        days = ", ".join([_esc(_day_in(d, language) if type(d) is datetime.date else day(d)) for d in r.days]) or "–"
         position = f" · {_esc(r.position)}" if r.position else ""
         decide = ""
         if r.status == pending or r.status == waitlisted:
@@ -237,7 +249,7 @@ def counted_items(rows, blank=""):
         return mark_safe("<li>–</li>")  # noqa: S308 - a constant
     number = localize if settings.USE_THOUSAND_SEPARATOR else str  # a whole number is its digits unless grouped
     return mark_safe("".join(  # noqa: S308 - every value escaped here
-        f"<li>{_escape(label or blank)}: {_escape(number(n))}</li>" for label, n in rows))
+        f"<li>{_escape_text(label or blank)}: {_escape_text(number(n))}</li>" for label, n in rows))
 
 
 @register.simple_tag

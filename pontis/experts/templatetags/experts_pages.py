@@ -23,6 +23,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import get_format, number_format
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -31,7 +32,8 @@ from pontis.core.forms import reference_version
 from pontis.core.once import new_key
 from pontis.core.templatetags.dates import day
 
-from ..models import Deployment, Invitation
+from ..matching import percent
+from ..models import Deployment, ExpertProfile, Invitation
 from ..selectors import status_class
 
 register = template.Library()
@@ -85,6 +87,7 @@ def candidate_rows(context, rows, empty=""):
              f'    <button class="button button--secondary button--small" type="submit">'
              f'{_literal(gettext("Shortlist"))}<span class="visually-hidden"> {{name}}</span></button></form>')
     decimal = get_format("DECIMAL_SEPARATOR", translation.get_language())
+    cells = _PartCells()  # a part's cell, written once per value in the table
     html = []
     for c in rows:
         profile = c.profile
@@ -110,11 +113,19 @@ def candidate_rows(context, rows, empty=""):
             action = activate.format(url=url, name=name)
         else:
             action = forms.format(key=_one_time_token(), pk=int(pk), name=name)
-        parts = "".join(f"<td>{percent}%</td>" for percent in c.percents)
+        parts = "".join(map(cells.__getitem__, c.parts.values()))
         html.append(_ROW.format(url=url, name=name, who=who, tags=tags, score=_score(c.score, decimal),
                                 parts=parts, action=action))
     html.append("\n")
     return mark_safe("".join(html))
+
+
+class _PartCells(dict):
+    """The ``<td>`` of a score part's value (``Candidate.percents``), written the first time the value is met."""
+
+    def __missing__(self, value):
+        cell = self[value] = f"<td>{percent(value)}%</td>"
+        return cell
 
 
 def _score(score, decimal: str) -> str:
@@ -134,6 +145,110 @@ def _literal(text) -> str:
 
 def _one_time_token() -> str:
     return f'<input type="hidden" name="idempotency_key" value="{str(new_key()).translate(_ESCAPES)}">'
+
+
+# ``{% candidates_head activity takes_experts %}``: the head of the candidates page (the link back, the title, the
+# activity's type, dates and place, and whether it still takes experts), about 1,500 Python calls as template tags
+# and variables (``experts/tests/test_candidates_page_parts.py`` renders both in every language).
+
+
+@register.simple_tag
+def candidates_head(activity, takes_experts):
+    back = reverse("actions:activity", args=[activity.action.code, activity.pk])
+    where = ""
+    if activity.online:
+        where = " · " + conditional_escape(gettext("Online"))
+    elif activity.place or activity.country:
+        where = (f" · {conditional_escape(activity.place)}{', ' if activity.place and activity.country else ''}"
+                 f"{conditional_escape(activity.country or '')}")
+    closed = "" if takes_experts else (
+        '<p class="message message--info" role="status">'
+        + conditional_escape(gettext("This activity is over or cancelled: experts can no longer be invited to it."))
+        + "</p>")
+    return mark_safe(
+        f'<p><a href="{conditional_escape(back)}">← {conditional_escape(gettext("Back to the activity"))}</a></p>\n'
+        f'<div class="page-head"><h1>{conditional_escape(gettext("Experts for"))} {conditional_escape(activity)}</h1>\n'
+        f"<p>{conditional_escape(activity.type)} · {conditional_escape(day(activity.start_date) or '—')} – "
+        f"{conditional_escape(day(activity.end_date) or '—')}{where}</p></div>\n{closed}")
+
+
+# ``{% team_items team %}``, ``{% rule_items rule_result %}`` and ``{% part_headers parts %}``: the suggested team, its
+# composition rules and the score parts' column headers of the candidates page, as its loops wrote them (about 2,500
+# Python calls per view for three experts, four rules and two tables). ``experts/tests/test_candidates_page_parts.py``
+# renders both in every language.
+
+
+@register.simple_tag
+def team_items(team):
+    """The ``<li>`` of each member of the suggested team (``matching.Candidate``), or one saying there is none."""
+    if not team:
+        return format_html("<li>{}</li>", gettext("No available candidate."))
+    language = translation.get_language()
+    decimal = get_format("DECIMAL_SEPARATOR", language)
+    non_eu = ", " + conditional_escape(gettext("non-EU"))
+    # ``get_background_display`` and ``get_gender_display``: the choice's label, else the value itself.
+    backgrounds = _choices_once(ExpertProfile, "background", language)
+    genders = _choices_once(ExpertProfile, "gender", language)
+    html = []
+    for c in team:
+        profile = c.profile
+        nationality = f"{conditional_escape(profile.nationality)}, " if profile.nationality else ""
+        background, gender = backgrounds.get(profile.background), genders.get(profile.gender)
+        html.append(f"<li>{conditional_escape(profile.full_name)} ({_score(c.score, decimal)}) – {nationality}"
+                    f"{background if background is not None else conditional_escape(profile.background)}, "
+                    f"{gender if gender is not None else conditional_escape(profile.gender)}"
+                    f"{non_eu if c.non_eu else ''}</li>")
+    return mark_safe("".join(html))
+
+
+_choices_kept: dict = {}
+
+
+def _choices_once(model, name: str, language) -> dict:
+    """The labels of a field's choices (value: label, escaped) in ``language``, kept by the worker."""
+    key = (model, name, language)
+    labels = _choices_kept.get(key)
+    if labels is None:
+        labels = _choices_kept[key] = {value: conditional_escape(label)
+                                       for value, label in model._meta.get_field(name).flatchoices}
+    return labels
+
+
+@register.simple_tag
+def rule_items(rule_result):
+    """The ``<li>`` of each composition rule: (label, whether the team respects it)."""
+    respected = '<span class="status status--ok">' + conditional_escape(gettext("Respected")) + "</span>"
+    broken = ('<span class="status status--danger">'
+              + conditional_escape(gettext("Not possible with the available experts")) + "</span>")
+    language = translation.get_language()
+    return mark_safe("".join(f"<li>{respected if ok else broken} {_label(label, language)}</li>"
+                             for label, ok in rule_result))
+
+
+@register.simple_tag
+def part_headers(parts):
+    """A column header per score part (``matching.PARTS``: key and label)."""
+    language = translation.get_language()
+    return mark_safe("".join(f'<th scope="col">{_label(label, language)}</th>' for label in parts.values()))
+
+
+# Labels of the code (``gettext_lazy``) translated and escaped, kept by the worker per language: translating one
+# costs as much as writing a row. Each is kept with its object, so that another object cannot take its id.
+LABELS_KEPT = 500
+_labels: dict = {}
+
+
+def _label(text, language) -> str:
+    """``conditional_escape(text)``; for a lazy translation, kept per worker and ``language``."""
+    if not isinstance(text, Promise):
+        return conditional_escape(text)
+    key = (language, id(text))
+    kept = _labels.get(key)
+    if kept is None or kept[0] is not text:
+        if len(_labels) >= LABELS_KEPT:
+            _labels.clear()
+        kept = _labels[key] = (text, conditional_escape(text))
+    return kept[1]
 
 
 # Rendered form fields kept by a worker: the most recently used, at most this many (a few kilobytes each).

@@ -5,6 +5,7 @@ the questions of a frozen version in one language (the respondents' form and the
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -195,6 +196,138 @@ class ListRows:
 def questionnaire_list_page_rows(user, filters: dict | None = None) -> ListRows:
     """The rows of ``questionnaire_list_rows``, read a page at a time (``ListRows``)."""
     return ListRows(_filtered(visible_to(user, Questionnaire).filter(is_template=False), filters or {}))
+
+
+class ListRow(NamedTuple):
+    """One row of the questionnaire list as plain values: the questionnaire, what it is about (an activity is
+    named by its title, else its type's name, else its type's code: ``activity_label``), and its counts."""
+
+    pk: int
+    title: dict
+    purpose: str
+    status: str
+    activity_id: int | None
+    action_id: int | None
+    meeting_id: int | None
+    follow_up_id: int | None
+    activity_title: dict | None
+    activity_sequence: int | None
+    activity_type_name: dict | None
+    activity_type_code: str | None
+    activity_action_code: str | None
+    action_code: str | None
+    action_title: dict | None
+    meeting_slug: str | None
+    meeting_title: dict | None
+    follow_up_months: int | None
+    follow_up_action_code: str | None
+    question_count: int
+    version_count: int
+    response_count: int
+
+
+def _list_where(filters: dict) -> tuple[str, list]:
+    """The conditions of ``_filtered`` as SQL on the questionnaire ``q`` (templates left out), with their
+    parameters."""
+    where, params = ["q.is_template = %s"], [False]
+    for name in ("status", "purpose"):
+        if filters.get(name):
+            where.append(f"q.{name} = %s")
+            params.append(filters[name])
+    target = filters.get("target")
+    if target in TARGETS:
+        where.append(f"q.{target}_id IS NOT NULL")
+    elif target == "none":
+        where.append(" AND ".join(f"q.{name}_id IS NULL" for name in TARGETS))
+    for name in TARGETS:
+        if filters.get(f"{name}_id"):
+            where.append(f"q.{name}_id = %s")
+            params.append(int(filters[f"{name}_id"]))
+    return " AND ".join(where), params
+
+
+class ListValues:
+    """The rows of the questionnaire list for a ``Paginator``, read as plain values (``ListRow``): ``count()``
+    counts the questionnaires, and only a page of them (``rows[start:stop]``) is read, in one statement.
+
+    The same rows, order and filters as ``questionnaire_list_rows``. What a row is about is read by subqueries on
+    primary keys (a join of the seven tables cost the database more to plan than to run), and written without
+    building model instances or compiling querysets (most of the page's Python before). Visibility is answered
+    by the one check of the questionnaire policy: whoever may view questionnaires sees them all
+    (``QuestionnairePolicy.visible_to`` answers every questionnaire exactly when ``can_view`` is true, both
+    ``is_staff``); anyone else gets no row."""
+
+    def __init__(self, user, filters: dict):
+        self._visible = can(user, "view", Questionnaire)
+        self._where, self._params = _list_where(filters)
+
+    def count(self) -> int:
+        if not self._visible:
+            return 0
+        table = connection.ops.quote_name(Questionnaire._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} q WHERE {self._where}", self._params)
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[ListRow]:
+        if not isinstance(index, slice):
+            raise TypeError("the list's rows are read a page at a time")
+        start = index.start or 0
+        if not self._visible or (index.stop is not None and index.stop <= start):
+            return []
+        qn = connection.ops.quote_name
+        table = {model: qn(model._meta.db_table) for model in (Questionnaire, Question, QuestionnaireVersion,
+                                                               Response, Activity, FollowUp)}
+        action = qn(Activity._meta.get_field("action").related_model._meta.db_table)
+        activity_type = qn(Activity._meta.get_field("type").related_model._meta.db_table)
+        meeting = qn(Questionnaire._meta.get_field("meeting").related_model._meta.db_table)
+        activity = f"FROM {table[Activity]} a WHERE a.id = q.activity_id"
+        activity_type = f"FROM {table[Activity]} a INNER JOIN {activity_type} t ON t.id = a.type_id WHERE a.id = q.activity_id"
+        sql = (
+            "SELECT q.id, q.title, q.purpose, q.status, q.activity_id, q.action_id, q.meeting_id, q.follow_up_id, "
+            f"(SELECT a.title {activity}), (SELECT a.sequence {activity}), "
+            f"(SELECT x.code FROM {table[Activity]} a INNER JOIN {action} x ON x.id = a.action_id "
+            "WHERE a.id = q.activity_id), "
+            f"(SELECT t.name {activity_type}), (SELECT t.code {activity_type}), "
+            f"(SELECT x.code FROM {action} x WHERE x.id = q.action_id), "
+            f"(SELECT x.title FROM {action} x WHERE x.id = q.action_id), "
+            f"(SELECT m.slug FROM {meeting} m WHERE m.id = q.meeting_id), "
+            f"(SELECT m.title FROM {meeting} m WHERE m.id = q.meeting_id), "
+            f"(SELECT f.months FROM {table[FollowUp]} f WHERE f.id = q.follow_up_id), "
+            f"(SELECT x.code FROM {table[FollowUp]} f INNER JOIN {action} x ON x.id = f.action_id "
+            "WHERE f.id = q.follow_up_id), "
+            f"(SELECT COUNT(*) FROM {table[Question]} c WHERE c.questionnaire_id = q.id), "
+            f"(SELECT COUNT(*) FROM {table[QuestionnaireVersion]} c WHERE c.questionnaire_id = q.id), "
+            f"(SELECT COUNT(*) FROM {table[Response]} c WHERE c.questionnaire_id = q.id) "
+            f"FROM {table[Questionnaire]} q WHERE {self._where} ORDER BY q.created_at DESC, q.id DESC "
+            "LIMIT %s OFFSET %s")
+        # SQLite wants a LIMIT before an OFFSET: without an end, every row after ``start``.
+        limit = index.stop - start if index.stop is not None else -1 if connection.vendor == "sqlite" else None
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self._params, limit, start])
+            found = cursor.fetchall()
+        return [ListRow(pk, _json(title), purpose, status, activity_id, action_id, meeting_id, follow_up_id,
+                        _json(a_title), sequence, _json(t_name), t_code, a_code, action_code, _json(action_title),
+                        m_slug, _json(m_title), months, f_code, questions, versions, responses)
+                for (pk, title, purpose, status, activity_id, action_id, meeting_id, follow_up_id, a_title, sequence,
+                     a_code, t_name, t_code, action_code, action_title, m_slug, m_title, months, f_code,
+                     questions, versions, responses) in found]
+
+
+def activity_label(row: ListRow) -> str:
+    """The activity of ``row`` as ``str(activity)`` writes it in the reader's language: its Action's code, its
+    sequence, and its title, else its type's name, else its type's code."""
+    return (f"{row.activity_action_code} · {row.activity_sequence}. "
+            f"{translate(row.activity_title) or (translate(row.activity_type_name) or row.activity_type_code)}")
+
+
+def questionnaire_list_page_values(user, filters: dict | None = None) -> ListValues:
+    """The rows of ``questionnaire_list_rows`` as plain values (``ListRow``), read a page at a time
+    (``ListValues``)."""
+    return ListValues(user, filters or {})
 
 
 def templates_visible_to(user):

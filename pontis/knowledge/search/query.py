@@ -21,22 +21,28 @@ item the reader may not see is never counted, suggested or hinted at.
 from __future__ import annotations
 
 import hashlib
-import html
+import json
 import logging
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from itertools import count as counting
+from operator import not_
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from pontis.actions.models import Action
+from pontis.core.awaiting import prepared_rows
 from pontis.core.forms import reference_version
 from pontis.core.i18n import content_languages, translate
 from pontis.core.models import Country, Region, ThematicArea, Topic
@@ -96,7 +102,7 @@ class Hit:
     year: int | None = None
     languages: tuple[str, ...] = ()
     # Filled for the page shown.
-    obj: object = None
+    shown: tuple | None = None  # (model, short name) of the item, once read through its policy for this view
     title: SafeString | str = ""
     title_text: str = ""
     snippet: SafeString | str = ""
@@ -109,6 +115,15 @@ class Hit:
     @property
     def key(self):
         return (self.kind, self.object_id)
+
+    @property
+    def obj(self):
+        """The item shown (a model instance holding its id and short name), or None when it is not shown (the
+        reader may not open it, or it was not read)."""
+        if self.shown is None:
+            return None
+        model, slug = self.shown
+        return model.from_db(DEFAULT_DB_ALIAS, ["id", "slug"], (self.object_id, slug))
 
     @property
     def kind_label(self) -> str:
@@ -472,41 +487,48 @@ def _year_labels(years) -> dict[str, str]:
 _TOKEN = re.compile(r"([^\W_]+)", re.UNICODE)
 
 
+# ``html.escape`` in one call: the same five replacements, each character replaced once.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _first_found(tokens, stem_set: set[str], lang: str) -> int | None:
+    """The index of the first of ``tokens`` holding a stem of ``stem_set``, or None. The tokens are compared one by
+    one, up to the first found, by C iterators rather than a Python loop (a page compares some thousand tokens)."""
+    found = compress(counting(), map(not_, map(stem_set.isdisjoint, map(token_stems, tokens, repeat(lang)))))
+    return next(found, None)
+
+
 def highlight(text: str, stem_set: set[str], lang: str) -> SafeString:
     """``text`` escaped, with the words whose stem is in ``stem_set`` wrapped in <mark> (after escaping)."""
-    # ``html.escape`` is what Django's ``escape`` applies, without its checks for lazy text (``text`` is a str);
-    # escaping goes character by character, so a run of pieces escaped at once reads the same.
+    # Escaping goes character by character, so a run of pieces escaped at once reads the same.
+    text = text or ""
     if not stem_set:
-        return mark_safe(html.escape(text or ""))  # noqa: S308  escaped
-    parts, plain = [], []
-    for n, piece in enumerate(_TOKEN.split(text or "")):
-        if n % 2 == 1 and not stem_set.isdisjoint(token_stems(piece, lang)):
-            parts.append(html.escape("".join(plain)))
-            parts.append(f"<mark>{html.escape(piece)}</mark>")
-            plain = []
-        else:
-            plain.append(piece)
-    parts.append(html.escape("".join(plain)))
-    return mark_safe("".join(parts))  # noqa: S308  every piece is escaped above
+        return SafeString(text.translate(_ESCAPES))
+    pieces = _TOKEN.split(text)  # text, word, text, word, ..., text
+    found = list(map(stem_set.isdisjoint, map(token_stems, pieces[1::2], repeat(lang))))
+    if all(found):
+        return SafeString(text.translate(_ESCAPES))
+    parts, start = [], 0
+    for n in [2 * i + 1 for i, plain in enumerate(found) if not plain]:
+        parts.append("".join(pieces[start:n]).translate(_ESCAPES))
+        parts.append(f"<mark>{pieces[n].translate(_ESCAPES)}</mark>")
+        start = n + 1
+    parts.append("".join(pieces[start:]).translate(_ESCAPES))
+    return SafeString("".join(parts))  # every piece is escaped above
 
 
 def snippet(texts: list[str], stem_set: set[str], lang: str, *, size: int = SNIPPET_WORDS) -> SafeString:
     """About ``size`` words around the first query word found in ``texts`` (else their beginning), highlighted."""
     texts = [t for t in texts if t and t.strip()]
     if not texts:
-        return mark_safe("")
-    chosen, start = texts[0], 0
+        return SafeString("")
     if stem_set:
         for text in texts:
             tokens = text.split()
-            for n, token in enumerate(tokens):
-                if not stem_set.isdisjoint(token_stems(token, lang)):
-                    chosen, start = text, max(0, n - size // 3)
-                    break
-            else:
-                continue
-            break
-    return _snippet_at(chosen, start, stem_set, lang, size)
+            n = _first_found(tokens, stem_set, lang)
+            if n is not None:
+                return _snippet_at(tokens, max(0, n - size // 3), stem_set, lang, size)
+    return _snippet_at(texts[0].split(), 0, stem_set, lang, size)
 
 
 def snippet_of(values, stem_set: set[str], lang: str, *, size: int = SNIPPET_WORDS) -> SafeString:
@@ -517,24 +539,24 @@ def snippet_of(values, stem_set: set[str], lang: str, *, size: int = SNIPPET_WOR
         text = str(translate(value, lang))
         if not (text and text.strip()):
             continue
+        tokens = text.split()
         if first is None:
-            first = text
+            first = tokens
         if not stem_set:
             break
-        for n, token in enumerate(text.split()):
-            if not stem_set.isdisjoint(token_stems(token, lang)):
-                return _snippet_at(text, max(0, n - size // 3), stem_set, lang, size)
+        n = _first_found(tokens, stem_set, lang)
+        if n is not None:
+            return _snippet_at(tokens, max(0, n - size // 3), stem_set, lang, size)
     if first is None:
-        return mark_safe("")
+        return SafeString("")
     return _snippet_at(first, 0, stem_set, lang, size)
 
 
-def _snippet_at(chosen: str, start: int, stem_set: set[str], lang: str, size: int) -> SafeString:
-    tokens = chosen.split()
+def _snippet_at(tokens: list[str], start: int, stem_set: set[str], lang: str, size: int) -> SafeString:
     piece = " ".join(tokens[start : start + size])
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + size < len(tokens) else ""
-    return mark_safe(prefix + highlight(piece, stem_set, lang) + suffix)  # noqa: S308  the rest is escaped
+    return SafeString(prefix + highlight(piece, stem_set, lang) + suffix)  # the rest is escaped
 
 
 def item_url(item: LibraryItem) -> str:
@@ -567,12 +589,14 @@ def _why(hit: Hit, concept_labels: dict[int, str], direct: set[int]) -> list[str
     return reasons
 
 
-def _country_codes(through, column: str, ids: list) -> dict:
-    """``{id: [country code, ...]}`` of the objects ``ids`` through a countries link table (one query of values)."""
+def _country_codes(user, statement: str, through, column: str, ids: list) -> dict:
+    """``{id: [country code, ...]}`` of the objects ``ids`` through a countries link table (one query of values,
+    compiled once per worker: see ``_page_rows``)."""
     found: dict = {}
-    if ids:
-        for pk, code in through.objects.filter(**{f"{column}__in": ids}).values_list(column, "country__code"):
-            found.setdefault(pk, []).append(code)
+    rows = _page_rows(user, statement, lambda ids: _columns(through.objects.filter(**{f"{column}__in": ids}),
+                                                            column, "country__code"), ids)
+    for pk, code in rows:
+        found.setdefault(pk, []).append(code)
     return found
 
 
@@ -590,56 +614,80 @@ def _address(name: str):
     return address
 
 
+def _json(raw):
+    """A translated field read as its stored text, decoded as the field decodes it (``JSONField.from_db_value``):
+    a page decodes only the title and the texts its snippet reads, not the eight texts of every item."""
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def _columns(queryset, *names, texts=()):
+    """``queryset.values_list(*names, *texts)``, the ``texts`` (translated fields) read as their stored text, every
+    column named as an annotation: a statement of annotations only is answered as tuples (``prepared_rows``), where
+    one naming the model's fields would build a model instance per row."""
+    columns = {f"c{n}": F(name) for n, name in enumerate(names)}
+    columns.update({f"c{n}": Cast(name, TextField()) for n, name in enumerate(texts, start=len(names))})
+    return queryset.order_by().annotate(**columns).values_list(*columns)
+
+
+def _page_rows(user, statement: str, build, ids: list) -> list:
+    """The rows ``build(ids=...)`` answers for ``ids``, through a statement compiled once per worker for each class
+    of reader (``reader_class``: the policies depend on nothing else) and number of ids; the database is read on
+    every view."""
+    if not ids:
+        return []
+    return prepared_rows((f"knowledge.search.{statement}", reader_class(user)), build, {"ids": ids}, lists=("ids",))
+
+
 def _fill_page(user, hits: list[Hit], stems_by_lang: dict, refs) -> None:
-    """Load the objects of the hits shown that ``user`` may still open (a fixed number of queries, through the
+    """Read the items of the hits shown that ``user`` may still open (a fixed number of queries, through the
     policies: the hits may come from a kept answer) and word their title and snippet."""
     item_ids = [h.object_id for h in hits if h.kind in LIBRARY_KINDS]
     action_ids = [h.object_id for h in hits if h.kind == ACTION]
-    # Only what the page words (title, texts for the snippet, the address), and the countries' codes as plain
-    # values: no model object per country.
-    items = (
-        {i.pk: i for i in LibraryItemPolicy().visible_to(user).filter(pk__in=item_ids)
-         .only("pk", "slug", "title", *ITEM_TEXT_FIELDS)}
-        if item_ids
-        else {}
-    )
-    actions = (
-        {
-            p.pk: p
-            for p in PublishedActionPolicy()
-            .visible_to(user)
-            .filter(is_published=True, pk__in=action_ids)
-            .select_related("action")
-        }
-        if action_ids
-        else {}
-    )
-    item_countries = _country_codes(LibraryItem.countries.through, "libraryitem_id", list(items))
-    action_countries = _country_codes(Action.countries.through, "action_id", [p.action_id for p in actions.values()])
+    items_policy, actions_policy = LibraryItemPolicy(), PublishedActionPolicy()
+    # Only what the page words: the address, the title and texts as stored (decoded when read), and the countries'
+    # codes as plain values.
+    items = {row[0]: row for row in _page_rows(
+        user, "items",
+        lambda ids: _columns(items_policy.visible_to(user).filter(pk__in=ids), "pk", "slug",
+                             texts=("title", *ITEM_TEXT_FIELDS)),
+        item_ids)}
+    actions = {row[0]: row for row in _page_rows(
+        user, "actions",
+        lambda ids: _columns(actions_policy.visible_to(user).filter(is_published=True, pk__in=ids),
+                             "pk", "slug", "action_id", texts=("action__title", *ACTION_TEXT_FIELDS)),
+        action_ids)}
+    item_countries = _country_codes(user, "item_countries", LibraryItem.countries.through, "libraryitem_id", list(items))
+    action_countries = _country_codes(
+        user, "action_countries", Action.countries.through, "action_id", [row[2] for row in actions.values()])
     item_address, action_address = _address("library:detail"), _address("portal:action")
     for hit in hits:
         lang = hit.language or settings.LANGUAGE_CODE
         stem_set = set(stems_by_lang.get(lang, {}))
         if hit.kind == ACTION:
-            obj = actions.get(hit.object_id)
-            if obj is None:
+            row = actions.get(hit.object_id)
+            if row is None:
                 continue
-            title = translate(obj.action.title, lang)
-            texts = [getattr(obj, name) for name in ACTION_TEXT_FIELDS]
-            hit.url = action_address(obj.slug)
-            countries = action_countries.get(obj.action_id, ())
+            _pk, slug, action_id, title, *texts = row
+            hit.url = action_address(slug)
+            hit.shown = (PublishedAction, slug)
+            countries = action_countries.get(action_id, ())
         else:
-            obj = items.get(hit.object_id)
-            if obj is None:
+            row = items.get(hit.object_id)
+            if row is None:
                 continue
-            title = translate(obj.title, lang)
-            texts = [getattr(obj, name) for name in ITEM_TEXT_FIELDS]
-            hit.url = item_address(obj.slug)
-            countries = item_countries.get(obj.pk, ())
-        hit.obj = obj
+            _pk, slug, title, *texts = row
+            hit.url = item_address(slug)
+            hit.shown = (LibraryItem, slug)
+            countries = item_countries.get(hit.object_id, ())
+        title = translate(_json(title), lang)
         hit.title_text = str(title)
         hit.title = highlight(str(title), stem_set, lang)
-        hit.snippet = snippet_of(texts, stem_set, lang)
+        hit.snippet = snippet_of(map(_json, texts), stem_set, lang)
         hit.countries = sorted(refs["country_name"].get(code, code) for code in countries)
         # The text language shown, when it is not the reader's: the page says so (lang attribute, marker).
         hit.text_language = title.lang or lang
@@ -926,7 +974,7 @@ def search(
     return SearchResult(
         q=q,
         lang=lang,
-        items=[h for h in page_hits if h.obj is not None],
+        items=[h for h in page_hits if h.shown is not None],
         count=answer.count,
         facets=answer.facets,
         page=page_obj,
