@@ -187,6 +187,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         ).strip()
         # The server cancels a slow statement first; the client gives up only on a server that says nothing.
         DATABASES["default"]["CLIENT_WAIT_LIMIT"] = DB_STATEMENT_TIMEOUT + 5
+    # A page's small statements are prepared on the server once per connection (pontis.core.awaiting). Turn off
+    # behind a pooler that shares server connections between clients per transaction (docs/deploy.md).
+    DATABASES["default"]["PREPARED_STATEMENTS"] = env_bool("DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -119,6 +119,16 @@ class Redis:
         self.proc.wait(10)
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now (the kernel's choice), for a server a drill starts after others: a
+    fixed port can still be held by the previous drill's server while it closes."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def wait_port(port: int, timeout: float = 20):
     import socket
 

@@ -29,6 +29,7 @@ from common import (  # noqa: E402
     Redis,
     Report,
     app_env,
+    free_port,
     manage,
     percentile,
     prepare_database,
@@ -188,7 +189,7 @@ def drill_hang(report, env, cookie):
     # The proxy in front of PostgreSQL; a statement timeout of 5 s (default 30) to keep the drill short.
     hang_env = {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PROXY_PORT}/pontis",
                 "DB_STATEMENT_TIMEOUT": str(statement_timeout)}
-    web = Gunicorn(hang_env, 58002, workers=3, name="hang")
+    web = Gunicorn(hang_env, free_port(), workers=3, name="hang")
     headers = {"Cookie": f"sessionid={cookie}"}
     try:
         for _ in range(30):  # every worker holds a connection open (CONN_MAX_AGE)

@@ -19,7 +19,9 @@ What it does, in order:
    ``collectstatic``), on a free loopback port, with ``PONTIS_BENCH_FLOOR=1`` (the layout floor page ``/_floor``).
    Requests carry ``X-Forwarded-Proto: https`` as from the TLS proxy;
 4. for each page and each number of connections, runs ``wrk`` (2 threads, bounded by ``--duration``) with
-   ``bench/load/session.lua``, which counts every non-2xx answer as an error (redirects included);
+   ``bench/load/session.lua``, which counts every non-2xx answer as an error (redirects included); the floor is
+   measured again after every ``--floor-every`` pages and at the end, and each page is compared with the floor
+   readings just before and after it;
 5. prints the table and writes it to ``bench/results/load-<date>.md`` with the commit measured and the load average.
 
 Targets (issue 10), at the default stress size: no errors; p95 < 250 ms at 16 connections and < 1 s at 64; every
@@ -319,21 +321,35 @@ def commit() -> str:
     return f"{head}{' + uncommitted changes' if dirty else ''}"
 
 
+def floor_near(results: list[dict], index: int) -> float:
+    """The floor's throughput a row is compared with: the mean of the floor readings at the same number of
+    connections made just before it and just after it (the floor is measured again every few pages, so that a
+    machine whose speed drifts during a long run compares each page with the floor of its own minutes)."""
+    row = results[index]
+    same = [(k, r["rps"]) for k, r in enumerate(results) if r["conns"] == row["conns"] and r["name"].startswith("floor")]
+    before = [rps for k, rps in same if k < index]
+    after = [rps for k, rps in same if k > index]
+    near = before[-1:] + after[:1]
+    return sum(near) / len(near) if near else 0.0
+
+
 def table(results: list[dict], connections: list[int]) -> list[str]:
-    lines = ["| page | conns | req/s | p50 ms | p95 ms | p99 ms | errors | % of floor | p95 target | floor target |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
-    floors = {r["conns"]: r["rps"] for r in results if r["name"].startswith("floor")}
+    lines = ["| page | conns | req/s | p50 ms | p95 ms | p99 ms | errors | floor req/s | % of floor | p95 target | floor target |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for c in connections:
-        for r in (r for r in results if r["conns"] == c):
-            floor = floors.get(c) or 0
-            share = r["rps"] / floor if floor else 0
+        for k, r in enumerate(results):
+            if r["conns"] != c:
+                continue
             reference = r["name"].startswith(("healthz", "floor"))
+            floor = 0.0 if reference else floor_near(results, k)
+            share = r["rps"] / floor if floor else 0
             # A page that answered nothing within the run (every request still waiting) meets nothing.
             p95_ok = r["requests"] > 0 and r["p95"] < TARGET_P95_MS.get(c, 1000) and r["errors"] == 0
             share_ok = share >= TARGET_FLOOR_SHARE
             lines.append(
                 f"| {r['name']} | {c} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['errors']}"
-                f"{' (' + str(r['first_bad']) + ')' if r['first_bad'] else ''} | {share * 100:.0f}% | "
+                f"{' (' + str(r['first_bad']) + ')' if r['first_bad'] else ''} | {'–' if reference else f'{floor:.0f}'} | "
+                f"{'–' if reference else f'{share * 100:.0f}%'} | "
                 f"{'MET' if p95_ok else 'NOT MET'} | {'–' if reference else ('MET' if share_ok else 'NOT MET')} |")
     return lines
 
@@ -352,6 +368,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3,
                         help="seconds of unmeasured load on each page first, so every worker has loaded what it loads "
                              "once (the meaning model, caches) as a long-running server has (default 3; 0 for none)")
+    parser.add_argument("--floor-every", type=int, default=8,
+                        help="measure the floor again after every N pages; each page is compared with the floor "
+                             "readings just before and after it (default 8; 0: once, at the start)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -379,8 +398,8 @@ def main() -> None:
         only = [o.strip().lower() for o in args.only.split(",") if o.strip()]
         todo = [p for p in pages(sample) if not only or p[0].startswith(("healthz", "floor"))
                 or any(o in p[0].lower() for o in only)]
-        print(f"Serving {base} (database {args.database}: {sample['counts']}), load {started_load}")
-        for name, path, who in todo:
+
+        def measure(name, path, who):
             who, _, encoding = who.partition("+")  # "anonymous+gzip": a client that accepts gzip
             cookie = sample["cookies"].get(who, "") if who not in ("anonymous", "token") else ""
             bearer = sample["token"] if who == "token" else ""
@@ -410,6 +429,18 @@ def main() -> None:
                 print(f"  {name:<28} c={c:<3} {r['rps']:7.0f} req/s  p50 {r['p50']:6.0f}  p95 {r['p95']:6.0f}  "
                       f"p99 {r['p99']:6.0f} ms  errors {r['errors']}{' (status ' + str(r['first_bad']) + ')' if r['errors'] else ''}",
                       flush=True)
+
+        print(f"Serving {base} (database {args.database}: {sample['counts']}), load {started_load}")
+        floor_row = next(p for p in todo if p[0].startswith("floor"))
+        pages_since_floor = 0
+        for name, path, who in todo + ([(floor_row[0] + ", again", floor_row[1], floor_row[2])] if args.floor_every else []):
+            if name.startswith(("healthz", "floor")):
+                pages_since_floor = 0
+            elif args.floor_every and pages_since_floor >= args.floor_every:
+                measure(floor_row[0] + ", again", floor_row[1], floor_row[2])
+                pages_since_floor = 0
+            measure(name, path, who)
+            pages_since_floor += 0 if name.startswith(("healthz", "floor")) else 1
     finally:
         server.terminate()
         try:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from pontis.accounts.models import Institution, User
 from pontis.core import registry
+from pontis.core.awaiting import kept_sql_rows
 from pontis.core.i18n import translate
 from pontis.core.models import ActivityType, Country, DeliverableType, GoodPracticeFeature, ThematicArea
 from pontis.core.selectors import followed_ids
@@ -238,17 +239,15 @@ def _fact_rows_sql() -> str:
         order_sql = "0" if field.related_model is Country else f"r.{qn('sort_order')}"
         parts.append(f"SELECT '{key}', r.{qn('code')}, r.{qn('name')}, {number_sql}, {order_sql} "
                      f"FROM {qn(through.db_table)} t INNER JOIN {qn(related.db_table)} r "
-                     f"ON r.{qn(related.pk.column)} = t.{qn(other)} WHERE t.{qn(own)} = %s")
+                     f"ON r.{qn(related.pk.column)} = t.{qn(other)} WHERE t.{qn(own)} = %(action)s")
     return " UNION ALL ".join(parts)
 
 
 def _fact_rows(action) -> list[tuple]:
     """``(key, code, name, number, sort order)`` of ``action``'s countries, thematic areas, topics, SDG targets and
     GCM objectives, each list in its model's order (countries by code, GCM objectives by number, the others by
-    sort order and code), in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_fact_rows_sql(), [action.pk] * len(_FACTS))
-        rows = cursor.fetchall()
+    sort order and code), in one query (a kept statement, ``core.awaiting.kept_sql_rows``)."""
+    rows = kept_sql_rows("actions.fact_rows", _fact_rows_sql(), {"action": action.pk})
     name_field = Country._meta.get_field("name")  # every list's name is a translated (JSON) text
     rows = [(key, code, name_field.from_db_value(name, None, connection), number, order)
             for key, code, name, number, order in rows]
@@ -305,10 +304,10 @@ def _closure_sql() -> dict[str, str]:
         "scores": (
             f"SELECT g.{qn('code')}, g.{qn('name')}, s.{s('score')}, s.{s('comment')} FROM {_qn_table(SelfAssessment)} s "
             f"INNER JOIN {qn(g.db_table)} g ON g.{qn(g.pk.column)} = s.{s('feature')} "
-            f"WHERE s.{s('action')} = %s ORDER BY g.{qn('number')}, s.{s('id')}"),
+            f"WHERE s.{s('action')} = %(action)s ORDER BY g.{qn('number')}, s.{s('id')}"),
         "follow_ups": (
             f"SELECT f.{f('id')}, f.{f('months')}, f.{f('due_on')}, f.{f('reminded_at')}, f.{f('outcome')}, "
-            f"f.{f('recorded_at')} FROM {_qn_table(FollowUp)} f WHERE f.{f('action')} = %s ORDER BY f.{f('months')}, "
+            f"f.{f('recorded_at')} FROM {_qn_table(FollowUp)} f WHERE f.{f('action')} = %(action)s ORDER BY f.{f('months')}, "
             f"f.{f('id')}"),
     }
 
@@ -321,9 +320,9 @@ def closure_of(action) -> dict:
         return {"scores": [], "follow_ups": []}
     sql, name, due = _closure_sql(), _json(GoodPracticeFeature, "name"), _date(FollowUp, "due_on")
     scores = [PageScore(translate(name(names)) or code, score, comment)
-              for code, names, score, comment in _fetch(sql["scores"], [action.pk])]
+              for code, names, score, comment in _page_rows("scores", sql, action)]
     follow_ups = [PageFollowUp(pk, months, due(due_on), reminded_at is not None, outcome, recorded_at is not None)
-                  for pk, months, due_on, reminded_at, outcome, recorded_at in _fetch(sql["follow_ups"], [action.pk])]
+                  for pk, months, due_on, reminded_at, outcome, recorded_at in _page_rows("follow_ups", sql, action)]
     return {"scores": scores, "follow_ups": follow_ups}
 
 
@@ -351,6 +350,12 @@ def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _page_rows(name: str, statements: dict[str, str], action) -> list[tuple]:
+    """The rows of the Action page's statement ``name`` (of ``statements``) for ``action``, through a kept statement
+    (``core.awaiting.kept_sql_rows``: the page reads its statements in one round trip where it can)."""
+    return kept_sql_rows(f"actions.page.{name}", statements[name], {"action": action.pk})
 
 
 def _json(model, name: str):
@@ -381,14 +386,15 @@ def _page_activities_sql(limited: bool) -> str:
     a, c = "a", functools.partial(_qn_column, Activity)
     t = ActivityType._meta
     qn = connection.ops.quote_name
-    live = f"a.{c('status')} <> %s"
+    live = f"a.{c('status')} <> %(cancelled)s"
     return (
         f"SELECT a.{c('id')}, a.{c('sequence')}, t.{qn('code')}, t.{qn('name')}, a.{c('title')}, a.{c('status')}, "
         f"a.{c('start_date')}, a.{c('end_date')}, a.{c('online')}, a.{c('place')}, COUNT(*) OVER (), "
         f"MIN(CASE WHEN {live} THEN a.{c('start_date')} END) OVER (), "
         f"MAX(CASE WHEN {live} THEN COALESCE(a.{c('end_date')}, a.{c('start_date')}) END) OVER () "
         f"FROM {_qn_table(Activity)} {a} INNER JOIN {qn(t.db_table)} t ON t.{qn(t.pk.column)} = a.{c('type')} "
-        f"WHERE a.{c('action')} = %s ORDER BY a.{c('sequence')}, a.{c('id')}" + (" LIMIT %s" if limited else "")
+        f"WHERE a.{c('action')} = %(action)s ORDER BY a.{c('sequence')}, a.{c('id')}"
+        + (" LIMIT %(limit)s" if limited else "")
     )
 
 
@@ -397,8 +403,9 @@ def action_page_activities(action, *, limit: int | None) -> tuple[list[PageActiv
     type's label, and how many it has, in one statement. Sets ``action.dates_from`` and ``action.dates_to`` as
     ``with_dates`` annotates them (its own dates, else the first start and last end of its activities that are not
     cancelled), read by the same statement."""
-    params = [Activity.Status.CANCELLED, Activity.Status.CANCELLED, action.pk] + ([limit] if limit is not None else [])
-    rows = _fetch(_page_activities_sql(limit is not None), params)
+    constants = {"cancelled": Activity.Status.CANCELLED.value, **({"limit": limit} if limit is not None else {})}
+    rows = kept_sql_rows("actions.page_activities", _page_activities_sql(limit is not None), {"action": action.pk},
+                         constants=constants)
     title, name = _json(Activity, "title"), _json(ActivityType, "name")
     start, end = _date(Activity, "start_date"), _date(Activity, "end_date")
     types: dict = {}  # a few types for many rows: each label made once
@@ -427,14 +434,14 @@ def _page_parts_sql() -> dict[str, str]:
             f"FROM {_qn_table(ActionPartner)} p INNER JOIN {qn(i.db_table)} i ON i.{qn(i.pk.column)} = p.{p('institution')} "
             f"LEFT OUTER JOIN {qn(u.db_table)} o ON o.{qn(u.pk.column)} = p.{p('operational_focal_point')} "
             f"LEFT OUTER JOIN {qn(u.db_table)} s ON s.{qn(u.pk.column)} = p.{p('strategic_focal_point')} "
-            f"WHERE p.{p('action')} = %s ORDER BY p.{p('id')}"),
+            f"WHERE p.{p('action')} = %(action)s ORDER BY p.{p('id')}"),
         "deliverables": (
             f"SELECT d.{d('id')}, d.{d('title')}, t.{qn('code')}, t.{qn('name')}, d.{d('status')}, d.{d('evidence')} "
             f"FROM {_qn_table(Deliverable)} d INNER JOIN {qn(t.db_table)} t ON t.{qn(t.pk.column)} = d.{d('type')} "
-            f"WHERE d.{d('action')} = %s ORDER BY d.{d('id')}"),
+            f"WHERE d.{d('action')} = %(action)s ORDER BY d.{d('id')}"),
         "versions": (
             f"SELECT v.{v('number')}, v.{v('status')}, v.{v('agreed_on')} FROM {_qn_table(FicheVersion)} v "
-            f"WHERE v.{v('action')} = %s ORDER BY v.{v('number')}, v.{v('id')}"),
+            f"WHERE v.{v('action')} = %(action)s ORDER BY v.{v('number')}, v.{v('id')}"),
     }
 
 
@@ -452,12 +459,12 @@ def action_page_parts(action) -> dict[str, list]:
     agreed = _date(FicheVersion, "agreed_on")
     partners = [PagePartner(pk, str(Institution(name=name(names), acronym=acronym)), _person(*operational),
                             _person(*strategic))
-                for pk, names, acronym, *people in _fetch(sql["partners"], [action.pk])
+                for pk, names, acronym, *people in _page_rows("partners", sql, action)
                 for operational, strategic in [(people[:3], people[3:])]]
     deliverables = [PageDeliverable(pk, title(text), translate(type_name(type_names)) or type_code, status, evidence)
-                    for pk, text, type_code, type_names, status, evidence in _fetch(sql["deliverables"], [action.pk])]
+                    for pk, text, type_code, type_names, status, evidence in _page_rows("deliverables", sql, action)]
     versions = [PageVersion(number, status, agreed(agreed_on))
-                for number, status, agreed_on in _fetch(sql["versions"], [action.pk])]
+                for number, status, agreed_on in _page_rows("versions", sql, action)]
     return {"partners": partners, "deliverables": deliverables, "versions": versions}
 
 

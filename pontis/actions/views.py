@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from pontis.core import audit, registry
 from pontis.core import selectors as reference
+from pontis.core.awaiting import statements_read_ahead
 from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
 from pontis.core.following import follow, unfollow
@@ -428,10 +429,21 @@ def _page_action(user, code):
 @permission_required(Action, "view")
 def action_detail(request, code):
     action = _page_action(request.user, code)
+    every_activity = request.GET.get("activities") == "all"
+    # Once the Action is read (and the reader's right to see it answered), what the page reads of it, its panels and
+    # its layout are small statements of the Action's id, the reader's id and the day: read in one round trip where
+    # the same page of an Action in the same state, for a reader of the same roles, asked them before
+    # (``core.awaiting.statements_read_ahead``). Who may see what is still decided below, on this request.
+    page = f"actions.detail:{action.status}:{'all' if every_activity else 'first'}"
+    with statements_read_ahead(page, request.user, getattr(request.user, "role_codes", ()), subject=action.pk):
+        return _action_page(request, action, every_activity)
+
+
+def _action_page(request, action, every_activity: bool):
     user = request.user
     # A large Action (a hundred activities and more) lists the first ones and a link to all: the page stays quick.
     shown, activities_total = selectors.action_page_activities(
-        action, limit=None if request.GET.get("activities") == "all" else ACTIVITIES_SHOWN)
+        action, limit=None if every_activity else ACTIVITIES_SHOWN)
     parts = selectors.action_page_parts(action)
     may_close = can(user, "close", action) and action.status == Action.Status.ONGOING
     close_blockers = services.action_close_blockers(action) if may_close else {}

@@ -22,12 +22,19 @@ class CoreConfig(AppConfig):
     def _connect_reference_cache(self):
         """Rendered option lists (core.forms.CachedSelect) are rebuilt when any reference data changes, including
         through the admin site and sync_reference_data. Cache bookkeeping, not domain logic: hence a signal."""
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
-        from .forms import bump_reference_version
+        from .forms import (
+            bump_reference_version,
+            reference_version_request_finished,
+            reference_version_request_started,
+        )
         from .models import Country, Language, ReferenceItem
 
         for model in self.get_models():
             if issubclass(model, (ReferenceItem, Country, Language)):
                 post_save.connect(bump_reference_version, sender=model, dispatch_uid=f"reference-version-save-{model.__name__}")
                 post_delete.connect(bump_reference_version, sender=model, dispatch_uid=f"reference-version-del-{model.__name__}")
+        request_started.connect(reference_version_request_started, dispatch_uid="reference-version-request-started")
+        request_finished.connect(reference_version_request_finished, dispatch_uid="reference-version-request-finished")

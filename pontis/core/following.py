@@ -59,14 +59,16 @@ def unfollow(user, obj, *, by) -> bool:
 
 def is_following(user, obj) -> bool:
     """Whether ``user`` follows ``obj`` (one query; asked by the follow button of every object page, so its
-    statement is written once per worker, see ``core.awaiting.prepared_rows``)."""
+    statement is written once per worker and kind of object, see ``core.awaiting.prepared_rows``: its values are
+    then the reader's id and the object's, which a page about the object reads ahead with its own statements)."""
     if not getattr(user, "is_authenticated", False):
         return False
     key = _key(obj)
     if not isinstance(obj.pk, int):
         return Follow.objects.filter(user=user, **key).exists()
-    values = {"user": user.pk, "target_type": key["target_type"].pk, "target_id": obj.pk}
-    return bool(prepared_rows("core.following.is_following", _follow_row, values))
+    values = {"user": user.pk, "target_id": obj.pk}
+    return bool(prepared_rows("core.following.is_following", _follow_row, values,
+                              constants={"target_type": key["target_type"].pk}))
 
 
 def _follow_row(*, user, target_type, target_id):

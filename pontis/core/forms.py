@@ -10,6 +10,7 @@ date typed by hand (or posted by an older page) is still understood.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import unicodedata
 import uuid
@@ -73,20 +74,45 @@ REFERENCE_VERSION_KEY = "pontis:reference-version"
 _rendered_options: dict = {"version": None, "entries": {}}
 
 
+# Within a request the version is read from the shared cache once: several parts of a page ask it (option lists,
+# kept names), and each read is a round trip to Redis. Outside a request (a task, a command) every call reads the
+# cache, so a long-running process never keeps an old version. A change saved during the request is seen at once.
+_version_of_request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("pontis_reference_version",
+                                                                                   default=None)
+
+
 def reference_version() -> str:
     """A token that changes whenever reference data (countries, themes, topics, languages...) is saved or deleted,
     kept in the shared cache so every worker sees the change (``bump_reference_version``). A random token, not a
-    counter: if the cache loses it, the new one never matches what a worker built before."""
+    counter: if the cache loses it, the new one never matches what a worker built before. Read once per request."""
+    kept = _version_of_request.get()
+    if kept:
+        return kept["version"]
     version = cache.get(REFERENCE_VERSION_KEY)
     if version is None:
         cache.add(REFERENCE_VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(REFERENCE_VERSION_KEY)
+    if kept is not None:
+        kept["version"] = version
     return version
 
 
 def bump_reference_version(**_kwargs) -> None:
     """Connected to every reference model's save and delete (core.apps): rendered option lists are rebuilt."""
     cache.set(REFERENCE_VERSION_KEY, uuid.uuid4().hex, None)
+    kept = _version_of_request.get()
+    if kept:
+        kept.clear()
+
+
+def reference_version_request_started(**_kwargs) -> None:
+    """Connected to ``request_started``: this request reads the version once, when it first asks it."""
+    _version_of_request.set({})
+
+
+def reference_version_request_finished(**_kwargs) -> None:
+    """Connected to ``request_finished``: what follows the request reads the cache again."""
+    _version_of_request.set(None)
 
 
 def collation_key(text, language: str | None = None) -> tuple[str, str]:

@@ -4,16 +4,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from pontis.accounts.models import User
-from pontis.core import selectors as reference
+from pontis.core.awaiting import statements_read_ahead
 from pontis.core.permissions import can, public
 
 from .models import Meeting
 from .selectors import (
     meeting_agenda_rows,
-    meeting_list_rows,
     meeting_reference_names,
-    meeting_years,
 )
+from .selectors.meeting_list import meeting_list_values, meeting_list_years, meeting_region_choices
 from .selectors.meetings import meeting_page_get
 from .selectors.registration import registration_for_user, registration_is_open  # protection: honours registration links
 from .views_materials import materials_page  # protection: materials section and noindex
@@ -33,17 +32,18 @@ def _filters(request):
     if year is not None and not 1900 <= year <= 2200:
         year = None
     region = request.GET.get("region", "")
-    regions = list(reference.regions(active_only=True))
-    region = region if region in {r.code for r in regions} else ""
+    regions = meeting_region_choices()
+    region = region if any(code == region for code, _label in regions) else ""
     return kind, year, region, regions
 
 
 @public
 def meeting_list(request):
     kind, year, region, regions = _filters(request)
-    page = Paginator(meeting_list_rows(request.user, kind=kind, year=year, region=region), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = meeting_list_values(request.user, kind=kind, year=year, region=region, page_size=PAGE_SIZE)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/meeting_list.html", {
-        "page": page, "kinds": Meeting.Kind.choices, "years": meeting_years(request.user), "regions": regions,
+        "page": page, "years": meeting_list_years(request.user), "regions": regions,
         "kind": kind, "year": year, "region": region, "filtered": bool(kind or year or region),
     })
 
@@ -51,6 +51,16 @@ def meeting_list(request):
 @public
 def meeting_detail(request, slug):
     meeting = meeting_page_get(request.user, slug, registration_ids(request))  # protection.py decides
+    # What the page reads after the meeting itself (its names, agenda, materials, minutes, registration and the
+    # layout) are small statements of the meeting's id, the reader's id and the day: read in one round trip where the
+    # page of a meeting in the same state, for a reader of the same roles, asked them before
+    # (``core.awaiting.statements_read_ahead``). Who may see each part is still decided on this request.
+    with statements_read_ahead(f"events.meeting:{meeting.status}:{meeting.is_public}", request.user,
+                               getattr(request.user, "role_codes", ()), subject=meeting.pk):
+        return _meeting_page(request, meeting)
+
+
+def _meeting_page(request, meeting):
     # A published agenda names its speakers for everyone; an unpublished one only for people who may see
     # personal data (never a donor observer).
     show_people = meeting.is_public or can(request.user, "see_personal_data", User)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pontis.core.awaiting import statements_read_ahead
 from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError
 from pontis.core.forms import reference_version
@@ -21,7 +22,7 @@ from . import forms_panels as forms
 from . import services
 from .models import HostOffer, Panel, WorkProgramme, WorkProgrammeTopic
 from .selectors import panels as selectors
-from .selectors.panel_page import panel_meeting_choice_rows, panel_page_rows
+from .selectors.panel_page import panel_page_rows, panel_with_members
 
 PAGE_SIZE = 20
 
@@ -49,17 +50,26 @@ def panel_list(request):
 
 @public
 def panel_detail(request, slug):
-    panel = selectors.panel_get_for(request.user, slug)
-    context = panel_page_rows(request.user, panel)
+    panel, members = panel_with_members(request.user, slug)
+    # What the page reads after the panel and its members are small statements of the panel's id, the reader's id
+    # and the day: read in one round trip where the page of a panel, for a reader of the same roles, asked them
+    # before (``core.awaiting.statements_read_ahead``). Who may see each part is still decided on this request.
+    with statements_read_ahead(f"events.panel:{panel.access}", request.user, getattr(request.user, "role_codes", ()),
+                               subject=panel.pk):
+        return _panel_page(request, panel, members)
+
+
+def _panel_page(request, panel, members):
     may_change = can(request.user, "change", panel)
-    offer_countries = selectors.offer_countries_for(request.user, panel, members=context["members"])
+    context = panel_page_rows(request.user, panel, members=members, choices=may_change)
+    offer_countries = selectors.offer_countries_for(request.user, panel, members=members)
     context.update({
         "panel": panel, "may_change": may_change, "offer_countries": offer_countries,
         "may_offer": bool(offer_countries), "signed_in": request.user.is_authenticated,
         "noindex": panel.access != "public",
     })
     if may_change:
-        countries = [m.country for m in context["members"]]
+        countries = [m.country for m in members]
         version = reference_version()  # once for the page's three kept forms
         context.update({
             "member_form": forms.written_once(("member",), lambda: forms.MemberForm(auto_id="member-%s"), version),
@@ -67,7 +77,6 @@ def panel_detail(request, slug):
                 ("delegate", *sorted(c.pk for c in countries)),
                 lambda: forms.DelegateForm(countries=countries, auto_id="delegate-%s"), version),
             "programme_form": forms.programme_form_html(version),
-            "link_meetings": panel_meeting_choice_rows(panel),
         })
     return render(request, "events/panel_detail.html", context)
 

@@ -169,14 +169,25 @@ def request_for_page(pk: int, *, select=PAGE_SELECT, relations=PAGE_RELATIONS) -
     leaves them (by default what ``request_detail_queryset`` loads: its submitter, Action and owner, its countries,
     themes, topics and institutions with their type and country), or None when there is none. Whether the reader
     may see it is not asked here: the caller asks the policy (``can(user, "view", obj)``)."""
+    obj = request_row(pk, select=select)
+    if obj is not None:
+        request_relations(obj, relations=relations)
+    return obj
+
+
+def request_row(pk: int, *, select=PAGE_SELECT) -> Request | None:
+    """The request ``pk`` with ``select`` read with it, or None: the first half of ``request_for_page``."""
     low, high = connection.ops.integer_field_range(Request._meta.pk.get_internal_type())
     if not (low is None or low <= pk) or not (high is None or pk <= high):
         return None  # no such id can exist (and SQLite cannot bind it)
     found = prepared_rows(f"intake.selectors.request_for_page:{','.join(select)}",
                           lambda pk: _selected(Request.objects.filter(pk=pk), select), {"pk": pk})
-    if not found:
-        return None
-    obj = found[0]
+    return found[0] if found else None
+
+
+def request_relations(obj: Request, *, relations=PAGE_RELATIONS) -> Request:
+    """Load each of ``relations`` on ``obj`` as ``prefetch_related`` leaves them: the second half of
+    ``request_for_page``."""
     cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, related in relations:
         rows = prepared_rows(f"intake.selectors.request_for_page.{name}:{','.join(related)}",

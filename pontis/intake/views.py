@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from pontis.core import audit, registry
 from pontis.core import selectors as reference
+from pontis.core.awaiting import statements_read_ahead
 from pontis.core.confirm import confirm_page, is_confirmed
 from pontis.core.errors import DomainError, ValidationFailed
 from pontis.core.following import follow, unfollow
@@ -316,9 +317,22 @@ def _decision_forms(may: dict, status: str) -> dict:
 def request_detail(request, pk):
     user = request.user
     # Read as ``request_detail_queryset`` would; a request the reader may not see answers 404 as a missing one.
-    obj = selectors.request_for_page(pk)
-    if obj is None or not can(user, "view", obj):
+    obj = selectors.request_row(pk)
+    if obj is None:
         raise Http404
+    # What the page reads after the request itself (its lists, thread, decisions, panels and layout) are small
+    # statements of the request's id, the reader's id and the day: read in one round trip where the page of a request
+    # in the same state, for a reader of the same roles, asked them before (``core.awaiting.statements_read_ahead``).
+    # Who may see the request and each part is still decided below, on this request; nothing read is shown before.
+    with statements_read_ahead(f"intake.detail:{obj.status}", user, getattr(user, "role_codes", ()), subject=obj.pk):
+        selectors.request_relations(obj)
+        if not can(user, "view", obj):
+            raise Http404
+        return _request_page(request, obj)
+
+
+def _request_page(request, obj):
+    user = request.user
     staff_view = can(user, "see_internal", obj)
     may = {verb: can(user, verb, obj) for verb in
            ("edit", "submit", "withdraw", "answer", "ask_info", "forward", "reject", "decide", "note", "see_internal",

@@ -9,6 +9,7 @@ from django.http import Http404
 from ..models import Material, Meeting
 from ..models.access import RestrictedDisplay
 from ..protection import Visitor
+from .meeting_statements import kept_rows
 
 _RELATED = ("session", "contribution", "contribution__session")
 
@@ -37,6 +38,11 @@ _PAGE_FIELDS = ("id", "meeting", "session", "contribution", "kind", "title", "or
                 "contribution__session__id", "contribution__session__number", "contribution__session__title")
 
 
+def _page_materials(meeting):
+    return (Material.objects.filter(meeting=meeting).select_related(*_RELATED).only(*_PAGE_FIELDS)
+            .order_by("session__day", "session__order", "contribution__order", "uploaded_at", "id"))
+
+
 @dataclass
 class MaterialRow:
     material: Material
@@ -47,11 +53,11 @@ def materials_for_page(user, meeting: Meeting, registration_ids=()) -> list[Mate
     """The materials section of a meeting's page: what the visitor may open, and, when the meeting lists
     restricted items, the others too (marked ``can_open=False``: the page shows the title only).
 
-    Two queries at most, whatever the number of materials: the materials, and the visitor's approved
-    registrations or delegations when a level asks for them."""
+    Two queries at most, whatever the number of materials: the materials (a statement compiled once per worker:
+    only the meeting changes), and the visitor's approved registrations or delegations when a level asks for them.
+    Each material is decided by ``Visitor.can_open_material`` on every request."""
     who = Visitor(user, registration_ids)
-    rows = list(Material.objects.filter(meeting=meeting).select_related(*_RELATED).only(*_PAGE_FIELDS)
-                .order_by("session__day", "session__order", "contribution__order", "uploaded_at", "id"))
+    rows = kept_rows("events.materials_for_page", _page_materials, {"meeting": meeting.pk})
     result = []
     for material in rows:
         material.meeting = meeting

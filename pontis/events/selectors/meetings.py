@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import NamedTuple
 
-from django.db.models import F, IntegerField, Prefetch, Value
+from django.db.models import F, IntegerField, Prefetch, TextField, Value
+from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.translation import get_language
 
+from pontis.accounts.models import User
 from pontis.core.i18n import translate
 from pontis.core.models import Country, Language, ThematicArea
 from pontis.core.permissions import visible_to
 
 from ..models import Contribution, DiscussionNote, Meeting, Session
-from ..protection import meeting_q
-from .materials import meeting_get_for
+from ..protection import Visitor
 from .meeting_statements import kept_rows
 
 
@@ -92,14 +95,43 @@ def _meeting_by_slug(slug):
     return meeting_page_queryset().filter(slug=slug)[:1]
 
 
+def _stand_in_visitor(roles: tuple, user=None, registrations=()) -> Visitor:
+    """A visitor of the same shape as the one a statement is kept for: signed in (as the stand-in id ``user``)
+    with ``roles``, or not (``user`` None), holding the stand-in ids ``registrations``."""
+    person = None
+    if user is not None:
+        person = User(pk=user, is_active=True)
+        person.__dict__["role_codes"] = set(roles)  # what ``User.role_codes`` keeps once read
+    return Visitor(person, registrations)
+
+
+def _meeting_by_slug_for(roles: tuple):
+    def build(slug, user=None, registrations=()):
+        return meeting_page_queryset().filter(_stand_in_visitor(roles, user, registrations).meeting_q(),
+                                              slug=slug)[:1]
+    return build
+
+
 def meeting_page_get(user, slug: str, registration_ids=()) -> Meeting:
     """``meeting_get_for(user, meeting_page_queryset(), slug=slug)``: the meeting for its page, or 404 for a missing
-    one and for one this visitor may not see alike. When the protection rules let this visitor see every meeting
-    (an empty ``meeting_q``: staff), the statement is the same for every request and is compiled once per worker;
-    otherwise ``meeting_get_for`` asks with the visitor's own conditions."""
-    if meeting_q(user, registration_ids):
-        return meeting_get_for(user, meeting_page_queryset(), slug=slug, registration_ids=registration_ids)
-    rows = kept_rows("events.meeting_page", _meeting_by_slug, {"slug": str(slug)}, texts=("slug",))
+    one and for one this visitor may not see alike, in one statement compiled once per worker for each shape of
+    visitor. When the protection rules let this visitor see every meeting (an empty ``meeting_q``: staff), it is
+    the same for every request. Otherwise it asks the database with the visitor's own conditions
+    (``Visitor.meeting_q``), built for a stand-in visitor of the same shape (signed in or not, the same roles, as
+    many remembered registrations) with the visitor's id and registrations put in on every request."""
+    who = Visitor(user, registration_ids)
+    if who.staff:
+        rows = kept_rows("events.meeting_page", _meeting_by_slug, {"slug": str(slug)}, texts=("slug",))
+    else:
+        values: dict = {"slug": str(slug)}
+        roles = tuple(sorted(who.role_codes))
+        if who.signed_in:
+            values["user"] = who.user.pk
+        if who.registration_ids:
+            values["registrations"] = list(who.registration_ids)
+        shape = f"{'.'.join(values)}:{','.join(roles)}"
+        rows = kept_rows(f"events.meeting_page_for.{shape}", _meeting_by_slug_for(roles), values, texts=("slug",),
+                         lists=("registrations",) if who.registration_ids else ())
     if not rows:
         raise Http404
     return rows[0]
@@ -171,19 +203,45 @@ class AgendaNote(NamedTuple):
     answer: str
 
 
+# The agenda's translated texts ({lang: text}) are read as their JSON text and parsed here, once per worker for each
+# text (``_parsed``): a meeting's page shows the same titles on every visit, and the rows then need no conversion.
+_parsed: dict = {}
+
+
+def _json(text):
+    """The value of the JSON ``text`` (None for None), as the JSON field would have read it."""
+    if text is None:
+        return None
+    value = _parsed.get(text)
+    if value is None:
+        if len(_parsed) >= 5000:
+            _parsed.clear()
+        value = _parsed[text] = json.loads(text)
+    return value
+
+
+# A country's name as the agenda writes it, by language, code and the name's JSON text (so a renamed country is a
+# new entry): the same few countries' names on every visit.
+_country_names: dict = {}
+
+
+def _text(name):
+    return Cast(name, TextField())
+
+
 def _agenda_sessions(meeting):
     return Session.objects.filter(meeting=meeting).order_by("day", "order").values_list(
-        "id", "day", "number", "title", "starts_at", "ends_at", "moderator", "summary")
+        "id", "day", "number", _text("title"), "starts_at", "ends_at", "moderator", _text("summary"))
 
 
 def _agenda_contributions(meeting):
     return Contribution.objects.filter(session__meeting=meeting).order_by("order").values_list(
-        "session_id", "speaker_name", "speaker_role", "country__code", "country__name", "title")
+        "session_id", "speaker_name", "speaker_role", "country__code", _text("country__name"), _text("title"))
 
 
 def _agenda_discussion(meeting):
     return DiscussionNote.objects.filter(session__meeting=meeting).order_by("order").values_list(
-        "session_id", "country__code", "country__name", "asked_by", "question", "answered_by", "answer")
+        "session_id", "country__code", _text("country__name"), "asked_by", "question", "answered_by", "answer")
 
 
 def meeting_agenda_rows(meeting: Meeting) -> list[tuple]:
@@ -197,22 +255,26 @@ def meeting_agenda_rows(meeting: Meeting) -> list[tuple]:
         return []
     contributions: dict[int, list] = {row[0]: [] for row in sessions}
     discussion: dict[int, list] = {row[0]: [] for row in sessions}
-    names: dict = {}  # the country's name by code: a meeting's speakers come from a few countries
+    language = get_language()
 
     def country(code, name):
         if code is None:
             return None
-        text = names.get(code)
+        key = (language, code, name)
+        text = _country_names.get(key)
         if text is None:
-            text = names[code] = translate(name) or code
+            if len(_country_names) >= 5000:
+                _country_names.clear()
+            text = _country_names[key] = translate(_json(name)) or code
         return text
 
     for session_id, speaker, role, code, name, title in kept_rows(
             "events.agenda_contributions", _agenda_contributions, values):
-        contributions[session_id].append(AgendaContribution(speaker, role, country(code, name), title))
+        contributions[session_id].append(AgendaContribution(speaker, role, country(code, name), _json(title)))
     for session_id, code, name, asked_by, question, answered_by, answer in kept_rows(
             "events.agenda_discussion", _agenda_discussion, values):
         discussion[session_id].append(AgendaNote(country(code, name), asked_by, question, answered_by, answer))
-    rows = [AgendaSession(day, number, title, starts_at, ends_at, moderator, summary, contributions[pk], discussion[pk])
+    rows = [AgendaSession(day, number, _json(title), starts_at, ends_at, moderator, _json(summary), contributions[pk],
+                          discussion[pk])
             for pk, day, number, title, starts_at, ends_at, moderator, summary in sessions]
     return [(day, list(group)) for day, group in itertools.groupby(rows, key=lambda s: s.day)]

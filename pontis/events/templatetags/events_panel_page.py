@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import WorkProgramme
-from ..selectors.panel_page import JsonText
+from ..selectors.panel_page import JsonText, MeetingChoices
 from .events_options import (
     _ADDRESS_MARKER,
     _address,
@@ -69,15 +69,37 @@ def _title(value, language: str) -> str:
 _PLAIN_SLUG = re.compile(r"[-A-Za-z0-9_]*").fullmatch  # what escaping leaves as it is
 
 
-def _meeting_options(choices) -> list:
-    """``(pk, option, selected option)`` of each meeting a topic may be linked to: its title in the reader's
-    language and its first day."""
-    language = translation.get_language()
-    written = []
-    for pk, title, start in choices:
-        label = f"{_title(title, language)} ({start:%Y-%m-%d})"
-        written.append((pk, f'<option value="{pk}">{label}</option>', f'<option value="{pk}" selected>{label}</option>'))
-    return written
+class _MeetingOptions:
+    """The ``<option>`` of each meeting a topic may be linked to (its title in the reader's language and its first
+    day), written once per page: ``for_meeting(pk)`` answers them all with meeting ``pk``'s selected."""
+
+    def __init__(self, choices, language: str):
+        self.unselected, self.selected, self.index = [], [], {}
+        for pk, title, start in choices:
+            label = f"{_title(title, language)} ({start:%Y-%m-%d})"
+            self.index.setdefault(pk, len(self.unselected))
+            self.unselected.append(f'<option value="{pk}">{label}</option>')
+            self.selected.append(f'<option value="{pk}" selected>{label}</option>')
+        self.none = "".join(self.unselected)
+
+    def for_meeting(self, pk) -> str:
+        at = self.index.get(pk)
+        if at is None:
+            return self.none
+        return "".join(self.unselected[:at]) + self.selected[at] + "".join(self.unselected[at + 1:])
+
+
+@functools.lru_cache(maxsize=64)
+def _kept_meeting_options(language: str, choices: MeetingChoices) -> _MeetingOptions:
+    return _MeetingOptions(choices, language)
+
+
+def _meeting_options(choices) -> _MeetingOptions:
+    """``_MeetingOptions`` of ``choices``: the same for the same meetings, titles and language, so kept when their
+    titles are all as stored (``selectors.panel_page.MeetingChoices``)."""
+    if type(choices) is MeetingChoices:
+        return _kept_meeting_options(translation.get_language(), choices)
+    return _MeetingOptions(choices, translation.get_language())
 
 
 @register.simple_tag
@@ -88,19 +110,28 @@ def panel_meeting_lines(meetings):
     language = translation.get_language()
     hosted_by = _("Hosted by")  # as {% translate %} writes the template's own words: not escaped
     head, _marker, tail = _escape(meeting_url(_Link(_ADDRESS_MARKER))).partition(_ADDRESS_MARKER)
-    plain = _PLAIN_SLUG
     date = datetime.date
     items = []
     for m in meetings:
-        start, end = m.start_date, m.end_date
-        dates = _time_in(start, language) if type(start) is date else _time(start)
-        if start != end:
-            dates = f"{dates} – {_time_in(end, language) if type(end) is date else _time(end)}"
-        hosts = f" · {hosted_by} {', '.join(map(_escape, m.host_names))}" if m.host_names else ""
-        slug = m.slug if plain(m.slug) else _escape(m.slug)  # escaping works character by character
-        items.append(f'\n    <li><a href="{head}{slug}{tail}">{_title(m.title, language)}</a>'
-                     f" – {dates}{hosts}</li>\n  ")
+        if type(m.title) is JsonText and type(m.start_date) is date and type(m.end_date) is date:
+            items.append(_meeting_line(language, head, tail, hosted_by, m.slug, m.title, m.start_date, m.end_date,
+                                       tuple(m.host_names)))
+        else:
+            items.append(_meeting_line.__wrapped__(language, head, tail, hosted_by, m.slug, m.title, m.start_date,
+                                                   m.end_date, m.host_names))
     return mark_safe("".join(items))  # noqa: S308 - every value escaped here
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _meeting_line(language, head, tail, hosted_by, slug, title, start, end, host_names) -> str:
+    """The ``<li>`` of one meeting of ``panel_meeting_lines``: the same for the same values, language and
+    address, so kept (a panel's page writes the same meetings on every visit). ``host_names``: plain texts."""
+    dates = _time_in(start, language) if type(start) is datetime.date else _time(start)
+    if start != end:
+        dates = f"{dates} – {_time_in(end, language) if type(end) is datetime.date else _time(end)}"
+    hosts = f" · {hosted_by} {', '.join(map(_escape, host_names))}" if host_names else ""
+    slug = slug if _PLAIN_SLUG(slug) else _escape(slug)  # escaping works character by character
+    return f'\n    <li><a href="{head}{slug}{tail}">{_title(title, language)}</a> – {dates}{hosts}</li>\n  '
 
 
 @register.simple_tag(takes_context=True)
@@ -112,7 +143,12 @@ def panel_programme_items(context, programmes, panel, may_change, may_offer, sig
     csrf = _csrf_input(context)
     statuses = _choice_labels(WorkProgramme, "status")
     presented_at, meeting_word, no_offer = _("Presented at"), _("Meeting:"), _("No offer to host yet.")
-    links = _meeting_options(link_meetings) if may_change else ()
+    links = _meeting_options(link_meetings) if may_change else None
+    head, _marker, tail = _escape(meeting_url(_Link(_ADDRESS_MARKER))).partition(_ADDRESS_MARKER)
+
+    def meeting_address(slug):
+        return f"{head}{slug if _PLAIN_SLUG(slug) else _escape(slug)}{tail}"
+
     slug = panel.slug
     language = translation.get_language()
     offer_summary = offer_head = offer_tail = ""
@@ -141,7 +177,7 @@ def panel_programme_items(context, programmes, panel, may_change, may_offer, sig
         out.append(f'\n  <article class="panel-programme">\n    <h3>{heading}\n      <span class="status {tone}">'
                    f"{_escape(statuses.get(status, status))}</span></h3>\n    ")
         if programme.presented_slug is not None:
-            out.append(f'<p class="small">{presented_at} <a href="{_escape(meeting_url(_Link(programme.presented_slug)))}">'
+            out.append(f'<p class="small">{presented_at} <a href="{meeting_address(programme.presented_slug)}">'
                        f"{_escape(title_text(programme.presented_title))}</a></p>")
         out.append("\n    ")
         if programme.notes:
@@ -151,7 +187,7 @@ def panel_programme_items(context, programmes, panel, may_change, may_offer, sig
             pk = topic.pk
             out.append(f"\n      <li>\n        <strong>{_title(topic.title, language)}</strong>\n        ")
             if topic.meeting_id is not None:
-                out.append(f'<p class="small">{meeting_word} <a href="{_escape(meeting_url(_Link(topic.meeting_slug)))}">'
+                out.append(f'<p class="small">{meeting_word} <a href="{meeting_address(topic.meeting_slug)}">'
                            f"{_escape(title_text(topic.meeting_title))}</a></p>")
             out.append('\n        <ul class="panel-offers">\n          ')
             if topic.visible_offers:
@@ -169,8 +205,7 @@ def panel_programme_items(context, programmes, panel, may_change, may_offer, sig
                            f"{offer_tail[1].replace('{pk}', number)}\n        </details>\n        ")
             out.append("\n        ")
             if may_change:
-                selected = topic.meeting_id
-                options = "".join(on if value == selected else off for value, off, on in links)
+                options = links.for_meeting(topic.meeting_id)
                 out.append(
                     f"\n        <details><summary>{link_summary}</summary>\n          "
                     f'<form method="post" action="{link_url(pk)}" novalidate>{csrf}\n'

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +23,7 @@ from pontis.events.models import Meeting, Panel, PanelDelegate, WorkProgramme
 from pontis.events.selectors import panels as selectors
 from pontis.events.tests.factories import make_meeting
 from pontis.events.tests.test_panels_services import make_panel
-from tests.factories import user_with_role
+from tests.factories import InstitutionFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,7 @@ def _hostile_panel():
     Meeting.objects.filter(pk=meetings[1].pk).update(title={"ru": HOSTILE})
     loose = make_meeting(kind="panel_meeting", start=datetime.date(2015, 6, 1))  # no panel yet: may be linked
     Meeting.objects.filter(pk=loose.pk).update(title={"en": "Loose <b>", "pt": HOSTILE})
+    loose.host_countries.set([Country.objects.get(code="BY")])  # its hosts are not the panel's meetings' hosts
     topics = list(programme.topics.order_by("order"))
     services.topic_link_meeting(topic=topics[0], meeting=meetings[1], by=officer)
     topics[1].title = {"en": HOSTILE, "es": "Tema <es>"}
@@ -90,12 +92,46 @@ def _hostile_panel():
     services.host_offer_confirm(offer=offers["LT"], by=officer)
     services.host_offer_decline(offer=offers["PL"], by=officer)
     services.host_offer_withdraw(offer=offers["GE"], by=officer)
+    services.host_offer_create(topic=topics[2], country=country["GE"], by=officer, note=HOSTILE)
     adopted = services.programme_create(panel=panel, by=None, year=2019, topics=[{"en": "Adopted <topic>"}])
     WorkProgramme.objects.filter(pk=adopted.pk).update(status="adopted", notes={"en": f"Line one\n\n{HOSTILE}\nend"},
                                                        presented_at=meetings[2])
     bare = services.programme_create(panel=panel, by=None, year=2021, topics=[{"en": "Gone"}])
     bare.topics.all().delete()  # a programme whose topics were removed
     return panel, officer, by_user
+
+
+def _focal_point(country_code, panel=None):
+    """A focal point of ``country_code``'s institution; a delegate of ``panel`` for it when given."""
+    country = Country.objects.get(code=country_code)
+    user = user_with_role("focal_point", institution=InstitutionFactory(country=country))
+    if panel is not None:
+        services.delegate_add(panel=panel, by=None, country=country, name=f"Focal {country_code}", user=user)
+    return user
+
+
+def _same_pages(client, panel, readers, language) -> list:
+    """Each reader's page (None: anonymous) as the view writes it, required to be the former page; or None for a
+    reader who may not see the panel (404, as before)."""
+    url = reverse("panels:detail", args=[panel.slug])
+    pages = []
+    for reader in readers:
+        client.logout()
+        if reader is not None:
+            client.force_login(reader)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        request = response.wsgi_request
+        if response.status_code == 404:
+            with pytest.raises(Http404):
+                old_panel_page(request, panel.slug)
+            pages.append(None)
+            continue
+        assert response.status_code == 200
+        with translation.override(request.LANGUAGE_CODE):
+            new = normalised(response.content.decode())
+            assert new == normalised(old_panel_page(request, panel.slug)), (reader, language)
+        pages.append(new)
+    return pages
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -149,3 +185,46 @@ def test_the_panel_page_reads_the_same_queries_however_many_rows(client):
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_reader_reads_the_page_they_read_before(client, language):
+    # Staff, a focal point who is a delegate of a member country, a focal point of another country, an expert, an
+    # observer and an anonymous reader: the same page as before, and what each may see only for them.
+    panel, officer, _delegate = _hostile_panel()
+    member, other = _focal_point("GE", panel), _focal_point("CV")
+    readers = [officer, member, other, user_with_role("expert"), user_with_role("observer"), None]
+    staff, delegate, foreign, expert, observer, anonymous = _same_pages(client, panel, readers, language)
+    assert 'name="meeting"' in staff and 'name="meeting"' not in delegate + foreign + expert + observer + anonymous
+    assert 'name="topic"' in delegate and 'name="topic"' not in foreign + expert + observer + anonymous
+    assert "Focal GE" in staff + delegate and "Focal GE" not in anonymous
+    assert "<script>" not in staff + delegate + foreign + expert + observer + anonymous
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_members_panel_is_shown_only_to_whom_it_was(client, language):
+    panel, officer, delegate = _hostile_panel()
+    Panel.objects.filter(pk=panel.pk).update(access="members")
+    Meeting.objects.filter(panel=panel).update(access="members")
+    member, other = _focal_point("GE", panel), _focal_point("CV")
+    readers = [officer, delegate, member, other, user_with_role("observer"), None]
+    pages = _same_pages(client, panel, readers, language)
+    assert [page is None for page in pages] == [False, False, False, True, True, True]
+
+
+def test_a_bare_panel_reads_as_before_for_every_reader(client):
+    # No member country, delegate, meeting or programme: the panel's row is read alone.
+    officer = user_with_role("officer")
+    panel = services.panel_create(by=None, slug="bare-panel", name={"en": HOSTILE}, access="public")
+    for language in LANGUAGES:
+        pages = _same_pages(client, panel, [officer, _focal_point("CV"), None], language)
+        assert all("No member country yet." in page or language != "en" for page in pages)
+
+
+def test_a_missing_panel_answers_404_for_every_reader(client):
+    officer = user_with_role("officer")
+    for reader in (officer, user_with_role("observer"), None):
+        client.logout()
+        if reader is not None:
+            client.force_login(reader)
+        assert client.get(reverse("panels:detail", args=["no-such-panel"])).status_code == 404

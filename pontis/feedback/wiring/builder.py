@@ -14,7 +14,8 @@ from pontis.core.permissions import can
 from pontis.core.templatetags.pontis import tr
 
 from ..models import Questionnaire
-from ..selectors.builder import action_panel_rows, questionnaires_for_target
+from ..selectors.action_page import action_panel_rows
+from ..selectors.builder import questionnaires_for_target
 from ..services.templates import templates_load
 
 # A questionnaire of the panel, as feedback/builder__panel.html wrote it in its loop (a test compares the two in the

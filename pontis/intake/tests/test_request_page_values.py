@@ -154,7 +154,8 @@ def test_the_page_is_the_same_html_as_read_through_the_querysets(hostile_request
             url = reverse("intake:detail", args=[request.pk])
             now = _page(client, url, language)
             with monkeypatch.context() as m:
-                m.setattr(selectors, "request_for_page", before_request)
+                m.setattr(selectors, "request_row", before_request)
+                m.setattr(selectors, "request_relations", lambda obj, **_kwargs: obj)  # loaded by the queryset
                 m.setattr(selectors, "comments_for", before_comments)
                 m.setattr(selectors, "decisions_of", before_decisions)
                 m.setattr(delegation, "consultations_for", before_consultations)
@@ -179,3 +180,39 @@ def test_the_requester_is_not_asked_again_whether_they_see_a_request_loaded_for_
         assert not can(other, "view", loaded)  # a "no" is asked of the database
         # Without its institutions loaded, the policy asks the database (and answers the same).
         assert can(focal_point, "view", Request.objects.get(pk=request.pk))
+
+
+def _page_trips(client, request):
+    """(round trips of the request's page, the most statements one of them carried)."""
+    calls = []
+
+    def counted(execute, sql, params, many, context):
+        calls.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
+        response = client.get(reverse("intake:detail", args=[request.pk]))
+    assert response.status_code == 200
+    return len(calls), max(sql.count(";\n") + 1 for sql in calls)
+
+
+def test_after_the_request_the_page_reads_in_one_round_trip_on_postgresql_and_never_another_requests_rows(
+        make_request, officer, institution):
+    client = Client()
+    client.force_login(officer)
+    first, second = (make_request("submitted", title={"en": f"Request {k}"}, institutions=[institution])
+                     for k in range(2))
+    services.request_note(request=Request.objects.get(pk=second.pk), by=officer, body="Only on the second one")
+    _page_trips(client, first)  # the statements kept, and which ones the page asks noted
+    trips, at_once = _page_trips(client, second)  # another request's page: its own rows, read ahead
+    page = client.get(reverse("intake:detail", args=[first.pk])).content.decode()
+    assert "Only on the second one" not in page
+    assert "Only on the second one" in client.get(reverse("intake:detail", args=[second.pk])).content.decode()
+    for _more in range(3):  # at a larger size: the same round trips
+        services.request_note(request=Request.objects.get(pk=second.pk), by=officer, body="More")
+    assert _page_trips(client, second) == (trips, at_once)
+    if connection.vendor == "postgresql":
+        # The lists, thread, panels, follow button and unread news after the request's own row, together.
+        assert at_once >= 6, at_once
+    else:
+        assert at_once == 1

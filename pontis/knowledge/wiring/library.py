@@ -10,9 +10,9 @@ from pontis.core import registry
 from pontis.core.once import new_key
 from pontis.core.permissions import can
 
+from ..action_page import library_items_of_action
 from ..forms import CaseStudyFromActionForm
 from ..models import LibraryItem
-from ..selectors import items_for_action
 
 # The one-time key the form is first rendered with, replaced by a fresh key on each page (a key ``new_key`` never
 # gives: a random UUID's hex has its version digit, 4, in it).
@@ -35,7 +35,7 @@ def case_study_form_html() -> str:
 def action_library_panel(request, action) -> dict | None:
     """On an Action's page: the library items that came from it (those the reader may see) and, for staff on a
     completed Action, the one-step form that publishes a case study from it."""
-    items = items_for_action(request.user, action)
+    items = library_items_of_action(request.user, action)
     may_publish = action.status == "completed" and can(request.user, "create", LibraryItem)
     if not items and not may_publish:
         return None

@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from pontis.core import registry
+from pontis.core.awaiting import url_of_code
+from pontis.core.markup import escaped
 from pontis.core.permissions import can
 
 from .. import similar
@@ -49,43 +51,71 @@ def panel_context(request, kind: str, obj) -> dict:
 
 def _value(value) -> str:
     """A number or text as ``{{ value }}`` writes it: localised, then escaped."""
-    return conditional_escape(formats.localize(value))
+    return escaped(formats.localize(value))
 
 
 def _join(values) -> str:
     """``{{ values|join:", " }}``: each value escaped."""
-    return ", ".join(conditional_escape(v) for v in values)
+    return ", ".join([escaped(v) for v in values])
+
+
+class _Values:
+    """``_value`` of the numbers of one panel, each worked out once (weights, years and counts repeat)."""
+
+    def __init__(self):
+        self.seen = {}
+
+    def __call__(self, value) -> str:
+        key = (type(value), value)
+        text = self.seen.get(key)
+        if text is None:
+            text = self.seen[key] = _value(value)
+        return text
+
+
+def _labels(labels: dict) -> dict:
+    """Each lazy label of ``labels`` translated and escaped, once per panel."""
+    return {code: escaped(str(label)) for code, label in labels.items()}
 
 
 def suggestion_rows_html(panel: dict, csrf_token: str) -> SafeString:
     """The suggestions as ``_panel.html``'s ``{% for %}`` loop wrote them, each label translated once per panel
-    (ten suggestions with three forms, a dozen tags and filters each were two thirds of the panel's cost).
+    (ten suggestions with three forms, a dozen tags and filters each were two thirds of the panel's cost), each
+    number localised once and each address of a kind reversed once.
     ``csrf_token``: the form key of the page (staff's buttons only)."""
-    esc = conditional_escape
+    esc = escaped
+    value = _Values()
     csrf = (format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
             if csrf_token else "")
     pinned_label, why = esc(gettext("Pinned")), esc(gettext("Why it is suggested"))
     experts_label = esc(gettext("Experts:"))
     unpin, pin, not_relevant = esc(gettext("Un-pin")), esc(gettext("Pin")), esc(gettext("Not relevant"))
+    score_text = gettext("Score %(score)s")
+    kind_labels, reason_labels = _labels(similar.KIND_LABELS), _labels(similar.REASON_LABELS)
+    action_url, library_url = url_of_code("actions:detail"), url_of_code("library:detail")
     dom_id = esc(panel["dom_id"])
     urls = {name: esc(panel[name]) for name in ("pin_url", "dismiss_url", "reset_url")}
+    may_mark = panel["may_mark"]
     rows = []
     for s in panel["suggestions"]:
+        obj = s.obj
         title, kind = esc(s.title), esc(s.kind)
+        is_action = s.kind == "action"
         head = f'<span class="status status--ok">{pinned_label}</span>' if s.pinned else ""
-        if s.url:
-            code = f"{esc(s.obj.code)} " if s.kind == "action" else ""
-            link = f'<a href="{esc(s.url)}">{code}{title}</a>'
+        url = action_url(obj.code) if is_action else library_url(obj.slug)  # ``similar.target_url``
+        if url:
+            code = f"{esc(obj.code)} " if is_action else ""
+            link = f'<a href="{esc(url)}">{code}{title}</a>'
         else:
             link = title
         where = _join(s.countries) or "—"
         if s.year:
-            where += f" · {_value(s.year)}"
+            where += f" · {value(s.year)}"
         reasons = ""
         if s.reasons:
-            items = "".join(
-                f'<li class="similar__reason">{esc(r.label)}{": " + _join(r.things) if r.things else ""} '
-                f'<span class="similar__weight">+{_value(r.weight)}</span></li>' for r in s.reasons)
+            items = "".join([
+                f'<li class="similar__reason">{reason_labels[r.code]}{": " + _join(r.things) if r.things else ""} '
+                f'<span class="similar__weight">+{value(r.weight)}</span></li>' for r in s.reasons])
             reasons = (f'\n      <ul class="similar__reasons" aria-label="{why}">\n        {items}\n      </ul>\n'
                        f'      ')
         count = s.experts.get("count")
@@ -96,14 +126,14 @@ def suggestion_rows_html(panel: dict, csrf_token: str) -> SafeString:
                 experts = f" · {experts_label} {_join(names)}"
                 if count > len(names):
                     experts += " " + ngettext("(%(n)s expert in all)", "(%(n)s experts in all)", count) % {
-                        "n": _value(count)}
+                        "n": value(count)}
             else:
-                experts = " · " + ngettext("%(n)s expert", "%(n)s experts", count) % {"n": _value(count)}
-        score = gettext("Score %(score)s") % {"score": _value(s.score)}
+                experts = " · " + ngettext("%(n)s expert", "%(n)s experts", count) % {"n": value(count)}
+        score = score_text % {"score": value(s.score)}
         buttons = ""
-        if panel["may_mark"]:
+        if may_mark:
             hidden = (f'<input type="hidden" name="target_kind" value="{kind}"><input type="hidden" name="target_id" '
-                      f'value="{_value(s.obj.pk)}">')
+                      f'value="{value(obj.pk)}">')
             url, label = (urls["reset_url"], unpin) if s.pinned else (urls["pin_url"], pin)
             buttons = (
                 f'\n      <div class="similar__buttons">\n        \n        <form method="post" action="{url}" '
@@ -116,7 +146,7 @@ def suggestion_rows_html(panel: dict, csrf_token: str) -> SafeString:
                 f'</span></button>\n        </form>\n      </div>\n      ')
         rows.append(
             f'\n    <li class="similar__item{" similar__item--pinned" if s.pinned else ""}">\n      <p class="similar__head">'
-            f'\n        <span class="status">{esc(s.kind_label)}</span>\n        {head}\n        {link}\n      </p>\n'
+            f'\n        <span class="status">{kind_labels.get(s.kind, "")}</span>\n        {head}\n        {link}\n      </p>\n'
             f'      <p class="small muted similar__where">{where}</p>\n      {reasons}\n      <p class="small similar__score">'
             f'{score}\n        {experts}</p>\n      {buttons}\n    </li>\n    ')
     return mark_safe("".join(rows))  # noqa: S308  every piece is escaped above
