@@ -6,7 +6,7 @@ follow button and the layout's unread news.
 The page is the same HTML as before in the five languages, with hostile text, for each kind of reader, each
 Action's page coming after another Action's (so that it is given the rows read ahead with its own Action's id,
 never the other one's); "before" is the page with nothing read ahead and the panels' former reads (the library's
-``items_for_action``, the questionnaires' ``selectors.builder.action_panel_rows``). On PostgreSQL the page asks
+``items_for_action``, the questionnaires' former rows, kept in ``pontis.feedback.tests.action_panel_reference``). On PostgreSQL the page asks
 fewer round trips once it has been seen, the same number at two data sizes; on SQLite the same as before."""
 
 import contextlib
@@ -25,7 +25,7 @@ from pontis.actions.tests.factories import agreed_action, make_action
 from pontis.core import awaiting
 from pontis.core.models import ActivityType, DeliverableType, Follow, GoodPracticeFeature, Notification
 from pontis.feedback.models import Questionnaire, QuestionnaireVersion
-from pontis.feedback.selectors import builder as old_questionnaires
+from pontis.feedback.tests import action_panel_reference as old_questionnaires
 from pontis.feedback.wiring import builder as questionnaires_wiring
 from pontis.knowledge import selectors as old_library
 from pontis.knowledge.models import LibraryItem, PublishedAction
